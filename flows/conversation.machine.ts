@@ -1,0 +1,329 @@
+/**
+ * The bot's side of one conversation (one customer on one channel), as a pure XState machine.
+ *
+ * It never performs an effect: it emits `reply` (what to say) and commands (`submitTicket`,
+ * `listTickets`, `requestHandoff`) that src/conversations carries out, feeding results back
+ * as events (`TICKET_CREATED`, `STATUS_RESULT`) within the same turn.
+ */
+import { assign, enqueueActions, setup } from 'xstate'
+import { copyFor, type DeadlineKind, type Field, type Hint, type TicketStatus } from './copy.ts'
+import { dayIn, formatDateTime, formatDay } from './dates.ts'
+import type { InputEvent } from './input.ts'
+import { FIELDS, nextField, parseAnswer, summaryLines, toSubmission, type Draft, type Submission } from './intake.ts'
+import { detectLocale, type Locale } from './locale.ts'
+import { parseMenuNumber, normalize, SERVICE_TYPES, parseServiceType, type ServiceType } from './service-types.ts'
+
+export interface Choice {
+  /** What the customer's answer is when they pick it. */
+  value: string
+  label: string
+}
+
+/** One message from the bot. */
+export interface Reply {
+  text: string
+  choices?: Choice[]
+  /** The choices are a numbered menu that text-only channels must list ("1 Repair"). */
+  numbered?: boolean
+}
+
+export interface CreatedTicket {
+  number: string
+  /** ISO instants. */
+  responseDueAt: string
+  installationDueAt: string | null
+  /** Number of the earlier repair this one is a warranty claim on (§2.2a). */
+  warrantyOf: string | null
+}
+
+export interface TicketSummary {
+  number: string
+  type: ServiceType
+  status: TicketStatus
+  nextDeadline: { kind: DeadlineKind; dueAt: string } | null
+}
+
+export type ConversationEvent =
+  | InputEvent
+  | { type: 'TICKET_CREATED'; ticket: CreatedTicket; timeZone: string }
+  | { type: 'STATUS_RESULT'; tickets: TicketSummary[]; timeZone: string }
+
+export type ConversationEmitted =
+  | { type: 'reply'; reply: Reply }
+  | { type: 'submitTicket'; submission: Submission; locale: Locale }
+  | { type: 'listTickets' }
+  | { type: 'requestHandoff'; reason: 'customer_asked' }
+
+export type Asking = Field | 'confirm'
+
+export interface ConversationContext {
+  locale: Locale
+  /** Set once the customer's language is known (first message or an explicit switch). */
+  localeChosen: boolean
+  draft: Draft
+  /** The question waiting for an answer; null outside the intake. */
+  asking: Asking | null
+  /** Answers in a row that did not fit the current question. */
+  misses: number
+  /** Greet before the first question of a new request. */
+  greet: boolean
+  handoffRequested: boolean
+}
+
+const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题'])
+const MISSES_BEFORE_OFFERING_AGENT = 3
+
+/** The question for a step, with its choices. */
+export function question(context: ConversationContext, asking: Asking): Reply {
+  const copy = copyFor(context.locale)
+  const draft = context.draft
+  switch (asking) {
+    case 'serviceType':
+      return {
+        text: context.greet ? copy.welcome : copy.ask.serviceType,
+        choices: SERVICE_TYPES.map((type, index) => ({ value: String(index + 1), label: copy.serviceTypes[type] })),
+        numbered: true,
+      }
+    case 'serialNumber':
+      return { text: copy.ask.serialNumber, choices: [{ value: 'skip', label: context.locale === 'zh-CN' ? '跳过' : 'Skip' }] }
+    case 'deliveryDate':
+      return {
+        text: copy.ask.deliveryDate,
+        choices: context.locale === 'zh-CN' ? [{ value: '今天', label: '今天' }, { value: '昨天', label: '昨天' }] : [{ value: 'today', label: 'Today' }, { value: 'yesterday', label: 'Yesterday' }],
+      }
+    case 'description':
+      return { text: copy.askDescription[draft.serviceType ?? 'repair'] }
+    case 'siteAddress':
+      return { text: copy.askSiteAddressFor(draft.serviceType ?? 'repair') }
+    case 'confirm': {
+      const lines = summaryLines(draft, context.locale)
+      return {
+        text: [copy.summaryTitle, ...lines.map((line, index) => `${index + 1} ${line.label}: ${line.value}`), copy.summaryPrompt(lines.length)].join('\n'),
+        choices: confirmChoices(context),
+      }
+    }
+    default:
+      return { text: copy.ask[asking] }
+  }
+}
+
+function confirmChoices(context: ConversationContext): Choice[] {
+  const copy = copyFor(context.locale)
+  return [
+    { value: 'YES', label: copy.submitChoice },
+    ...summaryLines(context.draft, context.locale).map((line, index) => ({ value: String(index + 1), label: copy.editChoice(line.label) })),
+    { value: 'CANCEL', label: copy.cancelChoice },
+  ]
+}
+
+function hint(context: ConversationContext, hintKey: Hint): Reply {
+  const copy = copyFor(context.locale)
+  const asking = context.asking ?? 'serviceType'
+  const again = asking === 'confirm' ? { text: '', choices: confirmChoices(context) } : question({ ...context, greet: false }, asking)
+  const stuck = context.misses + 1 >= MISSES_BEFORE_OFFERING_AGENT ? [copy.stuck] : []
+  return { ...again, text: [copy.hints[hintKey], again.text, ...stuck].filter(Boolean).join('\n') }
+}
+
+function textOf(event: ConversationEvent): string {
+  return event.type === 'TEXT' ? event.text : ''
+}
+
+/** The message read as an answer to `field`; undefined for events that are not messages. */
+function answerOf(field: Field, event: ConversationEvent) {
+  return event.type === 'TEXT' ? parseAnswer(field, event.text, event.today) : undefined
+}
+
+function submittedReply(context: ConversationContext, ticket: CreatedTicket, timeZone: string): Reply {
+  const copy = copyFor(context.locale)
+  const lines = [copy.submitted(ticket.number, formatDateTime(ticket.responseDueAt, context.locale, timeZone))]
+  if (ticket.installationDueAt) {
+    // Due at the midnight that ends the last working day: name that day, not the next one.
+    const lastDay = dayIn(new Date(new Date(ticket.installationDueAt).getTime() - 1), timeZone)
+    lines.push(copy.installationBy(formatDay(lastDay, context.locale)))
+  }
+  if (ticket.warrantyOf) lines.push(copy.warranty(ticket.warrantyOf))
+  lines.push(copy.statusAnytime)
+  return { text: lines.join('\n') }
+}
+
+function statusReply(context: ConversationContext, tickets: TicketSummary[], timeZone: string): Reply {
+  const copy = copyFor(context.locale)
+  if (tickets.length === 0) return { text: copy.noTickets }
+  const lines = tickets.map((ticket) =>
+    copy.ticketLine(
+      ticket.number,
+      copy.serviceTypes[ticket.type],
+      copy.statuses[ticket.status],
+      ticket.nextDeadline ? copy.nextDeadline(copy.deadlines[ticket.nextDeadline.kind], formatDateTime(ticket.nextDeadline.dueAt, context.locale, timeZone)) : undefined,
+    ),
+  )
+  return { text: [copy.ticketsTitle, ...lines].join('\n') }
+}
+
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationContext,
+    events: {} as ConversationEvent,
+    input: {} as { locale: Locale },
+    emitted: {} as ConversationEmitted,
+  },
+  guards: {
+    /** The message answers the question of `field`. */
+    answers: ({ event }, params: { field: Field }) => answerOf(params.field, event)?.ok === true,
+    namesServiceType: ({ event }) => parseServiceType(textOf(event)) !== undefined,
+    isYes: ({ event }) => YES.has(normalize(textOf(event))),
+    isEditNumber: ({ context, event }) => {
+      const number = parseMenuNumber(textOf(event))
+      return number !== undefined && number >= 1 && number <= summaryLines(context.draft, context.locale).length
+    },
+    inIntake: ({ context }) => context.asking !== null,
+    handoffAlreadyRequested: ({ context }) => context.handoffRequested,
+    isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
+  },
+  actions: {
+    chooseLocaleFromMessage: assign(({ context, event }) => {
+      if (context.localeChosen) return {}
+      const detected = detectLocale(textOf(event))
+      return detected ? { locale: detected, localeChosen: true } : { localeChosen: true }
+    }),
+    ask: enqueueActions(({ context, enqueue }, params: { asking: Asking }) => {
+      enqueue.emit({ type: 'reply', reply: question(context, params.asking) })
+      if (context.greet) enqueue.assign({ greet: false })
+    }),
+    /** Says the current question again, after a detour (STATUS, HELP, a language switch). */
+    askAgain: enqueueActions(({ context, enqueue }) => {
+      if (context.asking) enqueue.emit({ type: 'reply', reply: question({ ...context, greet: false }, context.asking) })
+    }),
+    record: assign(({ context, event }, params: { field: Field }) => {
+      const parsed = answerOf(params.field, event)
+      return parsed?.ok ? { draft: { ...context.draft, [params.field]: parsed.value }, misses: 0 } : {}
+    }),
+    recordServiceType: assign(({ context, event }) => ({ draft: { ...context.draft, serviceType: parseServiceType(textOf(event)) } })),
+    forget: assign(({ context, event }) => {
+      const lines = summaryLines(context.draft, context.locale)
+      const field = lines[(parseMenuNumber(textOf(event)) ?? 0) - 1]?.field
+      if (!field) return {}
+      const draft = { ...context.draft }
+      delete draft[field]
+      return { draft }
+    }),
+    hint: enqueueActions(({ context, event, enqueue }) => {
+      const asking = context.asking
+      if (!asking) return
+      const parsed = asking === 'confirm' ? undefined : answerOf(asking, event)
+      enqueue.emit({ type: 'reply', reply: hint(context, parsed && !parsed.ok ? parsed.hint : asking === 'confirm' ? 'confirm' : asking) })
+      enqueue.assign({ misses: context.misses + 1 })
+    }),
+    say: enqueueActions(({ context, enqueue }, params: { text: (copy: ReturnType<typeof copyFor>) => string }) => {
+      enqueue.emit({ type: 'reply', reply: { text: params.text(copyFor(context.locale)) } })
+    }),
+    help: enqueueActions(({ context, enqueue }) => {
+      const copy = copyFor(context.locale)
+      const step = context.asking ?? 'idle'
+      const current = context.asking ? question({ ...context, greet: false }, context.asking) : { text: '' }
+      enqueue.emit({ type: 'reply', reply: { ...current, text: [copy.help[step], current.text, copy.globalWords].filter(Boolean).join('\n') } })
+    }),
+    clearDraft: assign({ draft: {}, asking: null, misses: 0 }),
+    submit: enqueueActions(({ context, enqueue }) => {
+      const submission = toSubmission(context.draft)
+      if (submission) enqueue.emit({ type: 'submitTicket', submission, locale: context.locale })
+    }),
+    confirmSubmitted: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'TICKET_CREATED') return
+      enqueue.emit({ type: 'reply', reply: submittedReply(context, event.ticket, event.timeZone) })
+    }),
+    listTickets: enqueueActions(({ enqueue }) => enqueue.emit({ type: 'listTickets' })),
+    showStatus: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'STATUS_RESULT') return
+      enqueue.emit({ type: 'reply', reply: statusReply(context, event.tickets, event.timeZone) })
+    }),
+    requestHandoff: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'requestHandoff', reason: 'customer_asked' })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoff } })
+      enqueue.assign({ handoffRequested: true })
+    }),
+    switchLocale: enqueueActions(({ event, enqueue, context }) => {
+      if (event.type !== 'SET_LOCALE') return
+      enqueue.assign({ locale: event.locale, localeChosen: true })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(event.locale).languageSwitched } })
+      if (context.asking) enqueue.emit({ type: 'reply', reply: question({ ...context, locale: event.locale, greet: false }, context.asking) })
+    }),
+  },
+}).createMachine({
+  id: 'conversation',
+  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false, handoffRequested: false }),
+  initial: 'idle',
+  on: {
+    HELP: { actions: 'help' },
+    STATUS: { actions: 'listTickets' },
+    STATUS_RESULT: { actions: ['showStatus', 'askAgain'] },
+    AGENT: [
+      { guard: 'handoffAlreadyRequested', actions: [{ type: 'say', params: { text: (copy) => copy.handoffAlready } }, 'askAgain'] },
+      { actions: ['requestHandoff', 'askAgain'] },
+    ],
+    SET_LOCALE: { actions: 'switchLocale' },
+    CANCEL: [
+      { guard: 'inIntake', target: '.idle', actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.cancelled } }] },
+      { actions: { type: 'say', params: { text: (copy) => copy.nothingToCancel } } },
+    ],
+    RESTART: {
+      target: '.intake.route',
+      actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.restarting } }],
+    },
+  },
+  states: {
+    idle: {
+      entry: assign({ asking: null }),
+      on: {
+        TEXT: [
+          // "install" as a first message already answers the first question.
+          { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
+          { target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },
+        ],
+      },
+    },
+    intake: {
+      initial: 'route',
+      states: {
+        route: {
+          always: [
+            ...FIELDS.map((field) => ({ guard: ({ context }: { context: ConversationContext }) => nextField(context.draft) === field, target: field })),
+            { target: 'confirm' },
+          ],
+        },
+        ...Object.fromEntries(
+          FIELDS.map((field) => [
+            field,
+            {
+              entry: [assign({ asking: field, misses: 0 }), { type: 'ask', params: { asking: field } }],
+              on: {
+                TEXT: [
+                  { guard: { type: 'answers', params: { field } }, target: 'route', actions: { type: 'record', params: { field } } },
+                  { actions: 'hint' },
+                ],
+              },
+            },
+          ]),
+        ),
+        confirm: {
+          entry: [assign({ asking: 'confirm' as const, misses: 0 }), { type: 'ask', params: { asking: 'confirm' as const } }],
+          on: {
+            TEXT: [
+              { guard: 'isYes', target: 'submitting' },
+              { guard: 'isEditNumber', target: 'route', actions: 'forget' },
+              { actions: 'hint' },
+            ],
+          },
+        },
+        submitting: {
+          entry: 'submit',
+          on: {
+            TICKET_CREATED: { target: '#conversation.idle', actions: ['confirmSubmitted', 'clearDraft'] },
+          },
+        },
+      },
+    },
+  },
+})
+
+export type ConversationMachine = typeof conversationMachine

@@ -1,0 +1,298 @@
+/**
+ * Everything the bot says, in English and Simplified Chinese. Menus are returned as choices, not
+ * text: each channel renders them its own way (numbered lines in SMS, buttons elsewhere).
+ */
+import type { Locale } from './locale.ts'
+import type { ServiceType } from './service-types.ts'
+
+export type TicketStatus =
+  | 'submitted'
+  | 'responded'
+  | 'on_site'
+  | 'diagnosed'
+  | 'repairing'
+  | 'testing'
+  | 'shipped'
+  | 'resolved'
+  | 'completed'
+  | 'closed'
+  | 'reopened'
+  | 'cancelled'
+
+export type DeadlineKind = 'response' | 'installation' | 'diagnosis' | 'feedback'
+
+/** The questions of the intake, in the order they are asked. */
+export type Field = 'serviceType' | 'productModel' | 'serialNumber' | 'deliveryDate' | 'description' | 'siteAddress' | 'contactName'
+
+export type Hint =
+  | Field
+  | 'deliveryDateRange'
+  | 'confirm'
+
+export interface Copy {
+  serviceTypes: Record<ServiceType, string>
+  statuses: Record<TicketStatus, string>
+  deadlines: Record<DeadlineKind, string>
+  fieldLabels: Record<Field, string>
+  descriptionLabel: Record<ServiceType, string>
+  welcome: string
+  ask: Record<Exclude<Field, 'description'>, string>
+  askDescription: Record<ServiceType, string>
+  askSiteAddressFor: (type: ServiceType) => string
+  none: string
+  summaryTitle: string
+  summaryPrompt: (fields: number) => string
+  submitChoice: string
+  cancelChoice: string
+  editChoice: (label: string) => string
+  hints: Record<Hint, string>
+  stuck: string
+  help: Record<Field | 'confirm' | 'idle', string>
+  globalWords: string
+  submitted: (number: string, responseBy: string) => string
+  installationBy: (day: string) => string
+  warranty: (earlier: string) => string
+  statusAnytime: string
+  cancelled: string
+  nothingToCancel: string
+  restarting: string
+  noTickets: string
+  ticketsTitle: string
+  ticketLine: (number: string, type: string, status: string, next: string | undefined) => string
+  nextDeadline: (kind: string, by: string) => string
+  handoff: string
+  handoffAlready: string
+  languageSwitched: string
+  optedOut: string
+  optedIn: string
+  stillOptedOut: string
+  turnFailed: string
+}
+
+const en: Copy = {
+  serviceTypes: {
+    repair: 'Repair',
+    installation: 'Installation',
+    maintenance: 'Maintenance',
+    spare_parts: 'Spare parts',
+    technical_support: 'Technical support',
+    training: 'Training',
+  },
+  statuses: {
+    submitted: 'received',
+    responded: 'technician assigned',
+    on_site: 'technician on site',
+    diagnosed: 'diagnosed',
+    repairing: 'being repaired',
+    testing: 'being tested',
+    shipped: 'shipped',
+    resolved: 'fixed, awaiting your confirmation',
+    completed: 'completed',
+    closed: 'closed',
+    reopened: 'reopened',
+    cancelled: 'cancelled',
+  },
+  deadlines: { response: 'response', installation: 'installation', diagnosis: 'diagnosis', feedback: 'feedback' },
+  fieldLabels: {
+    serviceType: 'Service',
+    productModel: 'Product',
+    serialNumber: 'Serial number',
+    deliveryDate: 'Delivered on',
+    description: 'Details',
+    siteAddress: 'Address',
+    contactName: 'Contact',
+  },
+  descriptionLabel: {
+    repair: 'Problem',
+    installation: 'Details',
+    maintenance: 'Maintenance needed',
+    spare_parts: 'Parts needed',
+    technical_support: 'Question',
+    training: 'Training needed',
+  },
+  welcome: 'Hello! This is the after-sales service desk. What can we help you with?',
+  ask: {
+    serviceType: 'What can we help you with?',
+    productModel: 'Which product is it? Please send the model as printed on its label (for example X200).',
+    serialNumber: 'What is its serial number (on the label, after S/N)? Reply SKIP if you do not have it.',
+    deliveryDate: 'When was the product delivered? For example: today, yesterday, 20/11 or 2026-11-20.',
+    siteAddress: 'Where should our technician come? Please send the full address.',
+    contactName: 'Who should we ask for? Please send a contact name.',
+  },
+  askDescription: {
+    repair: 'Please describe the problem: what happens, and since when?',
+    installation: 'Anything we should know about the installation?',
+    maintenance: 'What maintenance do you need?',
+    spare_parts: 'Which part do you need (name or part number), and how many?',
+    technical_support: 'What is your question?',
+    training: 'What training do you need, and for how many people?',
+  },
+  askSiteAddressFor: (type) =>
+    type === 'installation'
+      ? 'Where should we install it? Please send the full address.'
+      : type === 'training'
+        ? 'Where should the training take place? Please send the full address.'
+        : 'Where should our technician come? Please send the full address.',
+  none: '(none)',
+  summaryTitle: 'Please check your request:',
+  summaryPrompt: (fields) => `Reply YES to submit, a number from 1 to ${fields} to change that answer, or CANCEL to stop.`,
+  submitChoice: 'Submit',
+  cancelChoice: 'Cancel',
+  editChoice: (label) => `Change ${label.toLowerCase()}`,
+  hints: {
+    serviceType: 'Please reply with a number from the list, or a word such as "repair".',
+    productModel: 'Please send the model name or number (2 to 60 characters).',
+    serialNumber: 'That does not look like a serial number (letters and digits, 3 to 40 characters). Reply SKIP if you do not have it.',
+    deliveryDate: 'I could not read that date. Try: today, yesterday, 20/11 or 2026-11-20.',
+    deliveryDateRange: 'The delivery date should be within the past year and no more than 90 days ahead.',
+    description: 'Please tell us a little more (at least a few words).',
+    siteAddress: 'Please send the full address: street, number and city.',
+    contactName: 'Please send a name we can ask for.',
+    confirm: 'Please reply YES to submit, the number of an answer to change it, or CANCEL.',
+  },
+  stuck: 'If you would rather talk to a person, reply AGENT.',
+  help: {
+    idle: 'Send any message to start a service request.',
+    serviceType: 'Choose the kind of service you need.',
+    productModel: 'We need the product model to send the right technician and parts.',
+    serialNumber: 'The serial number tells us the unit’s history and warranty. It is optional: reply SKIP.',
+    deliveryDate: 'We install within 3 working days of delivery, so we need the day it arrived.',
+    description: 'A few words help the technician prepare.',
+    siteAddress: 'The address where the work is to be done.',
+    contactName: 'The person our technician should ask for.',
+    confirm: 'Check the answers, then reply YES to submit.',
+  },
+  globalWords: 'You can also reply STATUS (your requests), AGENT (talk to a person), RESTART (start over), CANCEL (stop) or 中文.',
+  submitted: (number, by) => `Thank you! Your request number is ${number}. We will respond by ${by}.`,
+  installationBy: (day) => `Installation is due by the end of ${day}.`,
+  warranty: (earlier) => `This unit was repaired under ${earlier} less than 6 months ago, so this repair is covered by the repair warranty.`,
+  statusAnytime: 'Reply STATUS at any time to see how it is going.',
+  cancelled: 'OK, I have cancelled this request. Send a message whenever you want to start again.',
+  nothingToCancel: 'There is no request in progress. Send any message to start one.',
+  restarting: 'OK, let’s start over.',
+  noTickets: 'You have no open requests.',
+  ticketsTitle: 'Your requests:',
+  ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
+  nextDeadline: (kind, by) => `${kind} due ${by}`,
+  handoff: 'I have asked a member of our team to contact you. Meanwhile you can carry on here.',
+  handoffAlready: 'A member of our team has already been asked to contact you.',
+  languageSwitched: 'OK, let’s continue in English.',
+  optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
+  optedIn: 'You are subscribed again and will get updates about your requests.',
+  stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
+  turnFailed: 'Sorry, something went wrong on our side. Let’s start again.',
+}
+
+const zhCN: Copy = {
+  serviceTypes: {
+    repair: '维修',
+    installation: '安装',
+    maintenance: '保养',
+    spare_parts: '配件',
+    technical_support: '技术支持',
+    training: '培训',
+  },
+  statuses: {
+    submitted: '已受理',
+    responded: '已安排技术员',
+    on_site: '技术员已到场',
+    diagnosed: '已诊断',
+    repairing: '维修中',
+    testing: '测试中',
+    shipped: '已发货',
+    resolved: '已修复，待您确认',
+    completed: '已完成',
+    closed: '已关闭',
+    reopened: '已重新处理',
+    cancelled: '已取消',
+  },
+  deadlines: { response: '响应', installation: '安装', diagnosis: '诊断', feedback: '回访' },
+  fieldLabels: {
+    serviceType: '服务',
+    productModel: '产品型号',
+    serialNumber: '序列号',
+    deliveryDate: '到货日期',
+    description: '说明',
+    siteAddress: '地址',
+    contactName: '联系人',
+  },
+  descriptionLabel: {
+    repair: '故障描述',
+    installation: '说明',
+    maintenance: '保养需求',
+    spare_parts: '所需配件',
+    technical_support: '问题',
+    training: '培训需求',
+  },
+  welcome: '您好！这里是售后服务台。请问需要什么服务？',
+  ask: {
+    serviceType: '请问需要什么服务？',
+    productModel: '是哪款产品？请发送铭牌上的型号（例如 X200）。',
+    serialNumber: '产品序列号是多少（铭牌上 S/N 后面）？没有请回复“跳过”。',
+    deliveryDate: '产品哪天到货？例如：今天、昨天、11月20日 或 2026-11-20。',
+    siteAddress: '技术员应到哪里服务？请发送详细地址。',
+    contactName: '到场时找哪位？请发送联系人姓名。',
+  },
+  askDescription: {
+    repair: '请描述故障：出现什么情况，从什么时候开始？',
+    installation: '关于安装，还有什么需要我们注意的吗？',
+    maintenance: '需要做哪些保养？',
+    spare_parts: '需要哪个配件（名称或零件号），数量多少？',
+    technical_support: '请问您的问题是什么？',
+    training: '需要什么培训，参加人数多少？',
+  },
+  askSiteAddressFor: (type) =>
+    type === 'installation' ? '在哪里安装？请发送详细地址。' : type === 'training' ? '培训在哪里进行？请发送详细地址。' : '技术员应到哪里服务？请发送详细地址。',
+  none: '（无）',
+  summaryTitle: '请核对您的申请：',
+  summaryPrompt: (fields) => `回复“确认”提交，回复 1 到 ${fields} 的数字修改对应内容，回复“取消”放弃。`,
+  submitChoice: '提交',
+  cancelChoice: '取消',
+  editChoice: (label) => `修改${label}`,
+  hints: {
+    serviceType: '请回复列表中的数字，或服务名称，例如“维修”。',
+    productModel: '请发送产品型号（2 到 60 个字符）。',
+    serialNumber: '这不像序列号（字母和数字，3 到 40 个字符）。没有请回复“跳过”。',
+    deliveryDate: '没看懂这个日期。请试试：今天、昨天、11月20日 或 2026-11-20。',
+    deliveryDateRange: '到货日期应在过去一年内，且不晚于 90 天后。',
+    description: '请再多说几句。',
+    siteAddress: '请发送详细地址：街道、门牌号和城市。',
+    contactName: '请发送联系人姓名。',
+    confirm: '请回复“确认”提交，回复数字修改对应内容，或回复“取消”。',
+  },
+  stuck: '如需人工服务，请回复“人工”。',
+  help: {
+    idle: '发送任意消息即可开始新的服务申请。',
+    serviceType: '请选择所需的服务类型。',
+    productModel: '我们需要产品型号来安排合适的技术员和配件。',
+    serialNumber: '序列号可以帮助我们查询机器的维修记录和保修。可以回复“跳过”。',
+    deliveryDate: '我们在到货后 3 个工作日内完成安装，所以需要知道到货日期。',
+    description: '简单描述一下，方便技术员准备。',
+    siteAddress: '需要上门服务的地址。',
+    contactName: '技术员到场时联系的人。',
+    confirm: '请核对内容，然后回复“确认”提交。',
+  },
+  globalWords: '您也可以回复：状态（查看申请）、人工（人工服务）、重新开始、取消，或 English。',
+  submitted: (number, by) => `谢谢！您的服务单号是 ${number}。我们将在 ${by} 前响应。`,
+  installationBy: (day) => `安装将在 ${day} 当天结束前完成。`,
+  warranty: (earlier) => `该机器在 6 个月内曾经维修（${earlier}），本次维修享受维修保修。`,
+  statusAnytime: '随时回复“状态”查看进度。',
+  cancelled: '好的，已取消本次申请。需要时随时发消息重新开始。',
+  nothingToCancel: '当前没有进行中的申请。发送任意消息即可开始。',
+  restarting: '好的，我们重新开始。',
+  noTickets: '您目前没有未完成的申请。',
+  ticketsTitle: '您的申请：',
+  ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
+  nextDeadline: (kind, by) => `${kind}期限 ${by}`,
+  handoff: '已通知我们的工作人员与您联系。在此期间您可以继续在这里办理。',
+  handoffAlready: '已经通知工作人员与您联系了。',
+  languageSwitched: '好的，我们用中文继续。',
+  optedOut: '您已退订，我们将不再给您发送短信。回复 START 可重新订阅。',
+  optedIn: '您已重新订阅，我们会继续发送申请进度。',
+  stillOptedOut: '您已退订我们的短信。回复 START 可重新订阅。',
+  turnFailed: '抱歉，我们这边出了点问题。我们重新开始吧。',
+}
+
+const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN }
+
+export const copyFor = (locale: Locale): Copy => COPY[locale]

@@ -1,0 +1,40 @@
+/**
+ * Turns what the customer typed into the conversation's event. Words that work at any step
+ * (HELP, CANCEL, STATUS, AGENT, a language name) count only as the whole message, so an
+ * address or a name that happens to contain one is still an answer.
+ */
+import type { IsoDate } from './dates.ts'
+import type { Locale } from './locale.ts'
+import { normalize } from './service-types.ts'
+
+export type GlobalWord = 'HELP' | 'CANCEL' | 'RESTART' | 'STATUS' | 'AGENT'
+
+const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
+  HELP: ['help', 'menu', 'info', '?', '帮助', '菜单'],
+  CANCEL: ['cancel', '取消'],
+  RESTART: ['restart', 'start over', 'reset', 'new request', '重新开始', '重来', '新申请'],
+  STATUS: ['status', 'my requests', 'progress', '状态', '进度', '查询进度'],
+  AGENT: ['agent', 'human', 'person', 'operator', 'staff', 'talk to a person', '人工', '人工服务', '转人工', '客服'],
+}
+
+const LANGUAGE_WORDS: Record<string, Locale> = {
+  中文: 'zh-CN', 汉语: 'zh-CN', 简体中文: 'zh-CN', chinese: 'zh-CN',
+  english: 'en', 英文: 'en', 英语: 'en',
+}
+
+const WORD_TO_GLOBAL = new Map<string, GlobalWord>(
+  (Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]).flatMap(([word, forms]) => forms.map((form) => [form, word] as const)),
+)
+
+export type TextEvent = { type: 'TEXT'; text: string; today: IsoDate }
+export type InputEvent = TextEvent | { type: GlobalWord } | { type: 'SET_LOCALE'; locale: Locale }
+
+/** The event for one message; `today` is the service's calendar day. */
+export function toInputEvent(text: string, today: IsoDate): InputEvent {
+  const answer = text.trim() === '?' || text.trim() === '？' ? '?' : normalize(text)
+  const word = WORD_TO_GLOBAL.get(answer)
+  if (word) return { type: word }
+  const locale = LANGUAGE_WORDS[answer]
+  if (locale) return { type: 'SET_LOCALE', locale }
+  return { type: 'TEXT', text, today }
+}

@@ -1,0 +1,124 @@
+/**
+ * The intake's questions as data: which apply to which service, how an answer is read, how it
+ * is shown in the summary. The conversation machine asks the first applicable question that
+ * has no answer yet, so editing an answer is simply forgetting it.
+ */
+import { copyFor, type Field, type Hint } from './copy.ts'
+import { daysBetween, formatDay, parseDate, type IsoDate } from './dates.ts'
+import type { Locale } from './locale.ts'
+import { ON_SITE, normalize, parseServiceType, type ServiceType } from './service-types.ts'
+
+export interface Draft {
+  serviceType?: ServiceType
+  productModel?: string
+  /** null: the customer skipped it. */
+  serialNumber?: string | null
+  deliveryDate?: IsoDate
+  description?: string
+  siteAddress?: string
+  contactName?: string
+}
+
+/** A complete request, ready to become a ticket. */
+export interface Submission {
+  serviceType: ServiceType
+  productModel: string
+  serialNumber: string | null
+  deliveryDate: IsoDate | null
+  description: string | null
+  siteAddress: string | null
+  contactName: string
+}
+
+export const FIELDS: readonly Field[] = ['serviceType', 'productModel', 'serialNumber', 'deliveryDate', 'description', 'siteAddress', 'contactName']
+
+/** §2.1a: installations are tracked from delivery; every other service is described instead. */
+export function applies(field: Field, type: ServiceType | undefined): boolean {
+  switch (field) {
+    case 'deliveryDate':
+      return type === 'installation'
+    case 'description':
+      return type !== 'installation'
+    case 'siteAddress':
+      return type !== undefined && ON_SITE.has(type)
+    default:
+      return true
+  }
+}
+
+export const applicableFields = (draft: Draft): Field[] => FIELDS.filter((field) => applies(field, draft.serviceType))
+
+/** The next question to ask, or undefined when the draft is complete. */
+export function nextField(draft: Draft): Field | undefined {
+  return applicableFields(draft).find((field) => draft[field] === undefined)
+}
+
+export type Parsed = { ok: true; value: Draft[Field] } | { ok: false; hint: Hint }
+
+const SKIP = new Set(['skip', 'none', 'no', 'n/a', 'na', 'unknown', "don't know", 'dont know', '跳过', '无', '没有', '不知道'])
+const fail = (hint: Hint): Parsed => ({ ok: false, hint })
+const clean = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ')
+const hasWordCharacter = /[\p{L}\p{N}]/u
+
+/** Reads one answer. `today` is the service's calendar day, for relative dates. */
+export function parseAnswer(field: Field, text: string, today: IsoDate): Parsed {
+  const answer = clean(text)
+  switch (field) {
+    case 'serviceType': {
+      const type = parseServiceType(answer)
+      return type ? { ok: true, value: type } : fail('serviceType')
+    }
+    case 'productModel':
+      return answer.length >= 2 && answer.length <= 60 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('productModel')
+    case 'serialNumber': {
+      if (SKIP.has(normalize(answer))) return { ok: true, value: null }
+      const serial = answer.replace(/^(s\/?n|serial( number| no\.?)?|序列号)\s*[:：#]?\s*/i, '').toUpperCase()
+      return /^[A-Z0-9][A-Z0-9\-/.]{2,39}$/.test(serial) && /\d/.test(serial) ? { ok: true, value: serial } : fail('serialNumber')
+    }
+    case 'deliveryDate': {
+      const date = parseDate(answer, today)
+      if (!date) return fail('deliveryDate')
+      if (daysBetween(today, date) > 90 || daysBetween(date, today) > 365) return fail('deliveryDateRange')
+      return { ok: true, value: date }
+    }
+    case 'description':
+      return answer.length >= 3 && answer.length <= 1000 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('description')
+    case 'siteAddress':
+      return answer.length >= 5 && answer.length <= 300 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('siteAddress')
+    case 'contactName':
+      return answer.length >= 1 && answer.length <= 80 && /\p{L}/u.test(answer) ? { ok: true, value: answer } : fail('contactName')
+  }
+}
+
+/** The draft with every applicable answer, or undefined if one is missing. */
+export function toSubmission(draft: Draft): Submission | undefined {
+  if (nextField(draft) !== undefined || !draft.serviceType) return undefined
+  const type = draft.serviceType
+  return {
+    serviceType: type,
+    productModel: draft.productModel!,
+    serialNumber: draft.serialNumber ?? null,
+    deliveryDate: applies('deliveryDate', type) ? draft.deliveryDate! : null,
+    description: applies('description', type) ? draft.description! : null,
+    siteAddress: applies('siteAddress', type) ? draft.siteAddress! : null,
+    contactName: draft.contactName!,
+  }
+}
+
+/** The label and shown value of each applicable answer, numbered from 1 as in the summary. */
+export function summaryLines(draft: Draft, locale: Locale): { field: Field; label: string; value: string }[] {
+  const copy = copyFor(locale)
+  return applicableFields(draft).map((field) => {
+    const label = field === 'description' && draft.serviceType ? copy.descriptionLabel[draft.serviceType] : copy.fieldLabels[field]
+    const raw = draft[field]
+    const value =
+      field === 'serviceType' && draft.serviceType
+        ? copy.serviceTypes[draft.serviceType]
+        : field === 'deliveryDate' && draft.deliveryDate
+          ? formatDay(draft.deliveryDate, locale)
+          : raw === null || raw === undefined
+            ? copy.none
+            : String(raw)
+    return { field, label, value }
+  })
+}

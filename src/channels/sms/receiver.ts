@@ -1,0 +1,55 @@
+/**
+ * Twilio's inbound-message webhook: `POST /twilio/sms`, form-encoded, signed with the
+ * account's auth token over PUBLIC_URL + path (Twilio signs the URL it was given, which
+ * behind a proxy is not the one Express sees). The answer is TwiML in the same response.
+ */
+import express, { type Router } from 'express'
+import twilio from 'twilio'
+import { z } from 'zod'
+import type { TwilioConfig } from '../../config.ts'
+import { AppError } from '../../errors.ts'
+import type { Inbound, TurnResult } from '../types.ts'
+import { subscriptionKeyword } from './keywords.ts'
+import { toTwiml } from './render.ts'
+
+const inboundSms = z.object({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, 'MessageSid is not a Twilio SID'),
+  From: z.string().min(3).max(64),
+  To: z.string().max(64).optional(),
+  Body: z.string().max(5000).default(''),
+})
+
+export interface SmsReceiverDeps {
+  twilio: TwilioConfig | undefined
+  publicUrl: string
+  handle(inbound: Inbound): Promise<TurnResult>
+  now(): Date
+}
+
+/** E.164 without the spaces and dashes some gateways add. */
+export const normalizePhone = (phone: string) => phone.replace(/[\s\-().]/g, '')
+
+export function smsReceiver(deps: SmsReceiverDeps): Router {
+  const router = express.Router()
+  router.post('/sms', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
+    if (!deps.twilio) throw new AppError('unavailable', 'the SMS channel is not configured (TWILIO_AUTH_TOKEN)')
+    const params: Record<string, string> = req.body && typeof req.body === 'object' ? req.body : {}
+    const signature = req.header('x-twilio-signature')
+    if (!signature || !twilio.validateRequest(deps.twilio.authToken, signature, deps.publicUrl + req.originalUrl, params)) {
+      throw new AppError('forbidden', 'invalid Twilio signature')
+    }
+    const parsed = inboundSms.safeParse(params)
+    if (!parsed.success) throw new AppError('bad_request', `malformed Twilio webhook: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
+    const message = parsed.data
+    const turn = await deps.handle({
+      channel: 'sms',
+      address: normalizePhone(message.From),
+      providerMessageId: message.MessageSid,
+      text: message.Body,
+      receivedAt: deps.now(),
+      subscription: subscriptionKeyword(message.Body),
+    })
+    res.type('text/xml').send(toTwiml(turn.replies))
+  })
+  return router
+}

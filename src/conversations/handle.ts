@@ -1,0 +1,213 @@
+/**
+ * The one path every inbound message takes, whatever its channel: under a per-sender lock,
+ * drop a provider's retry (same message id → same answers), find or create the customer,
+ * run the conversation's turn, carry out its commands, and store everything in one
+ * transaction. A turn that fails in our code still stores the message and answers the
+ * customer; only a database failure propagates.
+ */
+import type { ConversationEvent, Reply } from '../../flows/conversation.machine.ts'
+import { copyFor } from '../../flows/copy.ts'
+import { toInputEvent } from '../../flows/input.ts'
+import { detectLocale, type Locale } from '../../flows/locale.ts'
+import type { Inbound, TurnResult } from '../channels/types.ts'
+import type { Clock } from '../clock.ts'
+import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
+import type { Logger } from '../logger.ts'
+import type { BusinessCalendar } from '../tickets/calendar.ts'
+import { createTicket } from '../tickets/create.ts'
+import { openTicketsOf } from '../tickets/queries.ts'
+import { runTurn, type Command } from './turn.ts'
+
+export interface ConversationDeps {
+  prisma: PrismaClient
+  clock: Clock
+  logger: Logger
+  calendar: BusinessCalendar
+  defaultLocale: Locale
+}
+
+export interface Conversations {
+  handle(inbound: Inbound): Promise<TurnResult>
+}
+
+/** Generous: a turn waits its turn behind the same sender's earlier messages. */
+const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
+
+type Party = Awaited<ReturnType<typeof findOrCreateParty>>
+
+async function findOrCreateParty(tx: Tx, inbound: Inbound, defaultLocale: Locale) {
+  const existing = await tx.channelIdentity.findUnique({
+    where: { channel_address: { channel: inbound.channel, address: inbound.address } },
+    include: { customer: true, conversation: true },
+  })
+  if (existing?.conversation) return { ...existing, conversation: existing.conversation }
+  const identity =
+    existing ??
+    (await tx.channelIdentity.create({
+      data: {
+        channel: inbound.channel,
+        address: inbound.address,
+        customer: { create: { phone: inbound.channel === 'sms' ? inbound.address : null, locale: defaultLocale } },
+      },
+      include: { customer: true },
+    }))
+  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale: identity.customer.locale } })
+  return { ...identity, conversation }
+}
+
+const stored = (reply: Reply) => ({ body: reply.text, payload: reply as unknown as Prisma.InputJsonValue })
+
+export function createConversations(deps: ConversationDeps): Conversations {
+  const { prisma, clock, logger, calendar } = deps
+
+  /** Carries out one command of the machine inside the turn's transaction. */
+  async function execute(tx: Tx, party: Party, command: Command, now: Date): Promise<ConversationEvent | undefined> {
+    switch (command.type) {
+      case 'submitTicket': {
+        const ticket = await createTicket(
+          tx,
+          {
+            submission: command.submission,
+            customerId: party.customerId,
+            conversationId: party.conversation.id,
+            channel: party.channel,
+            channelAddress: party.address,
+            locale: command.locale,
+            actor: `customer:${party.id}`,
+            at: now,
+          },
+          calendar,
+        )
+        logger.info({ ticket: ticket.number, channel: party.channel }, 'ticket submitted')
+        const due = (kind: string) => ticket.deadlines.find((deadline) => deadline.kind === kind)?.dueAt.toISOString() ?? null
+        return {
+          type: 'TICKET_CREATED',
+          ticket: { number: ticket.number, responseDueAt: due('response')!, installationDueAt: due('installation'), warrantyOf: ticket.warrantyOf?.number ?? null },
+          timeZone: calendar.timeZone,
+        }
+      }
+      case 'listTickets':
+        return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }
+      case 'requestHandoff':
+        await tx.conversation.update({ where: { id: party.conversation.id }, data: { handoffRequestedAt: now, handoffReason: command.reason } })
+        logger.info({ conversation: party.conversation.id }, 'hand-off requested')
+        return undefined
+    }
+  }
+
+  /** Records the message and its answers; returns them. */
+  async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date): Promise<TurnResult> {
+    await tx.message.create({
+      data: {
+        conversationId: party.conversation.id,
+        direction: 'inbound',
+        channel: inbound.channel,
+        providerId: inbound.providerMessageId,
+        body: inbound.text,
+        status: 'received',
+        createdAt: inbound.receivedAt,
+        replies: {
+          create: replies.map((reply, index) => ({
+            conversationId: party.conversation.id,
+            direction: 'outbound' as const,
+            channel: inbound.channel,
+            status: 'replied' as const,
+            // Keep the order of several replies to one message.
+            createdAt: new Date(now.getTime() + index),
+            ...stored(reply),
+          })),
+        },
+      },
+    })
+    return { replies, duplicate: false }
+  }
+
+  async function lockAndFindDuplicate(tx: Tx, inbound: Inbound): Promise<TurnResult | undefined> {
+    // Serialises turns of one sender across requests and across instances.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${inbound.channel}:${inbound.address}`}, 0))`
+    const earlier = await tx.message.findUnique({
+      where: { channel_providerId: { channel: inbound.channel, providerId: inbound.providerMessageId } },
+      select: { replies: { orderBy: { createdAt: 'asc' }, select: { body: true, payload: true } } },
+    })
+    if (!earlier) return undefined
+    return { replies: earlier.replies.map((reply) => (reply.payload as unknown as Reply | null) ?? { text: reply.body }), duplicate: true }
+  }
+
+  async function turn(inbound: Inbound): Promise<TurnResult> {
+    return prisma.$transaction(async (tx) => {
+      const duplicate = await lockAndFindDuplicate(tx, inbound)
+      if (duplicate) return duplicate
+      const now = clock.now()
+      const party = await findOrCreateParty(tx, inbound, deps.defaultLocale)
+      const locale = party.conversation.locale as Locale
+
+      if (inbound.subscription) {
+        const optedOut = inbound.subscription === 'opt_out'
+        await tx.channelIdentity.update({ where: { id: party.id }, data: { optedOutAt: optedOut ? now : null } })
+        await tx.conversation.update({ where: { id: party.conversation.id }, data: { lastMessageAt: now } })
+        logger.info({ identity: party.id, optedOut }, 'subscription changed')
+        // Answer in the language of the keyword itself: 停止 gets Chinese whatever came before.
+        const copy = copyFor(detectLocale(inbound.text) ?? locale)
+        return store(tx, party, inbound, [{ text: optedOut ? copy.optedOut : copy.optedIn }], now)
+      }
+
+      const event = toInputEvent(inbound.text, calendar.dayOf(now))
+      const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
+      await tx.conversation.update({
+        where: { id: party.conversation.id },
+        data: {
+          snapshot: outcome.snapshot as Prisma.InputJsonValue,
+          state: outcome.state,
+          locale: outcome.context.locale,
+          version: { increment: 1 },
+          lastMessageAt: now,
+        },
+      })
+      if (outcome.context.locale !== party.customer.locale) {
+        await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
+      }
+      logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
+      return store(tx, party, inbound, outcome.replies, now)
+    }, TRANSACTION)
+  }
+
+  /** After a failed turn: keep the message, reset the conversation, apologise. */
+  async function recover(inbound: Inbound, failure: unknown): Promise<TurnResult> {
+    logger.error({ err: failure, channel: inbound.channel }, 'conversation turn failed; resetting the conversation')
+    return prisma.$transaction(async (tx) => {
+      const duplicate = await lockAndFindDuplicate(tx, inbound)
+      if (duplicate) return duplicate
+      const now = clock.now()
+      const party = await findOrCreateParty(tx, inbound, deps.defaultLocale)
+      await tx.conversation.update({
+        where: { id: party.conversation.id },
+        data: { snapshot: Prisma.DbNull, state: 'idle', version: { increment: 1 }, lastMessageAt: now },
+      })
+      return store(tx, party, inbound, [{ text: copyFor(party.conversation.locale as Locale).turnFailed }], now)
+    }, TRANSACTION)
+  }
+
+  return {
+    async handle(inbound) {
+      try {
+        return await turn(inbound)
+      } catch (failure) {
+        if (isDatabaseUnavailable(failure)) throw failure
+        return recover(inbound, failure)
+      }
+    },
+  }
+}
+
+/** Connection-level failures: nothing can be stored, so the provider must hear an error. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string })?.code
+  return (
+    error instanceof Prisma.PrismaClientInitializationError ||
+    code === 'ECONNREFUSED' ||
+    code === 'P1001' ||
+    code === 'P1017' ||
+    code === 'P2024' ||
+    code === 'P2028'
+  )
+}

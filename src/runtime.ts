@@ -1,0 +1,87 @@
+/**
+ * Starting and stopping the whole product: database (embedded or external), migrations, HTTP.
+ * `src/server.ts` runs this for `npm start`; tests run it to restart on the same data.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { buildApp, type App } from './app.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { describeChannels, type Config } from './config.ts'
+import type { PrismaClient } from './db/client.ts'
+import { openDatabase } from './db/database.ts'
+import { createLogger, type Logger } from './logger.ts'
+
+export interface RunningAftercare {
+  url: string
+  port: number
+  prisma: PrismaClient
+  app: App
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  clock?: Clock
+  logger?: Logger
+  /** How long in-flight requests get to finish at shutdown. */
+  drainMilliseconds?: number
+}
+
+/** ADMIN_TOKEN, or a random one kept in DATA_DIR so that it survives restarts. */
+async function adminTokenFor(config: Config, logger: Logger): Promise<string> {
+  if (config.adminToken) return config.adminToken
+  const file = path.join(config.dataDir, 'admin-token')
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
+  const token = randomBytes(24).toString('base64url')
+  await writeFile(file, token + '\n', { mode: 0o600 })
+  logger.warn({ file }, 'ADMIN_TOKEN is not set: generated an admin API token and saved it in this file')
+  return token
+}
+
+export async function startAftercare(config: Config, options: StartOptions = {}): Promise<RunningAftercare> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const clock = options.clock ?? systemClock
+  await mkdir(config.dataDir, { recursive: true })
+  const adminToken = await adminTokenFor(config, logger)
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
+
+  const app = buildApp({ config, prisma: database.prisma, ping: database.ping, clock, logger, adminToken })
+  let server: Server
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.express.listen(config.port, () => resolve(listening))
+      listening.once('error', reject)
+    })
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  const port = (server.address() as AddressInfo).port
+  for (const line of describeChannels(config)) logger.info(line)
+  logger.info({ port, publicUrl: config.publicUrl, database: config.databaseUrl ? 'external' : 'embedded' }, 'Aftercare is listening')
+
+  let stopping: Promise<void> | undefined
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    prisma: database.prisma,
+    app,
+    stop() {
+      stopping ??= (async () => {
+        logger.info('shutting down: finishing in-flight requests')
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        const drain = setTimeout(() => server.closeAllConnections(), options.drainMilliseconds ?? 10_000)
+        await closed
+        clearTimeout(drain)
+        await database.close()
+        logger.info('stopped')
+      })()
+      return stopping
+    },
+  }
+}

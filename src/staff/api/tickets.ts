@@ -1,0 +1,109 @@
+/** The admin API's ticket endpoints. */
+import { Router } from 'express'
+import { z } from 'zod'
+import { SERVICE_TYPES } from '../../../flows/service-types.ts'
+import { Prisma, type PrismaClient } from '../../db/client.ts'
+import { AppError } from '../../errors.ts'
+import { normalizePhone } from '../../channels/sms/receiver.ts'
+
+const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
+const CHANNELS = ['sms', 'webchat', 'slack'] as const
+
+const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1))
+
+const listQuery = z.object({
+  status: commaList(STATUSES).optional(),
+  channel: commaList(CHANNELS).optional(),
+  type: commaList(SERVICE_TYPES).optional(),
+  phone: z.string().min(3).max(32).transform(normalizePhone).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+})
+
+/** Parses a query or body with zod; a mismatch is the caller's 400. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input)
+  if (!parsed.success) {
+    throw new AppError('bad_request', `invalid ${what}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`)
+  }
+  return parsed.data
+}
+
+const summarySelect = {
+  number: true,
+  type: true,
+  status: true,
+  productModel: true,
+  serialNumber: true,
+  contactName: true,
+  channel: true,
+  warranty: true,
+  createdAt: true,
+  updatedAt: true,
+  deadlines: { where: { metAt: null }, orderBy: { dueAt: 'asc' }, take: 1, select: { kind: true, dueAt: true } },
+} satisfies Prisma.TicketSelect
+
+type SummaryRow = Prisma.TicketGetPayload<{ select: typeof summarySelect }>
+
+const toSummary = ({ deadlines, ...ticket }: SummaryRow) => ({ ...ticket, nextDeadline: deadlines[0] ?? null })
+
+export function ticketRoutes(prisma: PrismaClient): Router {
+  const router = Router()
+
+  router.get('/tickets', async (req, res) => {
+    const query = parseInput(listQuery, req.query, 'query')
+    const where: Prisma.TicketWhereInput = {
+      ...(query.status && { status: { in: query.status } }),
+      ...(query.channel && { channel: { in: query.channel } }),
+      ...(query.type && { type: { in: query.type } }),
+      ...(query.phone && { OR: [{ customer: { phone: query.phone } }, { channel: 'sms', channelAddress: query.phone }] }),
+      ...(query.q && {
+        AND: [
+          {
+            OR: [
+              { number: { equals: query.q.toUpperCase() } },
+              { productModel: { contains: query.q, mode: 'insensitive' } },
+              { serialNumber: { contains: query.q.toUpperCase() } },
+              { contactName: { contains: query.q, mode: 'insensitive' } },
+              { description: { contains: query.q, mode: 'insensitive' } },
+              { siteAddress: { contains: query.q, mode: 'insensitive' } },
+            ],
+          },
+        ],
+      }),
+    }
+    const [total, rows] = await Promise.all([
+      prisma.ticket.count({ where }),
+      prisma.ticket.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+        select: summarySelect,
+      }),
+    ])
+    res.json({ items: rows.map(toSummary), page: query.page, pageSize: query.pageSize, total })
+  })
+
+  router.get('/tickets/:number', async (req, res) => {
+    const ticket = await prisma.ticket.findUnique({
+      where: { number: req.params.number.toUpperCase() },
+      include: {
+        customer: { select: { id: true, name: true, phone: true, locale: true } },
+        warrantyOf: { select: { number: true, resolvedAt: true } },
+        deadlines: { orderBy: { dueAt: 'asc' }, select: { kind: true, dueAt: true, metAt: true } },
+        events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
+      },
+    })
+    if (!ticket) throw new AppError('not_found', `no ticket ${req.params.number}`)
+    const { id: _id, seq: _seq, customerId: _customerId, conversationId: _conversationId, warrantyOfId: _warrantyOfId, ...rest } = ticket
+    res.json({ ...rest, deliveryDate: ticket.deliveryDate?.toISOString().slice(0, 10) ?? null })
+  })
+
+  return router
+}

@@ -1,0 +1,32 @@
+/**
+ * The agreement's deadlines, computed from the facts of a ticket. Pure: times and the
+ * business calendar come in as arguments.
+ */
+import type { DeadlineKind } from '../../flows/copy.ts'
+import type { ServiceType } from '../../flows/service-types.ts'
+import type { BusinessCalendar } from './calendar.ts'
+
+export const HOUR = 3_600_000
+/** §2.2, §3.1b: respond within 24 hours of the request (calendar hours). */
+export const RESPONSE_WINDOW = 24 * HOUR
+/** §2.1a: install within 3 working days of the product's arrival. */
+export const INSTALLATION_WORKING_DAYS = 3
+/** §3.1c: diagnose within 1 hour of arriving on site. */
+export const DIAGNOSIS_WINDOW = 1 * HOUR
+
+export interface DeadlineDue {
+  kind: DeadlineKind
+  dueAt: Date
+}
+
+/** The deadlines that start when a request is submitted. */
+export function deadlinesAtSubmission(
+  request: { type: ServiceType; submittedAt: Date; deliveryDate: string | null },
+  calendar: BusinessCalendar,
+): DeadlineDue[] {
+  const deadlines: DeadlineDue[] = [{ kind: 'response', dueAt: new Date(request.submittedAt.getTime() + RESPONSE_WINDOW) }]
+  if (request.type === 'installation' && request.deliveryDate) {
+    deadlines.push({ kind: 'installation', dueAt: calendar.endOfWorkingDaysAfter(request.deliveryDate, INSTALLATION_WORKING_DAYS) })
+  }
+  return deadlines
+}

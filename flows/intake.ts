@@ -72,7 +72,8 @@ export function parseAnswer(field: Field, text: string, today: IsoDate): Parsed 
       return answer.length >= 2 && answer.length <= 60 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('productModel')
     case 'serialNumber': {
       if (SKIP.has(normalize(answer))) return { ok: true, value: null }
-      const serial = answer.replace(/^(s\/?n|serial( number| no\.?)?|序列号)\s*[:：#]?\s*/i, '').toUpperCase()
+      // "S/N 123", "SN: 123", "serial number 123", "序列号123" → "123"; but "SN123" may be the serial itself.
+      const serial = answer.replace(/^(?:s\/n\s*[:：#]?\s*|序列号\s*[:：#]?\s*|(?:sn|serial(?: number| no\.?)?)(?:\s*[:：#]\s*|\s+))/i, '').toUpperCase()
       return /^[A-Z0-9][A-Z0-9\-/.]{2,39}$/.test(serial) && /\d/.test(serial) ? { ok: true, value: serial } : fail('serialNumber')
     }
     case 'deliveryDate': {

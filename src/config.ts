@@ -52,7 +52,7 @@ const env = z.object({
   DEFAULT_LOCALE: optional(z.enum(LOCALES)),
 })
 
-const holidaysFile = z.object({
+const holidaysFile = z.looseObject({
   holidays: z.array(z.string()).default([]),
   workdays: z.array(z.string()).default([]),
 })

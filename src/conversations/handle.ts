@@ -5,6 +5,7 @@
  * transaction. A turn that fails in our code still stores the message and answers the
  * customer; only a database failure propagates.
  */
+import { randomUUID } from 'node:crypto'
 import type { ConversationEvent, Reply } from '../../flows/conversation.machine.ts'
 import { copyFor } from '../../flows/copy.ts'
 import { toInputEvent } from '../../flows/input.ts'
@@ -38,7 +39,7 @@ type Party = Awaited<ReturnType<typeof findOrCreateParty>>
 async function findOrCreateParty(tx: Tx, inbound: Inbound, defaultLocale: Locale) {
   const existing = await tx.channelIdentity.findUnique({
     where: { channel_address: { channel: inbound.channel, address: inbound.address } },
-    include: { customer: true, conversation: true },
+    include: { conversation: true },
   })
   if (existing?.conversation) return { ...existing, conversation: existing.conversation }
   const identity =
@@ -49,9 +50,9 @@ async function findOrCreateParty(tx: Tx, inbound: Inbound, defaultLocale: Locale
         address: inbound.address,
         customer: { create: { phone: inbound.channel === 'sms' ? inbound.address : null, locale: defaultLocale } },
       },
-      include: { customer: true },
     }))
-  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale: identity.customer.locale } })
+  const customer = await tx.customer.findUniqueOrThrow({ where: { id: identity.customerId }, select: { locale: true } })
+  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale: customer.locale } })
   return { ...identity, conversation }
 }
 
@@ -95,29 +96,24 @@ export function createConversations(deps: ConversationDeps): Conversations {
     }
   }
 
-  /** Records the message and its answers; returns them. */
+  /** Records the message and its answers in one statement; returns the answers. */
   async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date): Promise<TurnResult> {
-    await tx.message.create({
-      data: {
-        conversationId: party.conversation.id,
-        direction: 'inbound',
-        channel: inbound.channel,
-        providerId: inbound.providerMessageId,
-        body: inbound.text,
-        status: 'received',
-        createdAt: inbound.receivedAt,
-        replies: {
-          create: replies.map((reply, index) => ({
-            conversationId: party.conversation.id,
-            direction: 'outbound' as const,
-            channel: inbound.channel,
-            status: 'replied' as const,
-            // Keep the order of several replies to one message.
-            createdAt: new Date(now.getTime() + index),
-            ...stored(reply),
-          })),
-        },
-      },
+    const inboundId = randomUUID()
+    const conversationId = party.conversation.id
+    await tx.message.createMany({
+      data: [
+        { id: inboundId, conversationId, direction: 'inbound', channel: inbound.channel, providerId: inbound.providerMessageId, body: inbound.text, status: 'received', createdAt: inbound.receivedAt },
+        ...replies.map((reply, index) => ({
+          conversationId,
+          direction: 'outbound' as const,
+          channel: inbound.channel,
+          status: 'replied' as const,
+          replyToId: inboundId,
+          // Keeps the order of several replies to one message.
+          createdAt: new Date(now.getTime() + index),
+          ...stored(reply),
+        })),
+      ],
     })
     return { replies, duplicate: false }
   }
@@ -163,7 +159,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
           lastMessageAt: now,
         },
       })
-      if (outcome.context.locale !== party.customer.locale) {
+      if (outcome.context.locale !== locale) {
         await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
       }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')

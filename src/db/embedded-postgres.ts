@@ -11,7 +11,7 @@
 import { spawn, execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { arch, platform, tmpdir, userInfo } from 'node:os'
 import path from 'node:path'
@@ -69,6 +69,18 @@ async function runAsIds(): Promise<{ uid: number; gid: number } | undefined> {
   }
 }
 
+/** As root, the server runs as `postgres`: every folder above its cluster must let it through. */
+async function assertReachable(dir: string, ids: { uid: number; gid: number }): Promise<void> {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const info = await stat(current)
+    const through = info.uid === ids.uid ? info.mode & 0o100 : info.gid === ids.gid ? info.mode & 0o010 : info.mode & 0o001
+    if (!through) {
+      throw new Error(`PostgreSQL runs as the "${SUPERUSER}" user, which cannot enter ${current}: allow it (chmod o+x ${current}) or set DATA_DIR to a folder it can reach`)
+    }
+    if (current === path.dirname(current)) return
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -115,7 +127,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const clusterDir = path.join(dir, 'cluster')
   await mkdir(dir, { recursive: true })
   // The postgres user must be able to reach its cluster directory, and nothing else in here.
-  if (ids) await chmod(dir, 0o711)
+  if (ids) {
+    await chmod(dir, 0o711)
+    await assertReachable(dir, ids)
+  }
   const password = await readPassword(path.join(dir, 'superuser-password'))
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {

@@ -22,6 +22,9 @@ export interface TestApp {
   app: App
   /** fetch() against the admin API with the bearer token. */
   admin(path: string, init?: RequestInit): Promise<Response>
+  /** GET on the admin API, parsed: tests read whatever fields they check. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getJson(path: string): Promise<any>
   close(): Promise<void>
 }
 
@@ -43,7 +46,7 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
     ...options.env,
   })
   const clock = new ManualClock(options.now ?? '2026-11-25T02:00:00Z')
-  const app = buildApp({ config, prisma: db.prisma, ping: async () => true, clock, logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'), adminToken: ADMIN_TOKEN })
+  const app = buildApp({ config, prisma: db.prisma, ping: () => db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false), clock, logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'), adminToken: ADMIN_TOKEN })
   const { server, url } = await listen(app.express)
   return {
     url,
@@ -51,6 +54,7 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
     clock,
     db,
     app,
+    getJson: (path) => fetch(url + path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((response) => response.json()),
     admin: (path, init = {}) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...init.headers } }),
     async close() {
       server.closeAllConnections()

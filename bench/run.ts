@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: requests/s and latency of (a) a bare Express route returning fixed TwiML and
+ * (b) a full signed SMS intake turn on the embedded database, 50 concurrent conversations,
+ * measured in the same run on the same machine; the ratio b/a is the figure to compare.
+ * BENCH_DURATION (seconds, default 10) and BENCH_CONNECTIONS (default 50) adjust it.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpus } from 'node:os'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
+import twilio from 'twilio'
+import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
+
+const duration = Number(process.env.BENCH_DURATION ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const INTAKE = ['hi', '1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
+
+async function startServer(mode: 'bare' | 'full') {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout })
+  const output: string[] = []
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      output.push(line)
+      const match = /^port (\d+)$/.exec(line)
+      if (match) resolve(Number(match[1]))
+    })
+    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)))
+  })
+  return {
+    port,
+    async stop() {
+      const exited = new Promise((resolve) => child.on('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      return output
+    },
+  }
+}
+
+let phones = 0
+/** Each connection is one customer going through the intake, then a new customer. */
+function intakeRequests(): autocannon.Request[] {
+  return INTAKE.map((body, step) => ({
+    method: 'POST' as const,
+    path: '/twilio/sms',
+    setupRequest: (request: autocannon.Request, state: object) => {
+      const context = state as { phone?: string }
+      if (step === 0) context.phone = `+86139${String(phones++).padStart(8, '0')}`
+      const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: String(context.phone), To: '+8610000000000', Body: body }
+      return {
+        ...request,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(BENCH_AUTH_TOKEN, `${BENCH_PUBLIC_URL}/twilio/sms`, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      }
+    },
+  }))
+}
+
+async function measure(mode: 'bare' | 'full') {
+  const server = await startServer(mode)
+  try {
+    const result = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration, requests: intakeRequests() })
+    return { result, output: await server.stop() }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
+console.log(`Aftercare SMS benchmark — ${machine}; ${connections} connections × ${duration} s each\n`)
+const bare = await measure('bare')
+const full = await measure('full')
+
+const row = (label: string, r: autocannon.Result) =>
+  `${label.padEnd(36)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors).padStart(7)}`
+console.log(`${'scenario'.padEnd(36)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`)
+console.log(row('(a) bare Express, fixed TwiML', bare.result))
+console.log(row('(b) full signed SMS turn, embedded PG', full.result))
+console.log(`\nratio b/a (throughput): ${(full.result.requests.average / bare.result.requests.average).toFixed(3)}`)
+console.log(`ratio b/a (p50 latency): ${(full.result.latency.p50 / Math.max(bare.result.latency.p50, 1)).toFixed(1)}×`)
+const tickets = full.output.find((line) => line.startsWith('tickets '))
+if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)

@@ -1,0 +1,41 @@
+/**
+ * A server for the benchmark, in a process of its own so the load generator does not share
+ * its event loop: `bare` is Express 5 answering fixed TwiML (the ceiling), `full` is Aftercare
+ * on a fresh embedded database. Prints `port <n>` when ready; stops on SIGTERM.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import express from 'express'
+import { loadConfig } from '../src/config.ts'
+import { startAftercare } from '../src/runtime.ts'
+import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
+
+
+const mode = process.argv[2]
+if (mode === 'bare') {
+  const app = express()
+  app.post('/twilio/sms', express.urlencoded({ extended: false }), (_req, res) => {
+    res.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Hello! What can we help you with?</Message></Response>')
+  })
+  const server = app.listen(0, () => console.log(`port ${(server.address() as AddressInfo).port}`))
+  process.on('SIGTERM', () => server.close(() => process.exit(0)))
+} else if (mode === 'full') {
+  const dir = await mkdtemp(path.join(tmpdir(), 'aftercare-bench-'))
+  await chmod(dir, 0o711)
+  const running = await startAftercare(
+    loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_URL: BENCH_PUBLIC_URL, TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent' }),
+  )
+  console.log(`port ${running.port}`)
+  process.on('SIGTERM', async () => {
+    const tickets = await running.prisma.ticket.count()
+    console.log(`tickets ${tickets}`)
+    await running.stop()
+    await rm(dir, { recursive: true, force: true })
+    process.exit(0)
+  })
+} else {
+  console.error('usage: tsx bench/server.ts bare|full')
+  process.exit(2)
+}

@@ -1,0 +1,287 @@
+/**
+ * The conversation machine alone: no database, no HTTP. Each test drives it turn by turn the
+ * way src/conversations does, through a JSON-persisted snapshot between messages.
+ */
+import { describe, expect, it } from 'vitest'
+import { runTurn, type Command } from '../src/conversations/turn.ts'
+import type { ConversationEvent, Reply, TicketSummary } from './conversation.machine.ts'
+import { toInputEvent } from './input.ts'
+import type { Locale } from './locale.ts'
+
+interface Options {
+  locale?: Locale
+  today?: string
+  tickets?: TicketSummary[]
+}
+
+/** A customer talking to the bot; `say` returns the bot's answer as one text. */
+function chat(options: Options = {}) {
+  let snapshot: unknown
+  const commands: Command[] = []
+  let last: { replies: Reply[]; state: string; locale: Locale } | undefined
+  let created = 0
+  const execute = async (command: Command): Promise<ConversationEvent | undefined> => {
+    commands.push(command)
+    if (command.type === 'submitTicket') {
+      created++
+      return {
+        type: 'TICKET_CREATED',
+        ticket: {
+          number: `SR-2026-00000${created}`,
+          responseDueAt: '2026-11-26T02:00:00.000Z',
+          installationDueAt: command.submission.deliveryDate ? '2026-11-30T16:00:00.000Z' : null,
+          warrantyOf: null,
+        },
+        timeZone: 'Asia/Shanghai',
+      }
+    }
+    if (command.type === 'listTickets') return { type: 'STATUS_RESULT', tickets: options.tickets ?? [], timeZone: 'Asia/Shanghai' }
+    return undefined
+  }
+  return {
+    commands,
+    get state() {
+      return last?.state
+    },
+    get replies() {
+      return last?.replies ?? []
+    },
+    get locale() {
+      return last?.locale
+    },
+    async say(text: string): Promise<string> {
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, options.today ?? '2026-11-25'), execute)
+      snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
+      last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
+      return outcome.replies.map((reply) => reply.text).join('\n')
+    },
+    async sayAll(texts: string[]): Promise<string> {
+      let answer = ''
+      for (const text of texts) answer = await this.say(text)
+      return answer
+    },
+    submitted() {
+      return commands.filter((command) => command.type === 'submitTicket').map((command) => (command as Extract<Command, { type: 'submitTicket' }>).submission)
+    },
+  }
+}
+
+describe('the intake, for every service type (§2.1)', () => {
+  it.each([
+    {
+      type: 'repair',
+      answers: ['1', 'WM-800', 'SN123456', 'It leaks water', '1 Main St, Springfield', 'Ann'],
+      expected: { serviceType: 'repair', description: 'It leaks water', siteAddress: '1 Main St, Springfield', deliveryDate: null },
+    },
+    {
+      type: 'installation',
+      answers: ['2', 'AC-12', 'skip', '20/11', 'Flat 3, 9 River Rd', 'Bo'],
+      expected: { serviceType: 'installation', deliveryDate: '2026-11-20', description: null, siteAddress: 'Flat 3, 9 River Rd', serialNumber: null },
+    },
+    {
+      type: 'maintenance',
+      answers: ['maintenance', 'Boiler B5', 'B5-0001', 'Yearly service', 'Unit 7, Dock Road', 'Cy'],
+      expected: { serviceType: 'maintenance', description: 'Yearly service' },
+    },
+    {
+      type: 'spare parts: no site visit, no address',
+      answers: ['4', 'Mixer M2', 'skip', 'Blade, part 7781, one', 'Di'],
+      expected: { serviceType: 'spare_parts', siteAddress: null, description: 'Blade, part 7781, one' },
+    },
+    {
+      type: 'technical support: no address',
+      answers: ['technical support', 'Router R1', 'skip', 'How do I reset it?', 'Ed'],
+      expected: { serviceType: 'technical_support', siteAddress: null },
+    },
+    {
+      type: 'training',
+      answers: ['培训', 'Lathe L9', 'skip', '5 operators, basic use', '12 Works Lane', 'Fay'],
+      expected: { serviceType: 'training', siteAddress: '12 Works Lane' },
+    },
+  ])('$type', async ({ answers, expected }) => {
+    const c = chat()
+    await c.say('hello')
+    const summary = await c.sayAll(answers)
+    expect(c.state).toBe('intake.confirm')
+    expect(summary).toMatch(/Reply YES to submit/)
+    const done = await c.say('yes')
+    expect(done).toContain('Your request number is SR-2026-000001')
+    expect(c.submitted()).toEqual([expect.objectContaining(expected)])
+    expect(c.state).toBe('idle')
+  })
+
+  it('takes a service named in the first message as the answer to the first question', async () => {
+    const c = chat()
+    expect(await c.say('I need an installation')).toContain('Which product')
+    expect(await c.say('安装')).toContain('serial number') // product model "安装" is accepted as text
+  })
+
+  it('tells installation customers the last working day for the installation (§2.1a)', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '2', 'AC-12', 'skip', 'today', 'Flat 3', 'Bo'])
+    expect(await c.say('YES')).toContain('Installation is due by the end of Mon 30 Nov.')
+  })
+})
+
+describe('answers that do not fit', () => {
+  it.each([
+    ['serviceType', [], '9', 'Please reply with a number from the list'],
+    ['productModel', ['1'], '!', 'Please send the model name or number'],
+    ['serialNumber', ['1', 'X1'], 'abc', 'does not look like a serial number'],
+    ['deliveryDate', ['2', 'X1', 'skip'], 'next thursday-ish', 'I could not read that date'],
+    ['deliveryDate', ['2', 'X1', 'skip'], '2024-01-01', 'within the past year'],
+    ['description', ['1', 'X1', 'skip'], '..', 'Please tell us a little more'],
+    ['siteAddress', ['1', 'X1', 'skip', 'broken'], 'x', 'Please send the full address'],
+    ['contactName', ['1', 'X1', 'skip', 'broken', '1 Main Street'], '12345', 'Please send a name'],
+  ])('%s: a hint, then the same question again', async (step, before, bad, hint) => {
+    const c = chat()
+    await c.sayAll(['hi', ...before])
+    expect(c.state).toBe(`intake.${step}`)
+    const answer = await c.say(bad)
+    expect(answer).toContain(hint)
+    expect(c.state).toBe(`intake.${step}`)
+  })
+
+  it('offers a person after three misses in a row, so nobody gets stuck', async () => {
+    const c = chat()
+    await c.say('hi')
+    expect(await c.say('x')).not.toContain('AGENT')
+    expect(await c.say('y')).not.toContain('AGENT')
+    expect(await c.say('z')).toContain('reply AGENT')
+    expect(await c.say('1')).toContain('Which product')
+  })
+})
+
+describe('the summary', () => {
+  async function atSummary() {
+    const c = chat()
+    await c.sayAll(['hi', '1', 'WM-800', 'SN123456', 'It leaks', '1 Main Street', 'Ann'])
+    return c
+  }
+
+  it('edits one answer by its number and comes back to the summary', async () => {
+    const c = await atSummary()
+    expect(await c.say('2')).toContain('Which product')
+    const summary = await c.say('WM-900')
+    expect(summary).toContain('2 Product: WM-900')
+    expect(summary).toContain('6 Contact: Ann')
+    expect(c.state).toBe('intake.confirm')
+  })
+
+  it('changing the service asks only what the new service needs', async () => {
+    const c = await atSummary()
+    await c.say('1')
+    expect(await c.say('2')).toContain('When was the product delivered?')
+    const summary = await c.say('yesterday')
+    expect(summary).toContain('1 Service: Installation')
+    expect(summary).toContain('4 Delivered on: Tue 24 Nov')
+    expect(summary).not.toContain('Problem')
+    await c.say('YES')
+    expect(c.submitted()[0]).toMatchObject({ serviceType: 'installation', deliveryDate: '2026-11-24', description: null })
+  })
+
+  it('offers submit, edit and cancel as choices (buttons on web chat and Slack)', async () => {
+    const c = await atSummary()
+    const choices = c.replies[0]!.choices!
+    expect(choices[0]).toEqual({ value: 'YES', label: 'Submit' })
+    expect(choices.at(-1)).toEqual({ value: 'CANCEL', label: 'Cancel' })
+    expect(choices).toHaveLength(8)
+  })
+
+  it('CANCEL stops the request; nothing is submitted', async () => {
+    const c = await atSummary()
+    expect(await c.say('CANCEL')).toContain('cancelled this request')
+    expect(c.state).toBe('idle')
+    expect(c.submitted()).toEqual([])
+    expect(await c.say('cancel')).toContain('There is no request in progress')
+  })
+
+  it('an unclear answer gets a hint and stays', async () => {
+    const c = await atSummary()
+    expect(await c.say('maybe')).toContain('Please reply YES to submit')
+    expect(c.state).toBe('intake.confirm')
+  })
+})
+
+describe('words that work at any step', () => {
+  it('HELP explains the current step and lists the other words', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '1'])
+    const help = await c.say('help')
+    expect(help).toContain('We need the product model')
+    expect(help).toContain('Which product')
+    expect(help).toContain('STATUS')
+    expect(c.state).toBe('intake.productModel')
+  })
+
+  it('RESTART goes back to the first question with nothing kept', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '1', 'WM-800'])
+    const answer = await c.say('restart')
+    expect(answer).toContain('start over')
+    expect(answer).toContain('What can we help you with?')
+    expect(c.state).toBe('intake.serviceType')
+  })
+
+  it('STATUS lists open tickets with the next deadline, then repeats the question', async () => {
+    const c = chat({ tickets: [{ number: 'SR-2026-000007', type: 'repair', status: 'submitted', nextDeadline: { kind: 'response', dueAt: '2026-11-26T02:00:00.000Z' } }] })
+    await c.sayAll(['hi', '1'])
+    const status = await c.say('STATUS')
+    expect(status).toContain('SR-2026-000007 · Repair · received · response due Thu 26 Nov, 10:00')
+    expect(status).toContain('Which product')
+    expect(c.state).toBe('intake.productModel')
+  })
+
+  it('STATUS with no tickets says so', async () => {
+    expect(await chat().say('status')).toBe('You have no open requests.')
+  })
+
+  it('AGENT records a hand-off once and lets the customer carry on', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '1'])
+    expect(await c.say('human')).toContain('asked a member of our team')
+    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'customer_asked' })
+    expect(await c.say('人工')).toContain('already been asked')
+    expect(c.commands.filter((command) => command.type === 'requestHandoff')).toHaveLength(1)
+    expect(c.state).toBe('intake.productModel')
+  })
+
+  it('a word inside a longer answer is an answer, not a command', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '1', 'X1', 'skip'])
+    expect(await c.say('Need help: status light blinks')).toContain('Where should our technician come')
+  })
+})
+
+describe('language', () => {
+  it('is Chinese when the first message has Chinese characters', async () => {
+    const c = chat()
+    const answer = await c.say('你好')
+    expect(answer).toContain('请问需要什么服务')
+    expect(c.replies[0]!.choices!.map((choice) => choice.label)).toEqual(['维修', '安装', '保养', '配件', '技术支持', '培训'])
+    expect(c.locale).toBe('zh-CN')
+  })
+
+  it('can be switched at any step, repeating the question in the new language', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '1'])
+    const answer = await c.say('中文')
+    expect(answer).toContain('好的，我们用中文继续')
+    expect(answer).toContain('是哪款产品')
+    expect(c.state).toBe('intake.productModel')
+    expect(await c.say('English')).toContain('Which product')
+  })
+
+  it('runs the whole intake in Chinese, dates included', async () => {
+    const c = chat()
+    await c.say('我要安装')
+    const summary = await c.sayAll(['空调 KF-35', '跳过', '11月20日', '上海市浦东新区世纪大道88号', '王先生'])
+    expect(summary).toContain('4 到货日期: 11月20日周五')
+    expect(await c.say('确认')).toContain('您的服务单号是 SR-2026-000001')
+  })
+
+  it('keeps the default language when the first message shows none', async () => {
+    const c = chat({ locale: 'zh-CN' })
+    expect(await c.say('1')).toContain('是哪款产品')
+  })
+})

@@ -74,9 +74,12 @@ export async function startAftercare(config: Config, options: StartOptions = {})
       stopping ??= (async () => {
         logger.info('shutting down: finishing in-flight requests')
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Keep-alive connections become idle once their request is answered: close them then.
+        const idle = setInterval(() => server.closeIdleConnections(), 50)
         server.closeIdleConnections()
         const drain = setTimeout(() => server.closeAllConnections(), options.drainMilliseconds ?? 10_000)
         await closed
+        clearInterval(idle)
         clearTimeout(drain)
         await database.close()
         logger.info('stopped')

@@ -47,12 +47,16 @@ export type ConversationEvent =
   | InputEvent
   | { type: 'TICKET_CREATED'; ticket: CreatedTicket; timeZone: string }
   | { type: 'STATUS_RESULT'; tickets: TicketSummary[]; timeZone: string }
+  /** The ticket service's answer to `answerResolution`: accepted unless the ticket had moved on. */
+  | { type: 'RESOLUTION_ANSWERED'; number: string; fixed: boolean; accepted: boolean }
 
 export type ConversationEmitted =
   | { type: 'reply'; reply: Reply }
   | { type: 'submitTicket'; submission: Submission; locale: Locale }
   | { type: 'listTickets' }
   | { type: 'requestHandoff'; reason: 'customer_asked' }
+  /** §3.1e: the customer's YES (fixed) or NO (not fixed) to a resolution notification. */
+  | { type: 'answerResolution'; number: string; fixed: boolean }
 
 export type Asking = Field | 'confirm'
 
@@ -70,7 +74,8 @@ export interface ConversationContext {
   handoffRequested: boolean
 }
 
-const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题'])
+const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', 'fixed', 'yes fixed', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题', '已解决', '解决了', '修好了'])
+const NO = new Set(['no', 'n', 'nope', 'not fixed', 'no not fixed', 'still broken', '否', '不是', '没有', '没修好', '未解决', '没解决', '还是坏的'])
 const MISSES_BEFORE_OFFERING_AGENT = 3
 
 /** The question for a step, with its choices. */
@@ -172,6 +177,8 @@ export const conversationMachine = setup({
     answers: ({ event }, params: { field: Field }) => answerOf(params.field, event)?.ok === true,
     namesServiceType: ({ event }) => parseServiceType(textOf(event)) !== undefined,
     isYes: ({ event }) => YES.has(normalize(textOf(event))),
+    /** A YES or NO while a fix awaits the customer's word. */
+    answersResolution: ({ event }) => event.type === 'TEXT' && event.pending.length > 0 && (YES.has(normalize(event.text)) || NO.has(normalize(event.text))),
     isEditNumber: ({ context, event }) => {
       const number = parseMenuNumber(textOf(event))
       return number !== undefined && number >= 1 && number <= summaryLines(context.draft, context.locale).length
@@ -233,6 +240,16 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'reply', reply: submittedReply(context, event.ticket, event.timeZone) })
     }),
     listTickets: enqueueActions(({ enqueue }) => enqueue.emit({ type: 'listTickets' })),
+    answerResolution: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'TEXT' || !event.pending[0]) return
+      enqueue.emit({ type: 'answerResolution', number: event.pending[0], fixed: YES.has(normalize(event.text)) })
+    }),
+    acknowledgeAnswer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESOLUTION_ANSWERED') return
+      const copy = copyFor(context.locale)
+      const text = !event.accepted ? copy.ticketChanged(event.number) : event.fixed ? copy.fixConfirmed(event.number) : copy.fixRejected(event.number)
+      enqueue.emit({ type: 'reply', reply: { text } })
+    }),
     showStatus: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'STATUS_RESULT') return
       enqueue.emit({ type: 'reply', reply: statusReply(context, event.tickets, event.timeZone) })
@@ -262,6 +279,7 @@ export const conversationMachine = setup({
       { actions: ['requestHandoff', 'askAgain'] },
     ],
     SET_LOCALE: { actions: 'switchLocale' },
+    RESOLUTION_ANSWERED: { actions: 'acknowledgeAnswer' },
     CANCEL: [
       { guard: 'inIntake', target: '.idle', actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.cancelled } }] },
       { actions: { type: 'say', params: { text: (copy) => copy.nothingToCancel } } },
@@ -276,6 +294,8 @@ export const conversationMachine = setup({
       entry: assign({ asking: null }),
       on: {
         TEXT: [
+          // A new request can start meanwhile; only a plain YES/NO answers the fix.
+          { guard: 'answersResolution', actions: 'answerResolution' },
           // "install" as a first message already answers the first question.
           { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
           { target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },

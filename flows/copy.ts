@@ -67,6 +67,9 @@ export interface Copy {
   optedIn: string
   stillOptedOut: string
   turnFailed: string
+  fixConfirmed: (number: string) => string
+  fixRejected: (number: string) => string
+  ticketChanged: (number: string) => string
 }
 
 const en: Copy = {
@@ -181,6 +184,9 @@ const en: Copy = {
   optedIn: 'You are subscribed again and will get updates about your requests.',
   stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
   turnFailed: 'Sorry, something went wrong on our side. Let’s start again.',
+  fixConfirmed: (number) => `Thank you for confirming. ${number} is complete.`,
+  fixRejected: (number) => `We are sorry it is not fixed. We have reopened ${number} and our team will contact you.`,
+  ticketChanged: (number) => `${number} has changed in the meantime. Reply STATUS to see where it stands.`,
 }
 
 const zhCN: Copy = {
@@ -291,6 +297,9 @@ const zhCN: Copy = {
   optedIn: '您已重新订阅，我们会继续发送申请进度。',
   stillOptedOut: '您已退订我们的短信。回复 START 可重新订阅。',
   turnFailed: '抱歉，我们这边出了点问题。我们重新开始吧。',
+  fixConfirmed: (number) => `感谢确认，服务单 ${number} 已完成。`,
+  fixRejected: (number) => `很抱歉问题仍未解决。我们已重新处理服务单 ${number}，工作人员会与您联系。`,
+  ticketChanged: (number) => `服务单 ${number} 的状态已有变化，回复“状态”查看。`,
 }
 
 const COPY: Record<Locale, Copy> = { en, 'zh-CN': zhCN }

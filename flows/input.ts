@@ -26,15 +26,21 @@ const WORD_TO_GLOBAL = new Map<string, GlobalWord>(
   (Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]).flatMap(([word, forms]) => forms.map((form) => [form, word] as const)),
 )
 
-export type TextEvent = { type: 'TEXT'; text: string; today: IsoDate }
+export type TextEvent = {
+  type: 'TEXT'
+  text: string
+  today: IsoDate
+  /** Tickets of this conversation awaiting the customer's YES/NO to their fix, newest first. */
+  pending: string[]
+}
 export type InputEvent = TextEvent | { type: GlobalWord } | { type: 'SET_LOCALE'; locale: Locale }
 
 /** The event for one message; `today` is the service's calendar day. */
-export function toInputEvent(text: string, today: IsoDate): InputEvent {
+export function toInputEvent(text: string, today: IsoDate, pending: string[] = []): InputEvent {
   const answer = text.trim() === '?' || text.trim() === '？' ? '?' : normalize(text)
   const word = WORD_TO_GLOBAL.get(answer)
   if (word) return { type: word }
   const locale = LANGUAGE_WORDS[answer]
   if (locale) return { type: 'SET_LOCALE', locale }
-  return { type: 'TEXT', text, today }
+  return { type: 'TEXT', text, today, pending }
 }

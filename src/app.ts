@@ -1,20 +1,26 @@
 /**
  * Builds the HTTP application from its dependencies, so tests build exactly what production
- * runs, in-process, against their own database and clock.
+ * runs, in-process, against their own database, clock and fake providers.
  */
+import type { WebClient } from '@slack/web-api'
 import express, { type Express } from 'express'
 import { smsReceiver } from './channels/sms/receiver.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import { createConversations, type Conversations } from './conversations/handle.ts'
 import type { PrismaClient } from './db/client.ts'
+import { AppError } from './errors.ts'
 import { bearerAuth } from './http/bearer-auth.ts'
 import { errorHandler, notFound } from './http/error-handler.ts'
 import { health } from './http/health.ts'
 import { requestLog } from './http/request-log.ts'
+import type { JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { conversationRoutes } from './staff/api/conversations.ts'
+import { technicianRoutes } from './staff/api/technicians.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
+import { slackStaffRouter } from './staff/slack/app.ts'
+import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { BusinessCalendar } from './tickets/calendar.ts'
 
 export interface AppDeps {
@@ -24,6 +30,9 @@ export interface AppDeps {
   ping(): Promise<boolean>
   clock: Clock
   logger: Logger
+  jobs: JobQueue
+  /** The Slack Web API client, when Slack is configured. */
+  slackClient: WebClient | undefined
   /** The admin API's bearer token (ADMIN_TOKEN, or the one generated in DATA_DIR). */
   adminToken: string
 }
@@ -31,12 +40,15 @@ export interface AppDeps {
 export interface App {
   express: Express
   conversations: Conversations
+  tickets: TicketService
 }
 
 export function buildApp(deps: AppDeps): App {
-  const { config, prisma, clock, logger } = deps
-  const calendar = new BusinessCalendar(config.serviceTimeZone, config.holidays)
-  const conversations = createConversations({ prisma, clock, logger, calendar, defaultLocale: config.defaultLocale })
+  const { config, prisma, clock, logger, jobs } = deps
+  const timeZone = config.serviceTimeZone
+  const calendar = new BusinessCalendar(timeZone, config.holidays)
+  const tickets = createTicketService({ prisma, jobs, clock, logger, timeZone })
+  const conversations = createConversations({ prisma, clock, logger, calendar, defaultLocale: config.defaultLocale, jobs, tickets, serviceValues: config.serviceValues })
 
   const app = express()
   app.disable('x-powered-by')
@@ -44,9 +56,14 @@ export function buildApp(deps: AppDeps): App {
 
   app.get('/healthz', health(deps.ping))
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
-  app.use('/api', bearerAuth(deps.adminToken), express.json({ limit: '256kb' }), ticketRoutes(prisma), conversationRoutes(prisma))
+  if (config.slack && deps.slackClient) app.use(slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, logger, timeZone }))
+  else
+    app.post('/slack/events', () => {
+      throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
+    })
+  app.use('/api', bearerAuth(deps.adminToken), express.json({ limit: '256kb' }), ticketRoutes(prisma, tickets), technicianRoutes(prisma), conversationRoutes(prisma))
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, conversations }
+  return { express: app, conversations, tickets }
 }

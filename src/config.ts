@@ -7,6 +7,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { Holidays } from './tickets/calendar.ts'
 import { LOCALES, type Locale } from '../flows/locale.ts'
+import { SERVICE_TYPES, type ServiceType } from '../flows/service-types.ts'
 
 export interface TwilioConfig {
   authToken: string
@@ -14,6 +15,21 @@ export interface TwilioConfig {
   accountSid: string | undefined
   from: string | undefined
   apiUrl: string
+}
+
+export interface SlackConfig {
+  botToken: string
+  signingSecret: string
+  /** Channel id (C…) where tickets are posted and worked. */
+  staffChannel: string
+  /** Web API base, ending in /api/. */
+  apiUrl: string
+}
+
+export interface OutboxConfig {
+  /** Attempts after the first, with exponential backoff from `retryDelaySeconds`. */
+  retryLimit: number
+  retryDelaySeconds: number
 }
 
 export interface Config {
@@ -27,6 +43,13 @@ export interface Config {
   serviceTimeZone: string
   holidays: Holidays
   defaultLocale: Locale
+  slack: SlackConfig | undefined
+  /** §4.1b: the value of each service, from which liquidated damages (10%) are computed. */
+  serviceValues: Record<ServiceType, number>
+  currency: string
+  outbox: OutboxConfig
+  /** How often job workers look for work. */
+  jobPollSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -50,7 +73,40 @@ const env = z.object({
   SERVICE_TIMEZONE: optional(z.string().refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', 'must be an IANA time zone such as Asia/Shanghai')),
   HOLIDAYS_FILE: optional(z.string()),
   DEFAULT_LOCALE: optional(z.enum(LOCALES)),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)')),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8)),
+  SLACK_STAFF_CHANNEL: optional(z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a channel id such as C0123456789 (channel details → bottom of the About tab)')),
+  SLACK_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/*$/, '/'))),
+  SERVICE_VALUES: optional(z.string()),
+  CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')),
+  OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
+  OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
+  JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
 })
+
+/** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
+export const DEFAULT_SERVICE_VALUES: Record<ServiceType, number> = {
+  repair: 500,
+  installation: 300,
+  maintenance: 300,
+  spare_parts: 200,
+  technical_support: 100,
+  training: 800,
+}
+
+/** `repair=800,installation=500`: a price per service type, the rest keep their default. */
+function parseServiceValues(text: string | undefined): Record<ServiceType, number> {
+  const values = { ...DEFAULT_SERVICE_VALUES }
+  if (!text) return values
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [type, amount] = entry.split('=').map((part) => part.trim())
+    if (!SERVICE_TYPES.includes(type as ServiceType) || !amount || !/^\d+(\.\d{1,2})?$/.test(amount)) {
+      throw new ConfigError(`SERVICE_VALUES: "${entry}" is not <service>=<amount> (services: ${SERVICE_TYPES.join(', ')})`)
+    }
+    values[type as ServiceType] = Number(amount)
+  }
+  return values
+}
 
 const holidaysFile = z.looseObject({
   holidays: z.array(z.string()).default([]),
@@ -105,7 +161,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     serviceTimeZone: e.SERVICE_TIMEZONE ?? 'Asia/Shanghai',
     holidays: loadHolidays(e.HOLIDAYS_FILE),
     defaultLocale: e.DEFAULT_LOCALE ?? 'en',
+    slack: slackConfig(e),
+    serviceValues: parseServiceValues(e.SERVICE_VALUES),
+    currency: e.CURRENCY ?? 'CNY',
+    outbox: { retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8, retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30 },
+    jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
   }
+}
+
+function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
+  const given = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_STAFF_CHANNEL].filter(Boolean).length
+  if (given === 0) return undefined
+  if (given < 3) throw new ConfigError('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL: set all three to turn Slack on, or none')
+  return { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET!, staffChannel: e.SLACK_STAFF_CHANNEL!, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/' }
 }
 
 /** One line per channel for the start-up log: what is on, and what is missing for the rest. */
@@ -114,5 +182,7 @@ export function describeChannels(config: Config): string[] {
   if (!config.twilio) lines.push('SMS channel off: set TWILIO_AUTH_TOKEN (and TWILIO_ACCOUNT_SID, TWILIO_FROM to send notifications)')
   else if (!config.twilio.accountSid || !config.twilio.from) lines.push('SMS channel on for replies; proactive SMS off: set TWILIO_ACCOUNT_SID and TWILIO_FROM')
   else lines.push(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${config.twilio.from}`)
+  if (!config.slack) lines.push('Slack off: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL for the staff channel')
+  else lines.push(`Slack on: events at ${config.publicUrl}/slack/events, tickets in ${config.slack.staffChannel}`)
   return lines
 }

@@ -8,7 +8,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildApp, type App } from './app.ts'
+import type { App } from './app.ts'
+import { assemble, type Assembled } from './assemble.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { describeChannels, type Config } from './config.ts'
 import type { PrismaClient } from './db/client.ts'
@@ -20,6 +21,7 @@ export interface RunningAftercare {
   port: number
   prisma: PrismaClient
   app: App
+  assembled: Assembled
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>
 }
@@ -49,7 +51,14 @@ export async function startAftercare(config: Config, options: StartOptions = {})
   const adminToken = await adminTokenFor(config, logger)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
 
-  const app = buildApp({ config, prisma: database.prisma, ping: database.ping, clock, logger, adminToken })
+  let assembled: Assembled
+  try {
+    assembled = await assemble({ config, prisma: database.prisma, databaseUrl: database.url, ping: database.ping, clock, logger, adminToken })
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  const app = assembled.app
   let server: Server
   try {
     server = await new Promise<Server>((resolve, reject) => {
@@ -57,6 +66,7 @@ export async function startAftercare(config: Config, options: StartOptions = {})
       listening.once('error', reject)
     })
   } catch (error) {
+    await assembled.stop()
     await database.close()
     throw error
   }
@@ -70,6 +80,7 @@ export async function startAftercare(config: Config, options: StartOptions = {})
     port,
     prisma: database.prisma,
     app,
+    assembled,
     stop() {
       stopping ??= (async () => {
         logger.info('shutting down: finishing in-flight requests')
@@ -81,6 +92,8 @@ export async function startAftercare(config: Config, options: StartOptions = {})
         await closed
         clearInterval(idle)
         clearTimeout(drain)
+        logger.info('stopping job workers')
+        await assembled.stop()
         await database.close()
         logger.info('stopped')
       })()

@@ -97,7 +97,7 @@ describe('GET /api/tickets/:number', () => {
       channelAddress: '+8613900000001',
       customer: { phone: '+8613900000001', locale: 'en' },
     })
-    expect(ticket.deadlines).toEqual([{ kind: 'response', dueAt: '2026-11-26T02:00:00.000Z', metAt: null }])
+    expect(ticket.deadlines).toEqual([{ kind: 'response', startsAt: '2026-11-25T02:00:00.000Z', dueAt: '2026-11-26T02:00:00.000Z', metAt: null, warnedAt: null }])
     expect(ticket.events).toHaveLength(1)
   })
 

@@ -60,8 +60,9 @@ describe('an installation requested by SMS', () => {
     const ticket = await t.getJson(`/api/tickets/${number}`)
     expect(ticket.deliveryDate).toBe('2026-11-27')
     expect(ticket.deadlines).toEqual([
-      { kind: 'response', dueAt: '2026-11-26T02:00:00.000Z', metAt: null },
-      { kind: 'installation', dueAt: '2026-12-04T16:00:00.000Z', metAt: null },
+      { kind: 'response', startsAt: '2026-11-25T02:00:00.000Z', dueAt: '2026-11-26T02:00:00.000Z', metAt: null, warnedAt: null },
+      // The window opens with the delivery, midnight 27 Nov in Shanghai.
+      { kind: 'installation', startsAt: '2026-11-26T16:00:00.000Z', dueAt: '2026-12-04T16:00:00.000Z', metAt: null, warnedAt: null },
     ])
   })
 })

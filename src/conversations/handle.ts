@@ -16,7 +16,12 @@ import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { createTicket } from '../tickets/create.ts'
-import { openTicketsOf } from '../tickets/queries.ts'
+import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
+import type { TicketService } from '../tickets/apply.ts'
+import { AppError } from '../errors.ts'
+import { QUEUES, type JobQueue } from '../jobs/queue.ts'
+import { alertStaff } from '../staff/alerts.ts'
+import type { ServiceType } from '../../flows/service-types.ts'
 import { runTurn, type Command } from './turn.ts'
 
 export interface ConversationDeps {
@@ -25,6 +30,10 @@ export interface ConversationDeps {
   logger: Logger
   calendar: BusinessCalendar
   defaultLocale: Locale
+  jobs: JobQueue
+  tickets: TicketService
+  /** §4.1b: price list per service type, copied onto each new ticket. */
+  serviceValues: Record<ServiceType, number>
 }
 
 export interface Conversations {
@@ -76,9 +85,11 @@ export function createConversations(deps: ConversationDeps): Conversations {
             locale: command.locale,
             actor: `customer:${party.id}`,
             at: now,
+            serviceValue: deps.serviceValues[command.submission.serviceType],
           },
           calendar,
         )
+        await deps.jobs.send(QUEUES.slackSync, { ticketId: ticket.id }, { tx, singletonKey: ticket.id })
         logger.info({ ticket: ticket.number, channel: party.channel }, 'ticket submitted')
         const due = (kind: string) => ticket.deadlines.find((deadline) => deadline.kind === kind)?.dueAt.toISOString() ?? null
         return {
@@ -89,10 +100,24 @@ export function createConversations(deps: ConversationDeps): Conversations {
       }
       case 'listTickets':
         return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }
-      case 'requestHandoff':
+      case 'requestHandoff': {
         await tx.conversation.update({ where: { id: party.conversation.id }, data: { handoffRequestedAt: now, handoffReason: command.reason } })
+        const latest = await tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
+        await alertStaff(tx, deps.jobs, latest?.id ?? null, { kind: 'handoff_requested', channel: party.channel, address: party.address })
         logger.info({ conversation: party.conversation.id }, 'hand-off requested')
         return undefined
+      }
+      case 'answerResolution': {
+        const input = command.fixed ? ({ action: 'confirm' } as const) : ({ action: 'reject', reason: 'The customer replied that it is not fixed.' } as const)
+        try {
+          await deps.tickets.applyIn(tx, command.number, input, { id: `customer:${party.id}` })
+          return { type: 'RESOLUTION_ANSWERED', number: command.number, fixed: command.fixed, accepted: true }
+        } catch (error) {
+          // Staff moved the ticket on (reopened, cancelled) before the customer answered.
+          if (error instanceof AppError && error.code === 'conflict') return { type: 'RESOLUTION_ANSWERED', number: command.number, fixed: command.fixed, accepted: false }
+          throw error
+        }
+      }
     }
   }
 
@@ -147,7 +172,8 @@ export function createConversations(deps: ConversationDeps): Conversations {
         return store(tx, party, inbound, [{ text: optedOut ? copy.optedOut : copy.optedIn }], now)
       }
 
-      const event = toInputEvent(inbound.text, calendar.dayOf(now))
+      const awaiting = await tx.ticket.findMany({ where: { conversationId: party.conversation.id, status: 'resolved' }, orderBy: { resolvedAt: 'desc' }, select: { number: true } })
+      const event = toInputEvent(inbound.text, calendar.dayOf(now), awaiting.map((ticket) => ticket.number))
       const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
       await tx.conversation.update({
         where: { id: party.conversation.id },

@@ -14,6 +14,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import * as engineModule from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg'
 import pg from 'pg'
+import { LOCKS, withAdvisoryLock } from './advisory-lock.ts'
 import { parse as parseConnectionString } from 'pg-connection-string'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -134,25 +135,16 @@ async function readMigrations(migrationsDir: string): Promise<MigrationList> {
   return { baseDir: migrationsDir, lockfile: { path: lockfileName, content: lockContent }, shadowDbInitScript: '', migrationDirectories }
 }
 
-/** Any 64-bit key works; this one is ours alone ("aftercar" in ASCII). */
-const MIGRATION_LOCK_KEY = '7018427473016398194'
-
 /**
  * Applies every pending migration. Several instances starting together on one database take
  * turns through an advisory lock, so each migration runs once.
  * @returns the names of the migrations applied now
  */
 export async function applyMigrations(databaseUrl: string, paths: MigrationPaths = defaultPaths): Promise<string[]> {
-  const lock = new pg.Client(poolConfig(databaseUrl))
-  await lock.connect()
-  try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+  return withAdvisoryLock(poolConfig(databaseUrl), LOCKS.migrations, async () => {
     const migrationsList = await readMigrations(paths.migrationsDir)
-    return await withEngine(databaseUrl, paths.schemaPath, async (engine) => (await engine.applyMigrations({ migrationsList, filters: noFilter })).appliedMigrationNames)
-  } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined)
-    await lock.end()
-  }
+    return withEngine(databaseUrl, paths.schemaPath, async (engine) => (await engine.applyMigrations({ migrationsList, filters: noFilter })).appliedMigrationNames)
+  })
 }
 
 /**

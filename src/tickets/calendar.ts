@@ -33,6 +33,11 @@ export class BusinessCalendar {
     return DateTime.fromJSDate(instant, { zone: this.timeZone }).toISODate()!
   }
 
+  /** Midnight starting a calendar day, service time. */
+  startOfDay(isoDate: string): Date {
+    return DateTime.fromISO(isoDate, { zone: this.timeZone }).startOf('day').toJSDate()
+  }
+
   /**
    * The end of the n-th working day after `isoDate` (the day itself does not count): the
    * deadline is met by anything before midnight at the end of that day, service time.

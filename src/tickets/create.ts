@@ -17,6 +17,8 @@ export interface NewTicket {
   /** Who submitted it, for the audit trail: `customer:<identity id>`, `staff:<name>`. */
   actor: string
   at: Date
+  /** §4.1b: from the price list for the service type. */
+  serviceValue: number
 }
 
 export interface CreatedTicketRecord {
@@ -54,6 +56,7 @@ export async function createTicket(tx: Tx, input: NewTicket, calendar: BusinessC
       channelAddress: input.channelAddress,
       locale: input.locale,
       warranty: warrantyOf !== null,
+      serviceValue: input.serviceValue,
       warrantyOfId: warrantyOf?.id ?? null,
       createdAt: at,
       updatedAt: at,
@@ -65,7 +68,7 @@ export async function createTicket(tx: Tx, input: NewTicket, calendar: BusinessC
           data: { channel: input.channel, ...(warrantyOf ? { warrantyOf: warrantyOf.number } : {}) },
         },
       },
-      deadlines: { create: deadlines.map((deadline) => ({ kind: deadline.kind, dueAt: deadline.dueAt })) },
+      deadlines: { create: deadlines.map((deadline) => ({ kind: deadline.kind, startsAt: deadline.startsAt, dueAt: deadline.dueAt })) },
     },
     select: { id: true, number: true },
   })

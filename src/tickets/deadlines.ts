@@ -16,7 +16,16 @@ export const DIAGNOSIS_WINDOW = 1 * HOUR
 
 export interface DeadlineDue {
   kind: DeadlineKind
+  /** When the window opened (staff are warned at 75% of it). */
+  startsAt: Date
   dueAt: Date
+}
+
+/** §3.1: staff hear of a deadline when three quarters of its window have passed. */
+export const WARNING_AT = 0.75
+
+export function warningTime(deadline: { startsAt: Date; dueAt: Date }): Date {
+  return new Date(deadline.startsAt.getTime() + WARNING_AT * (deadline.dueAt.getTime() - deadline.startsAt.getTime()))
 }
 
 /** The deadlines that start when a request is submitted. */
@@ -24,9 +33,15 @@ export function deadlinesAtSubmission(
   request: { type: ServiceType; submittedAt: Date; deliveryDate: string | null },
   calendar: BusinessCalendar,
 ): DeadlineDue[] {
-  const deadlines: DeadlineDue[] = [{ kind: 'response', dueAt: new Date(request.submittedAt.getTime() + RESPONSE_WINDOW) }]
+  const deadlines: DeadlineDue[] = [{ kind: 'response', startsAt: request.submittedAt, dueAt: new Date(request.submittedAt.getTime() + RESPONSE_WINDOW) }]
   if (request.type === 'installation' && request.deliveryDate) {
-    deadlines.push({ kind: 'installation', dueAt: calendar.endOfWorkingDaysAfter(request.deliveryDate, INSTALLATION_WORKING_DAYS) })
+    // The window opens with the delivery (or the request, if that came later).
+    const delivered = calendar.startOfDay(request.deliveryDate)
+    deadlines.push({
+      kind: 'installation',
+      startsAt: delivered > request.submittedAt ? delivered : request.submittedAt,
+      dueAt: calendar.endOfWorkingDaysAfter(request.deliveryDate, INSTALLATION_WORKING_DAYS),
+    })
   }
   return deadlines
 }

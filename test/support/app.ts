@@ -4,7 +4,8 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { buildApp, type App } from '../../src/app.ts'
+import type { App } from '../../src/app.ts'
+import { assemble, type Assembled } from '../../src/assemble.ts'
 import { ManualClock } from '../../src/clock.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { createLogger } from '../../src/logger.ts'
@@ -20,6 +21,7 @@ export interface TestApp {
   clock: ManualClock
   db: TestDatabase
   app: App
+  assembled: Assembled
   /** fetch() against the admin API with the bearer token. */
   admin(path: string, init?: RequestInit): Promise<Response>
   /** GET on the admin API, parsed: tests read whatever fields they check. */
@@ -35,7 +37,16 @@ export async function listen(handler: RequestListener): Promise<{ server: Server
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; now?: string; db?: TestDatabase } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>
+  now?: string
+  db?: TestDatabase
+  clock?: ManualClock
+  /** Run job workers (default true); off simulates a crash after commit. */
+  workers?: boolean
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase())
   const config = loadConfig({
     PUBLIC_URL,
@@ -43,10 +54,23 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
     ADMIN_TOKEN,
     DATABASE_URL: db.url,
     SERVICE_TIMEZONE: 'Asia/Shanghai',
+    OUTBOX_RETRY_DELAY: '1',
+    OUTBOX_RETRY_LIMIT: '3',
+    JOB_POLL_SECONDS: '0.5',
     ...options.env,
   })
-  const clock = new ManualClock(options.now ?? '2026-11-25T02:00:00Z')
-  const app = buildApp({ config, prisma: db.prisma, ping: () => db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false), clock, logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'), adminToken: ADMIN_TOKEN })
+  const clock = options.clock ?? new ManualClock(options.now ?? '2026-11-25T02:00:00Z')
+  const assembled = await assemble({
+    config,
+    prisma: db.prisma,
+    databaseUrl: db.url,
+    ping: () => db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+    clock,
+    logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
+    adminToken: ADMIN_TOKEN,
+    workers: options.workers,
+  })
+  const app = assembled.app
   const { server, url } = await listen(app.express)
   return {
     url,
@@ -54,11 +78,13 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
     clock,
     db,
     app,
+    assembled,
     getJson: (path) => fetch(url + path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((response) => response.json()),
     admin: (path, init = {}) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...init.headers } }),
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await assembled.stop()
       if (!options.db) await db.drop()
     },
   }

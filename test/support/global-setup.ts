@@ -10,6 +10,8 @@ import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import { applyMigrations } from '../../src/db/migrations.ts'
+import { startJobQueue } from '../../src/jobs/queue.ts'
+import { createLogger } from '../../src/logger.ts'
 
 export const TEMPLATE_DATABASE = 'aftercare_template'
 
@@ -29,6 +31,9 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`)
   await admin.end()
   await applyMigrations(server.urlFor(TEMPLATE_DATABASE))
+  // The job queue's schema and queues too, so each test file's queue starts instantly.
+  const queue = await startJobQueue({ databaseUrl: server.urlFor(TEMPLATE_DATABASE), logger: createLogger('silent'), retryLimit: 1, retryDelaySeconds: 1, pollSeconds: 1 })
+  await queue.stop()
   project.provide('postgresAdminUrl', server.adminUrl)
   project.provide('templateDatabase', TEMPLATE_DATABASE)
   return async () => {

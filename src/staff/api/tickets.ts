@@ -5,6 +5,9 @@ import { SERVICE_TYPES } from '../../../flows/service-types.ts'
 import { Prisma, type PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
 import { normalizePhone } from '../../channels/sms/receiver.ts'
+import { ticketActionInput } from '../../tickets/action-input.ts'
+import type { TicketService } from '../../tickets/apply.ts'
+import { findTicketDetail, ticketJson } from '../../tickets/view.ts'
 
 const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
 const CHANNELS = ['sms', 'webchat', 'slack'] as const
@@ -52,7 +55,7 @@ type SummaryRow = Prisma.TicketGetPayload<{ select: typeof summarySelect }>
 
 const toSummary = ({ deadlines, ...ticket }: SummaryRow) => ({ ...ticket, nextDeadline: deadlines[0] ?? null })
 
-export function ticketRoutes(prisma: PrismaClient): Router {
+export function ticketRoutes(prisma: PrismaClient, tickets: TicketService): Router {
   const router = Router()
 
   router.get('/tickets', async (req, res) => {
@@ -91,18 +94,18 @@ export function ticketRoutes(prisma: PrismaClient): Router {
   })
 
   router.get('/tickets/:number', async (req, res) => {
-    const ticket = await prisma.ticket.findUnique({
-      where: { number: req.params.number.toUpperCase() },
-      include: {
-        customer: { select: { id: true, name: true, phone: true, locale: true } },
-        warrantyOf: { select: { number: true, resolvedAt: true } },
-        deadlines: { orderBy: { dueAt: 'asc' }, select: { kind: true, dueAt: true, metAt: true } },
-        events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
-      },
-    })
+    const ticket = await findTicketDetail(prisma, req.params.number)
     if (!ticket) throw new AppError('not_found', `no ticket ${req.params.number}`)
-    const { id: _id, seq: _seq, customerId: _customerId, conversationId: _conversationId, warrantyOfId: _warrantyOfId, ...rest } = ticket
-    res.json({ ...rest, deliveryDate: ticket.deliveryDate?.toISOString().slice(0, 10) ?? null })
+    res.json(ticketJson(ticket))
+  })
+
+  /** `{ "action": "respond", …fields, "actor"?: "who" }`: one step of the service process. */
+  router.post('/tickets/:number/actions', async (req, res) => {
+    const { actor, ...body } = (req.body ?? {}) as { actor?: unknown }
+    const input = parseInput(ticketActionInput, body, 'action')
+    const name = typeof actor === 'string' && actor.trim() ? actor.trim().slice(0, 80) : undefined
+    const ticket = await tickets.apply(req.params.number, input, { id: name ? `api:${name}` : 'api', name })
+    res.json(ticketJson(ticket))
   })
 
   return router

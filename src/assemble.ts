@@ -1,0 +1,56 @@
+/**
+ * Everything that runs on top of a database: the job queue, the HTTP app and the workers.
+ * runtime.ts calls it for `npm start`; tests call it on their own database with a manual clock
+ * and fake providers, so both run the same wiring.
+ */
+import { buildApp, type App } from './app.ts'
+import { createSmsSender } from './channels/sms/sender.ts'
+import type { Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import type { PrismaClient } from './db/client.ts'
+import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
+import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
+import { startWorkers } from './jobs/workers.ts'
+import type { Logger } from './logger.ts'
+import { createSlackClient } from './staff/slack/client.ts'
+
+export interface AssembleOptions {
+  config: Config
+  prisma: PrismaClient
+  databaseUrl: string
+  ping(): Promise<boolean>
+  clock: Clock
+  logger: Logger
+  adminToken: string
+  /** Run job workers in this process (default). Off: the web part only. */
+  workers?: boolean
+}
+
+export interface Assembled {
+  app: App
+  jobs: RunningQueue
+  /** Runs the deadline check now (it also runs every minute and at start-up). */
+  sweepDeadlines(): Promise<SweepResult>
+  /** Stops the workers, letting running jobs finish. */
+  stop(): Promise<void>
+}
+
+export async function assemble(options: AssembleOptions): Promise<Assembled> {
+  const { config, prisma, clock, logger } = options
+  const jobs = await startJobQueue({
+    databaseUrl: options.databaseUrl,
+    logger,
+    retryLimit: config.outbox.retryLimit,
+    retryDelaySeconds: config.outbox.retryDelaySeconds,
+    pollSeconds: config.jobPollSeconds,
+  })
+  const slackClient = config.slack ? createSlackClient(config.slack) : undefined
+  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
+  const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
+  if (options.workers !== false) {
+    await startWorkers({ config, prisma, jobs, senders: { sms: createSmsSender(config.twilio) }, slackClient, clock, logger })
+    // Deadlines that passed while nothing ran fire now, not at the next minute.
+    await sweep()
+  }
+  return { app, jobs, sweepDeadlines: sweep, stop: () => jobs.stop() }
+}

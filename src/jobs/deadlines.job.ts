@@ -1,0 +1,104 @@
+/**
+ * Watches every open deadline (§2.1a, §2.2, §3.1c): at 75% of its window staff are warned in the
+ * ticket's thread; at the deadline, if unmet, a DeadlineBreach records the liquidated damages,
+ * 10% of the ticket's value (§4.1b), or zero under force majeure (§4.1c).
+ *
+ * One sweep every minute (pg-boss schedule, once across instances) and one at start-up: time is
+ * read from the injectable clock, a deadline met or a ticket cancelled never fires, a deadline
+ * that passed while nothing ran fires at the next sweep, and rows are claimed with SKIP LOCKED so
+ * overlapping sweeps never double-count.
+ */
+import type { Clock } from '../clock.ts'
+import { Prisma, type PrismaClient } from '../db/client.ts'
+import type { Logger } from '../logger.ts'
+import { alertStaff } from '../staff/alerts.ts'
+import { damagesFor } from '../tickets/damages.ts'
+import { WARNING_AT } from '../tickets/deadlines.ts'
+import type { JobQueue } from './queue.ts'
+
+export interface DeadlineSweepDeps {
+  prisma: PrismaClient
+  jobs: JobQueue
+  clock: Clock
+  logger: Logger
+  currency: string
+}
+
+const BATCH = 200
+
+export interface SweepResult {
+  warned: number
+  breached: number
+}
+
+export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResult> {
+  const { prisma, jobs, clock, logger } = deps
+  const now = clock.now()
+  const result: SweepResult = { warned: 0, breached: 0 }
+
+  for (;;) {
+    const warned = await prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<{ id: string; ticketId: string; kind: string; dueAt: Date }[]>`
+        SELECT d.id, d."ticketId", d.kind::text AS kind, d."dueAt"
+        FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId"
+        WHERE d."metAt" IS NULL AND d."warnedAt" IS NULL AND t.status <> 'cancelled'
+          AND d."dueAt" > ${now}
+          AND d."startsAt" + (d."dueAt" - d."startsAt") * ${WARNING_AT}::float8 <= ${now}
+        ORDER BY d."dueAt"
+        LIMIT ${BATCH}
+        FOR UPDATE OF d SKIP LOCKED`
+      for (const deadline of due) {
+        await tx.deadline.update({ where: { id: deadline.id }, data: { warnedAt: now } })
+        await alertStaff(tx, jobs, deadline.ticketId, { kind: 'deadline_warning', deadline: deadline.kind, dueAt: deadline.dueAt.toISOString() })
+      }
+      return due.length
+    })
+    result.warned += warned
+    if (warned < BATCH) break
+  }
+
+  for (;;) {
+    const breached = await prisma.$transaction(async (tx) => {
+      const missed = await tx.$queryRaw<{ id: string; ticketId: string; kind: string; dueAt: Date; serviceValue: Prisma.Decimal; forceMajeure: boolean }[]>`
+        SELECT d.id, d."ticketId", d.kind::text AS kind, d."dueAt", t."serviceValue", t."forceMajeure"
+        FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId"
+        WHERE d."metAt" IS NULL AND d."dueAt" <= ${now} AND t.status <> 'cancelled'
+          AND NOT EXISTS (SELECT 1 FROM "DeadlineBreach" b WHERE b."deadlineId" = d.id)
+        ORDER BY d."dueAt"
+        LIMIT ${BATCH}
+        FOR UPDATE OF d SKIP LOCKED`
+      for (const deadline of missed) {
+        const value = new Prisma.Decimal(deadline.serviceValue)
+        const damages = deadline.forceMajeure ? new Prisma.Decimal(0) : damagesFor(value)
+        await tx.deadlineBreach.create({
+          data: {
+            deadlineId: deadline.id,
+            ticketId: deadline.ticketId,
+            kind: deadline.kind as 'response',
+            dueAt: deadline.dueAt,
+            breachedAt: now,
+            serviceValue: value,
+            damages,
+            forceMajeure: deadline.forceMajeure,
+          },
+        })
+        await tx.ticketEvent.create({
+          data: { ticketId: deadline.ticketId, type: 'deadline_breached', actor: 'system', at: now, data: { deadline: deadline.kind, dueAt: deadline.dueAt.toISOString(), damages: Number(damages) } },
+        })
+        await alertStaff(tx, jobs, deadline.ticketId, {
+          kind: 'deadline_breached',
+          deadline: deadline.kind,
+          dueAt: deadline.dueAt.toISOString(),
+          damages: Number(damages),
+          currency: deps.currency,
+          forceMajeure: deadline.forceMajeure,
+        })
+      }
+      return missed.length
+    })
+    result.breached += breached
+    if (breached < BATCH) break
+  }
+  if (result.warned || result.breached) logger.info(result, 'deadline sweep')
+  return result
+}

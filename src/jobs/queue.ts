@@ -1,0 +1,94 @@
+/**
+ * The job queue (pg-boss on the same PostgreSQL). Jobs are enqueued inside the transaction that
+ * makes them necessary, so a state change and its follow-up work commit together: a crash
+ * between commit and delivery loses nothing, the job is there when a worker next looks.
+ * Handlers may run more than once (retries, a worker dying mid-job): each one is idempotent.
+ */
+import PgBoss from 'pg-boss'
+import { LOCKS, withAdvisoryLock } from '../db/advisory-lock.ts'
+import type { Tx } from '../db/client.ts'
+import type { Logger } from '../logger.ts'
+
+export const QUEUES = {
+  /** Sends one outbox message through its channel. */
+  deliverMessage: 'deliver-message',
+  /** Posts or updates a ticket's message in the Slack staff channel. */
+  slackSync: 'slack-sync',
+  /** Posts an alert in a ticket's Slack thread. */
+  staffAlert: 'staff-alert',
+  /** Warns of deadlines at 75% and records breaches at 100% (every minute). */
+  deadlines: 'deadlines',
+} as const
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
+
+export interface SendOptions {
+  /** Enqueue inside this transaction: the job exists only if the transaction commits. */
+  tx?: Tx
+  /** At most one waiting job per key (pg-boss singleton). */
+  singletonKey?: string
+  startAfterSeconds?: number
+}
+
+export interface JobQueue {
+  send(name: QueueName, data: object, options?: SendOptions): Promise<void>
+}
+
+export type JobHandler<T> = (data: T, job: { id: string; retryCount: number; retryLimit: number }) => Promise<void>
+
+export interface JobQueueOptions {
+  databaseUrl: string
+  logger: Logger
+  retryLimit: number
+  retryDelaySeconds: number
+  pollSeconds: number
+}
+
+export interface RunningQueue extends JobQueue {
+  /** Starts a worker for a queue. */
+  work<T>(name: QueueName, handler: JobHandler<T>, options?: { batchSize?: number }): Promise<void>
+  /** Runs a job every minute, once across all instances. */
+  everyMinute(name: QueueName): Promise<void>
+  /** Stops fetching, lets running jobs finish (up to `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>
+}
+
+/** Runs pg-boss's SQL on a Prisma interactive transaction's connection. */
+const inTransaction = (tx: Tx): PgBoss.Db => ({
+  executeSql: async (text, values) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }),
+})
+
+export async function startJobQueue(options: JobQueueOptions): Promise<RunningQueue> {
+  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: 'aftercare-jobs' })
+  boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'))
+  const retry = { retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true }
+  // Instances starting together would deadlock creating the same schema and queues: take turns.
+  await withAdvisoryLock(options.databaseUrl, LOCKS.jobQueueSetup, async () => {
+    await boss.start()
+    await boss.createQueue(QUEUES.deliverMessage, { name: QUEUES.deliverMessage, ...retry })
+    // One active job per ticket at a time (stately): posts and updates of one message never race.
+    await boss.createQueue(QUEUES.slackSync, { name: QUEUES.slackSync, policy: 'stately', ...retry })
+    await boss.createQueue(QUEUES.staffAlert, { name: QUEUES.staffAlert, ...retry })
+    await boss.createQueue(QUEUES.deadlines, { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 })
+  })
+
+  return {
+    async send(name, data, sendOptions = {}) {
+      await boss.send(name, data, {
+        ...(sendOptions.tx && { db: inTransaction(sendOptions.tx) }),
+        ...(sendOptions.singletonKey && { singletonKey: sendOptions.singletonKey }),
+        ...(sendOptions.startAfterSeconds && { startAfter: Math.ceil(sendOptions.startAfterSeconds) }),
+      })
+    },
+    async work<T>(name: QueueName, handler: JobHandler<T>, workOptions: { batchSize?: number } = {}) {
+      await boss.work<T>(name, { includeMetadata: true, pollingIntervalSeconds: options.pollSeconds, batchSize: workOptions.batchSize ?? 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit })
+      })
+    },
+    async everyMinute(name) {
+      await boss.schedule(name, '* * * * *', {}, { singletonKey: name })
+    },
+    async stop(timeoutMs = 10_000) {
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs })
+    },
+  }
+}

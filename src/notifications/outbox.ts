@@ -1,0 +1,34 @@
+/**
+ * The outbox: a proactive message is a row first, written in the transaction of the change that
+ * causes it, with its delivery job. The job (deliver-message.job.ts) calls the provider after
+ * commit, never inside a transaction.
+ */
+import type { Reply } from '../../flows/conversation.machine.ts'
+import type { Prisma, Tx } from '../db/client.ts'
+import { QUEUES, type JobQueue } from '../jobs/queue.ts'
+
+export type MessageKind = 'response_notification' | 'resolution_notification'
+
+/** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
+export async function queueMessage(
+  tx: Tx,
+  jobs: JobQueue,
+  message: { conversationId: string; channel: 'sms' | 'webchat' | 'slack'; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date },
+): Promise<string> {
+  const row = await tx.message.create({
+    data: {
+      conversationId: message.conversationId,
+      direction: 'outbound',
+      channel: message.channel,
+      status: 'queued',
+      kind: message.kind,
+      ticketId: message.ticketId,
+      body: message.reply.text,
+      payload: message.reply as unknown as Prisma.InputJsonValue,
+      createdAt: message.at,
+    },
+    select: { id: true },
+  })
+  await jobs.send(QUEUES.deliverMessage, { messageId: row.id }, { tx, singletonKey: row.id })
+  return row.id
+}

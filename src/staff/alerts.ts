@@ -1,0 +1,23 @@
+/**
+ * Things staff must know about, posted in the ticket's Slack thread (or the staff channel when
+ * there is no ticket). Queued in the caller's transaction like any other follow-up work.
+ */
+import type { Tx } from '../db/client.ts'
+import { QUEUES, type JobQueue } from '../jobs/queue.ts'
+
+export type StaffAlert =
+  | { kind: 'delivery_failed'; what: string; reason: string }
+  | { kind: 'fix_rejected'; reason: string | null }
+  | { kind: 'handoff_requested'; channel: string; address: string }
+  | { kind: 'deadline_warning'; deadline: string; dueAt: string }
+  | { kind: 'deadline_breached'; deadline: string; dueAt: string; damages: number; currency: string; forceMajeure: boolean }
+  | { kind: 'opted_out'; channel: string }
+
+export interface StaffAlertJob {
+  ticketId: string | null
+  alert: StaffAlert
+}
+
+export async function alertStaff(tx: Tx, jobs: JobQueue, ticketId: string | null, alert: StaffAlert): Promise<void> {
+  await jobs.send(QUEUES.staffAlert, { ticketId, alert } satisfies StaffAlertJob, { tx })
+}

@@ -1,0 +1,23 @@
+import { formatDateTime } from '../../../flows/dates.ts'
+import type { StaffAlert } from '../alerts.ts'
+
+/** An alert as one line of Slack mrkdwn. */
+export function alertText(alert: StaffAlert, timeZone: string): string {
+  const at = (iso: string) => formatDateTime(iso, 'en', timeZone)
+  switch (alert.kind) {
+    case 'deadline_warning':
+      return `:warning: The ${alert.deadline} deadline is near: due ${at(alert.dueAt)}.`
+    case 'deadline_breached':
+      return alert.forceMajeure
+        ? `:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed — force majeure, no damages (§4.1c).`
+        : `:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed. Liquidated damages (§4.1b): ${alert.damages.toFixed(2)} ${alert.currency}.`
+    case 'fix_rejected':
+      return `:x: The customer says it is *not fixed*; the ticket is reopened.${alert.reason ? ` “${alert.reason}”` : ''}`
+    case 'handoff_requested':
+      return `:raising_hand: The customer (${alert.channel.toUpperCase()} ${alert.address}) asks to talk to a person.`
+    case 'delivery_failed':
+      return `:no_entry: Could not deliver the ${alert.what} to the customer: ${alert.reason}. Please reach them another way.`
+    case 'opted_out':
+      return `:mute: The customer opted out of ${alert.channel.toUpperCase()} messages.`
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Staff work tickets from Slack: Bolt on our Express app at POST /slack/events (events,
+ * interactivity and the /aftercare command). Bolt checks signatures and the 5-minute timestamp
+ * window (401 otherwise) and acknowledges within the 3-second limit; slow work happens after
+ * the ack. Buttons and modals end in the same `tickets.apply` as the admin API.
+ */
+import { App, ExpressReceiver, type BlockAction, type ButtonAction, type OverflowAction } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
+import express from 'express'
+import { legalActions, TICKET_ACTIONS, type TicketAction } from '../../../flows/ticket.machine.ts'
+import type { SlackConfig } from '../../config.ts'
+import type { PrismaClient, Tx } from '../../db/client.ts'
+import { AppError } from '../../errors.ts'
+import type { Logger } from '../../logger.ts'
+import type { TicketService } from '../../tickets/apply.ts'
+import type { Actor } from '../../tickets/actors.ts'
+import { TICKET_NUMBER } from '../../tickets/numbers.ts'
+import { findTicketDetail } from '../../tickets/view.ts'
+import { boltLogger } from './bolt-logger.ts'
+import { ACTION_LABELS, ONE_CLICK_ACTIONS } from './labels.ts'
+import { actionModal, MODAL_CALLBACK_ID, readSubmission } from './modals.ts'
+import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
+
+export interface SlackStaffDeps {
+  config: SlackConfig
+  client: WebClient
+  prisma: PrismaClient
+  tickets: TicketService
+  logger: Logger
+  timeZone: string
+}
+
+const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons.'
+
+const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({ id: `slack:${user.id}`, name: user.name ?? user.username })
+const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as readonly string[]).includes(value)
+
+/** Records a provider delivery id; false when it was already there (a retry). */
+export async function claimDelivery(tx: Tx, provider: string, id: string): Promise<boolean> {
+  return (await tx.$executeRaw`INSERT INTO "ProcessedDelivery" (provider, id) VALUES (${provider}, ${id}) ON CONFLICT DO NOTHING`) === 1
+}
+
+export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
+  const { config, client, prisma, tickets, logger, timeZone } = deps
+  const router = express.Router()
+  const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', processBeforeResponse: false, router, logger: boltLogger(logger) })
+  const app = new App({ token: config.botToken, receiver, client, logger: boltLogger(logger) } as ConstructorParameters<typeof App>[0])
+
+  const explain = async (user: string, text: string) => {
+    await client.chat.postEphemeral({ channel: config.staffChannel, user, text }).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a Slack user why an action failed'))
+  }
+
+  const apply = async (number: string, input: Parameters<TicketService['apply']>[1], user: { id: string; name?: string; username?: string }) => {
+    try {
+      await tickets.apply(number, input, actorOf(user))
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      await explain(user.id, `${ACTION_LABELS[input.action]} on ${number}: ${error.message}`)
+    }
+  }
+
+  /** A button or menu item: act at once, or open the modal that asks for what the action needs. */
+  async function start(action: TicketAction, number: string, body: BlockAction) {
+    if (ONE_CLICK_ACTIONS.includes(action)) return apply(number, { action } as Parameters<TicketService['apply']>[1], body.user)
+    const technicians = action === 'respond' ? await prisma.technician.findMany({ where: { active: true }, orderBy: { name: 'asc' }, take: 100, select: { id: true, name: true } }) : []
+    await client.views.open({ trigger_id: body.trigger_id, view: actionModal(action, number, technicians) })
+  }
+
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action }) => {
+    await ack()
+    const name = action.action_id.slice(ACTION_ID_PREFIX.length)
+    if (isAction(name)) await start(name, action.value ?? '', body)
+  })
+
+  app.action<BlockAction<OverflowAction>>(MORE_ACTION_ID, async ({ ack, body, action }) => {
+    await ack()
+    const [name, number] = action.selected_option.value.split('|')
+    if (name && number && isAction(name)) await start(name, number, body)
+  })
+
+  app.view(MODAL_CALLBACK_ID, async ({ ack, view, body }) => {
+    const { number, action } = JSON.parse(view.private_metadata) as { number: string; action: TicketAction }
+    const result = readSubmission(action, view.state.values as Parameters<typeof readSubmission>[1])
+    if (!result.ok) return ack({ response_action: 'errors', errors: result.errors })
+    // Someone may have moved the ticket while the modal was open: say so in the modal.
+    const ticket = await prisma.ticket.findUnique({ where: { number }, select: { type: true, status: true } })
+    const firstBlock = view.blocks.find((block) => block.type === 'input')?.block_id ?? 'note'
+    if (!ticket) return ack({ response_action: 'errors', errors: { [firstBlock]: `${number} no longer exists.` } })
+    if (!legalActions(ticket.type, ticket.status).includes(action)) {
+      return ack({ response_action: 'errors', errors: { [firstBlock]: `${number} is now ${ticket.status.replace('_', ' ')}: ${ACTION_LABELS[action].toLowerCase()} is no longer possible.` } })
+    }
+    await ack()
+    await apply(number, result.input, body.user)
+  })
+
+  app.command('/aftercare', async ({ ack, command }) => {
+    const text = command.text.trim().toUpperCase()
+    if (!TICKET_NUMBER.test(text)) return ack({ response_type: 'ephemeral', text: USAGE })
+    const ticket = await findTicketDetail(prisma, text)
+    if (!ticket) return ack({ response_type: 'ephemeral', text: `No ticket ${text}.` })
+    await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, timeZone) })
+  })
+
+  // A reply in a ticket's thread is a note on the ticket. Slack retries are recognised by event_id.
+  app.event('message', async ({ event, body }) => {
+    if (event.subtype !== undefined || event.channel !== config.staffChannel || !('thread_ts' in event) || !event.thread_ts || event.thread_ts === event.ts) return
+    if ('bot_id' in event && event.bot_id) return
+    const eventId = (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`
+    const user = 'user' in event ? event.user : undefined
+    const text = 'text' in event ? (event.text ?? '') : ''
+    await prisma.$transaction(async (tx) => {
+      if (!(await claimDelivery(tx, 'slack', eventId))) return logger.info({ eventId }, 'Slack retry of a processed event ignored')
+      const ticket = await tx.ticket.findFirst({ where: { slackChannel: event.channel, slackTs: event.thread_ts }, select: { id: true } })
+      if (!ticket) return
+      await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'note', actor: `slack:${user ?? 'unknown'}`, at: new Date(Number(event.ts) * 1000), data: { text } } })
+    })
+  })
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed')
+  })
+
+  return router
+}

@@ -1,0 +1,30 @@
+/** Reading a ticket with everything staff see about it (admin API, Slack). */
+import type { Db, Prisma } from '../db/client.ts'
+
+export const ticketDetailInclude = {
+  customer: { select: { id: true, name: true, phone: true, locale: true } },
+  technician: { select: { id: true, name: true, phone: true, slackUserId: true } },
+  warrantyOf: { select: { number: true, resolvedAt: true } },
+  deadlines: { orderBy: { dueAt: 'asc' }, select: { kind: true, startsAt: true, dueAt: true, metAt: true, warnedAt: true } },
+  breaches: { orderBy: { breachedAt: 'asc' }, select: { kind: true, dueAt: true, breachedAt: true, serviceValue: true, damages: true, forceMajeure: true } },
+  parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, fittedAt: true, warrantyEndsAt: true } },
+  events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
+} satisfies Prisma.TicketInclude
+
+export type TicketDetail = Prisma.TicketGetPayload<{ include: typeof ticketDetailInclude }>
+
+export function findTicketDetail(db: Db, number: string): Promise<TicketDetail | null> {
+  return db.ticket.findUnique({ where: { number: number.toUpperCase() }, include: ticketDetailInclude })
+}
+
+/** The JSON shape of a ticket in the admin API: internal ids out, money as numbers. */
+export function ticketJson(ticket: TicketDetail) {
+  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, technicianId: _t, slackChannel: _sc, slackTs: _st, ...rest } = ticket
+  return {
+    ...rest,
+    serviceValue: Number(ticket.serviceValue),
+    deliveryDate: ticket.deliveryDate?.toISOString().slice(0, 10) ?? null,
+    breaches: ticket.breaches.map((breach) => ({ ...breach, serviceValue: Number(breach.serviceValue), damages: Number(breach.damages) })),
+    events: ticket.events.map((event) => ({ ...event })),
+  }
+}

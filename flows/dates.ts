@@ -108,6 +108,11 @@ export function formatDay(iso: IsoDate, locale: Locale): string {
   return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(toUtc(iso))
 }
 
+/** "25 Nov 2027" / "2027年11月25日": a day with its year, for dates far off (warranties). */
+export function formatDate(iso: IsoDate, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: 'UTC', day: 'numeric', month: locale === 'zh-CN' ? 'long' : 'short', year: 'numeric' }).format(toUtc(iso))
+}
+
 /** The calendar day on which an instant falls, in a time zone. */
 export function dayIn(instant: string | Date, timeZone: string): IsoDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant))

@@ -99,6 +99,8 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
     result.breached += breached
     if (breached < BATCH) break
   }
+  // Provider retries arrive within minutes; a week of delivery ids is plenty to recognise them.
+  await prisma.processedDelivery.deleteMany({ where: { at: { lt: new Date(now.getTime() - 7 * 24 * 3_600_000) } } })
   if (result.warned || result.breached) logger.info(result, 'deadline sweep')
   return result
 }

@@ -64,11 +64,18 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
   // Instances starting together would deadlock creating the same schema and queues: take turns.
   await withAdvisoryLock(options.databaseUrl, LOCKS.jobQueueSetup, async () => {
     await boss.start()
-    await boss.createQueue(QUEUES.deliverMessage, { name: QUEUES.deliverMessage, ...retry })
-    // One active job per ticket at a time (stately): posts and updates of one message never race.
-    await boss.createQueue(QUEUES.slackSync, { name: QUEUES.slackSync, policy: 'stately', ...retry })
-    await boss.createQueue(QUEUES.staffAlert, { name: QUEUES.staffAlert, ...retry })
-    await boss.createQueue(QUEUES.deadlines, { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 })
+    const queues: PgBoss.Queue[] = [
+      { name: QUEUES.deliverMessage, ...retry },
+      // One active job per ticket at a time (stately): posts and updates of one message never race.
+      { name: QUEUES.slackSync, policy: 'stately', ...retry },
+      { name: QUEUES.staffAlert, ...retry },
+      { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
+    ]
+    for (const queue of queues) {
+      // createQueue leaves an existing queue as it was: apply today's retry settings explicitly.
+      if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, queue)
+      else await boss.createQueue(queue.name, queue)
+    }
   })
 
   return {

@@ -4,7 +4,7 @@
  */
 import type { Reply } from '../../flows/conversation.machine.ts'
 import { copyFor } from '../../flows/copy.ts'
-import { formatDateTime, formatDay, dayIn } from '../../flows/dates.ts'
+import { dayIn, formatDate, formatDateTime } from '../../flows/dates.ts'
 import type { Locale } from '../../flows/locale.ts'
 import type { ServiceType } from '../../flows/service-types.ts'
 import type { RootCause } from '../tickets/action-input.ts'
@@ -80,7 +80,7 @@ export function resolutionNotification(record: ServiceRecord, locale: Locale, ti
   }
   if (record.solution) lines.push(`${label('Solution', '解决方案')}${record.solution}`)
   for (const part of record.parts) {
-    const until = formatDay(dayIn(part.warrantyEndsAt, timeZone), locale)
+    const until = formatDate(dayIn(part.warrantyEndsAt, timeZone), locale)
     const genuine = part.genuine ? '' : zh ? '（非原厂）' : ' (not original)'
     lines.push(zh ? `配件：${part.name} ${part.partNumber} ×${part.quantity}${genuine}，保修至 ${until}` : `Part: ${part.name} ${part.partNumber} ×${part.quantity}${genuine}, warranty until ${until}`)
   }

@@ -44,7 +44,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   const { config, client, prisma, tickets, logger, timeZone } = deps
   const router = express.Router()
   const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', processBeforeResponse: false, router, logger: boltLogger(logger) })
-  const app = new App({ token: config.botToken, receiver, client, logger: boltLogger(logger) } as ConstructorParameters<typeof App>[0])
+  // Bolt makes its own client (auth.test at start, listeners' `client`): point it at SLACK_API_URL too.
+  const app = new App({ token: config.botToken, receiver, logger: boltLogger(logger), clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } } })
 
   const explain = async (user: string, text: string) => {
     await client.chat.postEphemeral({ channel: config.staffChannel, user, text }).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a Slack user why an action failed'))

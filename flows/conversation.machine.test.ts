@@ -236,13 +236,13 @@ describe('words that work at any step', () => {
     expect(await chat().say('status')).toBe('You have no open requests.')
   })
 
-  it('AGENT records a hand-off once and lets the customer carry on', async () => {
+  it('AGENT asks for a person and lets the customer carry on, every time it is said', async () => {
     const c = chat()
     await c.sayAll(['hi', '1'])
     expect(await c.say('human')).toContain('asked a member of our team')
     expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'customer_asked' })
-    expect(await c.say('人工')).toContain('already been asked')
-    expect(c.commands.filter((command) => command.type === 'requestHandoff')).toHaveLength(1)
+    expect(await c.say('人工')).toContain('asked a member of our team')
+    expect(c.commands.filter((command) => command.type === 'requestHandoff')).toHaveLength(2)
     expect(c.state).toBe('intake.productModel')
   })
 

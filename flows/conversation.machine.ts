@@ -71,7 +71,6 @@ export interface ConversationContext {
   misses: number
   /** Greet before the first question of a new request. */
   greet: boolean
-  handoffRequested: boolean
 }
 
 const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', 'fixed', 'yes fixed', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题', '已解决', '解决了', '修好了'])
@@ -184,7 +183,6 @@ export const conversationMachine = setup({
       return number !== undefined && number >= 1 && number <= summaryLines(context.draft, context.locale).length
     },
     inIntake: ({ context }) => context.asking !== null,
-    handoffAlreadyRequested: ({ context }) => context.handoffRequested,
     isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
   },
   actions: {
@@ -257,7 +255,6 @@ export const conversationMachine = setup({
     requestHandoff: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'requestHandoff', reason: 'customer_asked' })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoff } })
-      enqueue.assign({ handoffRequested: true })
     }),
     switchLocale: enqueueActions(({ event, enqueue, context }) => {
       if (event.type !== 'SET_LOCALE') return
@@ -268,18 +265,17 @@ export const conversationMachine = setup({
   },
 }).createMachine({
   id: 'conversation',
-  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false, handoffRequested: false }),
+  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false }),
   initial: 'idle',
   on: {
     HELP: { actions: 'help' },
     STATUS: { actions: 'listTickets' },
     STATUS_RESULT: { actions: ['showStatus', 'askAgain'] },
-    AGENT: [
-      { guard: 'handoffAlreadyRequested', actions: [{ type: 'say', params: { text: (copy) => copy.handoffAlready } }, 'askAgain'] },
-      { actions: ['requestHandoff', 'askAgain'] },
-    ],
+    AGENT: { actions: ['requestHandoff', 'askAgain'] },
     SET_LOCALE: { actions: 'switchLocale' },
     RESOLUTION_ANSWERED: { actions: 'acknowledgeAnswer' },
+    // Opening the chat again in the middle of something: say where we were.
+    START: { actions: 'askAgain' },
     CANCEL: [
       { guard: 'inIntake', target: '.idle', actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.cancelled } }] },
       { actions: { type: 'say', params: { text: (copy) => copy.nothingToCancel } } },
@@ -293,6 +289,7 @@ export const conversationMachine = setup({
     idle: {
       entry: assign({ asking: null }),
       on: {
+        START: { target: 'intake', actions: assign({ greet: true }) },
         TEXT: [
           // A new request can start meanwhile; only a plain YES/NO answers the fix.
           { guard: 'answersResolution', actions: 'answerResolution' },

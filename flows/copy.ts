@@ -61,7 +61,6 @@ export interface Copy {
   ticketLine: (number: string, type: string, status: string, next: string | undefined) => string
   nextDeadline: (kind: string, by: string) => string
   handoff: string
-  handoffAlready: string
   languageSwitched: string
   optedOut: string
   optedIn: string
@@ -178,7 +177,6 @@ const en: Copy = {
   ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
   nextDeadline: (kind, by) => `${kind} due ${by}`,
   handoff: 'I have asked a member of our team to contact you. Meanwhile you can carry on here.',
-  handoffAlready: 'A member of our team has already been asked to contact you.',
   languageSwitched: 'OK, let’s continue in English.',
   optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
   optedIn: 'You are subscribed again and will get updates about your requests.',
@@ -291,7 +289,6 @@ const zhCN: Copy = {
   ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
   nextDeadline: (kind, by) => `${kind}期限 ${by}`,
   handoff: '已通知我们的工作人员与您联系。在此期间您可以继续在这里办理。',
-  handoffAlready: '已经通知工作人员与您联系了。',
   languageSwitched: '好的，我们用中文继续。',
   optedOut: '您已退订，我们将不再给您发送短信。回复 START 可重新订阅。',
   optedIn: '您已重新订阅，我们会继续发送申请进度。',

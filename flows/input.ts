@@ -33,7 +33,8 @@ export type TextEvent = {
   /** Tickets of this conversation awaiting the customer's YES/NO to their fix, newest first. */
   pending: string[]
 }
-export type InputEvent = TextEvent | { type: GlobalWord } | { type: 'SET_LOCALE'; locale: Locale }
+/** START: the customer opened a chat window and has said nothing yet. */
+export type InputEvent = TextEvent | { type: GlobalWord } | { type: 'SET_LOCALE'; locale: Locale } | { type: 'START' }
 
 /** The event for one message; `today` is the service's calendar day. */
 export function toInputEvent(text: string, today: IsoDate, pending: string[] = []): InputEvent {

@@ -3,7 +3,9 @@
  * runs, in-process, against their own database, clock and fake providers.
  */
 import type { WebClient } from '@slack/web-api'
+import type { Server } from 'node:http'
 import express, { type Express } from 'express'
+import { createWebchat, type Webchat } from './channels/webchat/index.ts'
 import { smsReceiver } from './channels/sms/receiver.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -41,6 +43,9 @@ export interface App {
   express: Express
   conversations: Conversations
   tickets: TicketService
+  webchat: Webchat
+  /** Call once the HTTP server listens (the built-in Direct Line needs to reach itself). */
+  listening(server: Server, selfUrl: string): void
 }
 
 export function buildApp(deps: AppDeps): App {
@@ -54,7 +59,11 @@ export function buildApp(deps: AppDeps): App {
   app.disable('x-powered-by')
   app.use(requestLog(logger))
 
+  const webchat = createWebchat({ config, prisma, clock, logger, handle: conversations.handle })
+
   app.get('/healthz', health(deps.ping))
+  // Before /api's bearer auth: Bot Framework channels authenticate with their own tokens.
+  app.use(webchat.router)
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
   if (config.slack && deps.slackClient) app.use(slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, logger, timeZone }))
   else
@@ -65,5 +74,5 @@ export function buildApp(deps: AppDeps): App {
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, conversations, tickets }
+  return { express: app, conversations, tickets, webchat, listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
 }

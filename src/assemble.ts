@@ -24,6 +24,8 @@ export interface AssembleOptions {
   adminToken: string
   /** Run job workers in this process (default). Off: the web part only. */
   workers?: boolean
+  /** Schedule the deadline sweep every minute (default). Tests sweep when they move their clock. */
+  scheduleDeadlines?: boolean
 }
 
 export interface Assembled {
@@ -48,9 +50,17 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
   if (options.workers !== false) {
-    await startWorkers({ config, prisma, jobs, senders: { sms: createSmsSender(config.twilio) }, slackClient, clock, logger })
+    await startWorkers({ config, prisma, jobs, senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender }, slackClient, clock, logger, scheduleDeadlines: options.scheduleDeadlines !== false })
     // Deadlines that passed while nothing ran fire now, not at the next minute.
     await sweep()
   }
-  return { app, jobs, sweepDeadlines: sweep, stop: () => jobs.stop() }
+  return {
+    app,
+    jobs,
+    sweepDeadlines: sweep,
+    async stop() {
+      app.webchat.close()
+      await jobs.stop()
+    },
+  }
 }

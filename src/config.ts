@@ -26,6 +26,17 @@ export interface SlackConfig {
   apiUrl: string
 }
 
+export interface BotFrameworkConfig {
+  /** Empty: local mode, no authentication (Emulator, the built-in Direct Line). */
+  appId: string
+  appPassword: string
+  tenantId: string
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'
+  /** Azure Direct Line: the page gets short-lived tokens minted with this secret. */
+  directLineSecret: string | undefined
+  directLineUrl: string
+}
+
 export interface OutboxConfig {
   /** Attempts after the first, with exponential backoff from `retryDelaySeconds`. */
   retryLimit: number
@@ -44,6 +55,9 @@ export interface Config {
   holidays: Holidays
   defaultLocale: Locale
   slack: SlackConfig | undefined
+  botFramework: BotFrameworkConfig
+  /** Shown on the chat page: the manufacturer's or service company's name. */
+  brandName: string
   /** §4.1b: the value of each service, from which liquidated damages (10%) are computed. */
   serviceValues: Record<ServiceType, number>
   currency: string
@@ -82,6 +96,13 @@ const env = z.object({
   OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
   OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
   JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
+  MICROSOFT_APP_ID: optional(z.string().regex(/^[0-9a-f-]{36}$/i, 'must be the app registration’s id (a GUID)')),
+  MICROSOFT_APP_PASSWORD: optional(z.string()),
+  MICROSOFT_APP_TENANT_ID: optional(z.string()),
+  MICROSOFT_APP_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
+  DIRECT_LINE_SECRET: optional(z.string().min(10)),
+  DIRECT_LINE_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
+  BRAND_NAME: optional(z.string().max(60)),
 })
 
 /** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
@@ -162,6 +183,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     holidays: loadHolidays(e.HOLIDAYS_FILE),
     defaultLocale: e.DEFAULT_LOCALE ?? 'en',
     slack: slackConfig(e),
+    botFramework: {
+      appId: e.MICROSOFT_APP_ID ?? '',
+      appPassword: e.MICROSOFT_APP_PASSWORD ?? '',
+      tenantId: e.MICROSOFT_APP_TENANT_ID ?? '',
+      appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+      directLineSecret: e.DIRECT_LINE_SECRET,
+      directLineUrl: e.DIRECT_LINE_URL ?? 'https://directline.botframework.com',
+    },
+    brandName: e.BRAND_NAME ?? 'Aftercare',
     serviceValues: parseServiceValues(e.SERVICE_VALUES),
     currency: e.CURRENCY ?? 'CNY',
     outbox: { retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8, retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30 },
@@ -176,13 +206,29 @@ function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
   return { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET!, staffChannel: e.SLACK_STAFF_CHANNEL!, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/' }
 }
 
+export interface StartupNote {
+  level: 'info' | 'warn'
+  message: string
+}
+
 /** One line per channel for the start-up log: what is on, and what is missing for the rest. */
-export function describeChannels(config: Config): string[] {
-  const lines: string[] = []
-  if (!config.twilio) lines.push('SMS channel off: set TWILIO_AUTH_TOKEN (and TWILIO_ACCOUNT_SID, TWILIO_FROM to send notifications)')
-  else if (!config.twilio.accountSid || !config.twilio.from) lines.push('SMS channel on for replies; proactive SMS off: set TWILIO_ACCOUNT_SID and TWILIO_FROM')
-  else lines.push(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${config.twilio.from}`)
-  if (!config.slack) lines.push('Slack off: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL for the staff channel')
-  else lines.push(`Slack on: events at ${config.publicUrl}/slack/events, tickets in ${config.slack.staffChannel}`)
-  return lines
+export function describeChannels(config: Config): StartupNote[] {
+  const info = (message: string): StartupNote => ({ level: 'info', message })
+  const notes: StartupNote[] = []
+  const twilio = config.twilio
+  if (!twilio) notes.push(info('SMS channel off: set TWILIO_AUTH_TOKEN (and TWILIO_ACCOUNT_SID, TWILIO_FROM to send notifications)'))
+  else if (!twilio.accountSid || !twilio.from) notes.push(info('SMS channel on for replies; proactive SMS off: set TWILIO_ACCOUNT_SID and TWILIO_FROM'))
+  else notes.push(info(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${twilio.from}`))
+  const bot = config.botFramework
+  if (!bot.appId) {
+    notes.push({
+      level: 'warn',
+      message: `Web chat in local mode, without authentication: the chat page ${config.publicUrl}/ uses the built-in Direct Line and /api/messages accepts unauthenticated activities (Bot Framework Emulator). Set MICROSOFT_APP_ID for Azure Bot Service.`,
+    })
+  } else {
+    notes.push(info(`Web chat on Azure Bot Service (app ${bot.appId}): /api/messages requires Bot Framework tokens; the chat page ${bot.directLineSecret ? 'uses Azure Direct Line tokens' : 'is off until DIRECT_LINE_SECRET is set'}`))
+  }
+  if (!config.slack) notes.push(info('Slack off: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL for the staff channel'))
+  else notes.push(info(`Slack on: events at ${config.publicUrl}/slack/events, tickets in ${config.slack.staffChannel}`))
+  return notes
 }

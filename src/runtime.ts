@@ -71,7 +71,8 @@ export async function startAftercare(config: Config, options: StartOptions = {})
     throw error
   }
   const port = (server.address() as AddressInfo).port
-  for (const line of describeChannels(config)) logger.info(line)
+  app.listening(server, `http://127.0.0.1:${port}`)
+  for (const note of describeChannels(config)) logger[note.level](note.message)
   logger.info({ port, publicUrl: config.publicUrl, database: config.databaseUrl ? 'external' : 'embedded' }, 'Aftercare is listening')
 
   let stopping: Promise<void> | undefined

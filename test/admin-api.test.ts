@@ -56,6 +56,8 @@ describe('GET /api/tickets', () => {
     expect((await list('?channel=webchat')).total).toBe(0)
     expect((await list('?type=spare_parts')).items.map((item: { number: string }) => item.number)).toEqual([numbers.parts])
     expect((await list(`?phone=${encodeURIComponent('+86 139-0000-0001')}`)).total).toBe(2)
+    // A "+" typed straight into the URL arrives as a space: the number is still found.
+    expect((await list('?phone=+8613900000001')).total).toBe(2)
     expect((await list('?q=mixer')).items.map((item: { number: string }) => item.number)).toEqual([numbers.parts])
     expect((await list('?q=sn5551')).items.map((item: { number: string }) => item.number)).toEqual([numbers.repair])
     expect((await list(`?q=${numbers.install!.toLowerCase()}`)).total).toBe(1)
@@ -105,6 +107,8 @@ describe('GET /api/tickets/:number', () => {
     const unknown = await t.admin('/api/tickets/SR-2026-999999')
     expect(unknown.status).toBe(404)
     expect(await unknown.json()).toEqual({ error: 'no ticket SR-2026-999999' })
+    const garbled = await t.admin('/api/tickets/%E0%A4%A')
+    expect(garbled.status).toBe(400)
     const nowhere = await t.admin('/api/nowhere')
     expect(nowhere.status).toBe(404)
     expect(await nowhere.json()).toEqual({ error: 'no such endpoint' })

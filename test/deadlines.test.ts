@@ -92,7 +92,10 @@ describe('deadlines that must never fire', () => {
     world.t.clock.advance(2 * HOUR)
     await act(met, { action: 'respond', technician: 'Wang Gong' })
     await act(cancelled, { action: 'cancel', reason: 'Duplicate request' })
-    world.t.clock.advance(30 * HOUR)
+    // Inside the warning window (18–24 h), then past the deadline.
+    world.t.clock.advance(18 * HOUR)
+    await world.t.assembled.sweepDeadlines()
+    world.t.clock.advance(12 * HOUR)
     await world.t.assembled.sweepDeadlines()
     expect(await breaches(met)).toEqual([])
     expect(await breaches(cancelled)).toEqual([])
@@ -131,6 +134,18 @@ describe('the installation deadline (§2.1a: 3 working days)', () => {
     const [breach] = await breaches(number)
     expect(breach).toMatchObject({ kind: 'installation' })
     expect(Number(breach!.damages)).toBe(80)
+  })
+})
+
+describe('a late installation request', () => {
+  it('counts the 3 working days from the request when the product arrived long before', async () => {
+    world.t.clock.set('2026-12-14T02:00:00Z') // Monday 10:00 in Shanghai; delivered two weeks ago
+    const { number } = await submitBySms(world.t, nextPhone(), ['2', 'AC-35', 'skip', '2026-11-30', '9 Garden Road', 'Mr Wang'])
+    const ticket = await world.t.getJson(`/api/tickets/${number}`)
+    // Tue 15, Wed 16, Thu 17 Dec → due at the end of Thursday, not already breached.
+    expect(ticket.deadlines.find((deadline: { kind: string }) => deadline.kind === 'installation').dueAt).toBe('2026-12-17T16:00:00.000Z')
+    await world.t.assembled.sweepDeadlines()
+    expect(await breaches(number)).toEqual([])
   })
 })
 

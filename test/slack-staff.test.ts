@@ -149,6 +149,15 @@ describe('hand-off requests', () => {
     const ts = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket posted')
     const alert = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === ts && String(call.args.text).includes('asks to talk to a person')), 'the hand-off alert')
     expect(alert.args.text).toBe(`:raising_hand: The customer (SMS ${phone.number}) asks to talk to a person. <@U0TECH0001>`)
+    const alerts = () => world.slack.of('chat.postMessage').filter((call) => call.args.thread_ts === ts && String(call.args.text).includes('asks to talk to a person'))
+
+    // Asking again at once is the same request; asking again later is a new one.
+    await phone.say('human')
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(alerts()).toHaveLength(1)
+    world.t.clock.advance(31 * 60_000)
+    await phone.say('AGENT')
+    await eventually(() => alerts().length === 2, 'a second alert half an hour later')
   })
 })
 
@@ -163,14 +172,26 @@ describe('the /aftercare command', () => {
     expect(JSON.stringify(body.blocks)).toContain('ticket_action:respond')
     expect(((await (await world.workspace.command('SR-2026-999999')).json()) as { text: string }).text).toBe('No ticket SR-2026-999999.')
   })
+
+  it('is refused outside the staff channel: tickets carry customers’ addresses', async () => {
+    const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const response = await world.workspace.command(number, 'U0STAFF001', 'C0ELSEWHERE')
+    expect(((await response.json()) as { text: string }).text).toBe(`Use /aftercare in <#${STAFF_CHANNEL}>.`)
+  })
 })
 
 describe('requests that are not from Slack', () => {
   it('a wrong signature is refused with 401 and changes nothing', async () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
+    // Arrive is legal now and one click: only the signature stands in the way.
     const response = await world.workspace.interaction(buttonPress('ticket_action:arrive', number), { secret: 'not-the-secret' })
     expect(response.status).toBe(401)
-    expect(await statusOf(number)).toBe('submitted')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await statusOf(number)).toBe('responded')
+    // The same press, signed, works.
+    expect((await world.workspace.interaction(buttonPress('ticket_action:arrive', number))).status).toBe(200)
+    await eventually(async () => (await statusOf(number)) === 'on_site', 'on site')
   })
 
   it('a replayed request (timestamp older than 5 minutes) is refused with 401', async () => {

@@ -133,12 +133,22 @@ describe('Twilio retries and bursts', () => {
     const [a, b] = await Promise.all([phone.send('1'), phone.send('Fridge F100')])
     expect(a.status).toBe(200)
     expect(b.status).toBe(200)
-    // Whichever came first answered the menu; the other was read as the next answer.
+    // Each got its own answer: whichever came first answered the menu, the other the next question.
+    expect(a.messages.length).toBeGreaterThan(0)
+    expect(b.messages.length).toBeGreaterThan(0)
     const answers = [...a.messages, ...b.messages].join('\n')
     expect(answers).toContain('Which product')
+    expect(answers).toMatch(/serial number|Please reply with a number/)
     const conversation = await t.db.prisma.conversation.findFirstOrThrow({ where: { identity: { address: phone.number } } })
     expect(conversation.version).toBe(3)
     expect(await t.db.prisma.message.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(3)
+  })
+})
+
+describe('language', () => {
+  it('is Chinese when the very first message is a Chinese command word', async () => {
+    const phone = newPhone()
+    expect(await phone.say('人工')).toContain('已通知我们的工作人员')
   })
 })
 

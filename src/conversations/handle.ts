@@ -40,6 +40,9 @@ export interface Conversations {
   handle(inbound: Inbound): Promise<TurnResult>
 }
 
+/** A customer asking for a person again within this time does not alert staff again. */
+const HANDOFF_REALERT_MS = 30 * 60_000
+
 /** Generous: a turn waits its turn behind the same sender's earlier messages. */
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
 
@@ -61,7 +64,9 @@ async function findOrCreateParty(tx: Tx, inbound: Inbound, defaultLocale: Locale
       },
     }))
   const customer = await tx.customer.findUniqueOrThrow({ where: { id: identity.customerId }, select: { locale: true } })
-  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale: customer.locale } })
+  // A first message such as 人工 or 帮助 is a command, not an answer, but it still shows the language.
+  const locale = existing ? customer.locale : (detectLocale(inbound.text) ?? customer.locale)
+  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale } })
   return { ...identity, conversation }
 }
 
@@ -101,7 +106,10 @@ export function createConversations(deps: ConversationDeps): Conversations {
       case 'listTickets':
         return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }
       case 'requestHandoff': {
+        // Asking twice in a row is one request: staff hear of it once per half hour at most.
+        const recent = party.conversation.handoffRequestedAt && now.getTime() - party.conversation.handoffRequestedAt.getTime() < HANDOFF_REALERT_MS
         await tx.conversation.update({ where: { id: party.conversation.id }, data: { handoffRequestedAt: now, handoffReason: command.reason } })
+        if (recent) return undefined
         const latest = await tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
         await alertStaff(tx, deps.jobs, latest?.id ?? null, { kind: 'handoff_requested', channel: party.channel, address: party.address })
         logger.info({ conversation: party.conversation.id }, 'hand-off requested')
@@ -122,12 +130,21 @@ export function createConversations(deps: ConversationDeps): Conversations {
   }
 
   /** Records the message and its answers in one statement; returns the answers. */
-  async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date): Promise<TurnResult> {
+  async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale): Promise<TurnResult> {
     const inboundId = randomUUID()
     const conversationId = party.conversation.id
     await tx.message.createMany({
       data: [
-        { id: inboundId, conversationId, direction: 'inbound', channel: inbound.channel, providerId: inbound.providerMessageId, body: inbound.text, status: 'received', createdAt: inbound.receivedAt },
+        {
+          id: inboundId,
+          conversationId,
+          direction: 'inbound',
+          channel: inbound.channel,
+          providerId: inbound.providerMessageId,
+          body: inbound.intent === 'start' ? '[opened the chat]' : inbound.text,
+          status: 'received',
+          createdAt: inbound.receivedAt,
+        },
         ...replies.map((reply, index) => ({
           conversationId,
           direction: 'outbound' as const,
@@ -140,7 +157,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
         })),
       ],
     })
-    return { replies, duplicate: false }
+    return { replies, duplicate: false, locale }
   }
 
   async function lockAndFindDuplicate(tx: Tx, inbound: Inbound): Promise<TurnResult | undefined> {
@@ -148,10 +165,14 @@ export function createConversations(deps: ConversationDeps): Conversations {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${inbound.channel}:${inbound.address}`}, 0))`
     const earlier = await tx.message.findUnique({
       where: { channel_providerId: { channel: inbound.channel, providerId: inbound.providerMessageId } },
-      select: { replies: { orderBy: { createdAt: 'asc' }, select: { body: true, payload: true } } },
+      select: { replies: { orderBy: { createdAt: 'asc' }, select: { body: true, payload: true } }, conversation: { select: { locale: true } } },
     })
     if (!earlier) return undefined
-    return { replies: earlier.replies.map((reply) => (reply.payload as unknown as Reply | null) ?? { text: reply.body }), duplicate: true }
+    return {
+      replies: earlier.replies.map((reply) => (reply.payload as unknown as Reply | null) ?? { text: reply.body }),
+      duplicate: true,
+      locale: earlier.conversation.locale as Locale,
+    }
   }
 
   async function turn(inbound: Inbound): Promise<TurnResult> {
@@ -159,7 +180,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
       const duplicate = await lockAndFindDuplicate(tx, inbound)
       if (duplicate) return duplicate
       const now = clock.now()
-      const party = await findOrCreateParty(tx, inbound, deps.defaultLocale)
+      const party = await findOrCreateParty(tx, inbound, inbound.localeHint ?? deps.defaultLocale)
       const locale = party.conversation.locale as Locale
 
       if (inbound.subscription) {
@@ -168,12 +189,14 @@ export function createConversations(deps: ConversationDeps): Conversations {
         await tx.conversation.update({ where: { id: party.conversation.id }, data: { lastMessageAt: now } })
         logger.info({ identity: party.id, optedOut }, 'subscription changed')
         // Answer in the language of the keyword itself: 停止 gets Chinese whatever came before.
-        const copy = copyFor(detectLocale(inbound.text) ?? locale)
-        return store(tx, party, inbound, [{ text: optedOut ? copy.optedOut : copy.optedIn }], now)
+        const replyLocale = detectLocale(inbound.text) ?? locale
+        const copy = copyFor(replyLocale)
+        return store(tx, party, inbound, [{ text: optedOut ? copy.optedOut : copy.optedIn }], now, replyLocale)
       }
 
       const awaiting = await tx.ticket.findMany({ where: { conversationId: party.conversation.id, status: 'resolved' }, orderBy: { resolvedAt: 'desc' }, select: { number: true } })
-      const event = toInputEvent(inbound.text, calendar.dayOf(now), awaiting.map((ticket) => ticket.number))
+      if (inbound.reference) await tx.channelIdentity.update({ where: { id: party.id }, data: { reference: inbound.reference as Prisma.InputJsonValue } })
+      const event: ConversationEvent = inbound.intent === 'start' ? { type: 'START' } : toInputEvent(inbound.text, calendar.dayOf(now), awaiting.map((ticket) => ticket.number))
       const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
       await tx.conversation.update({
         where: { id: party.conversation.id },
@@ -189,7 +212,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
         await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
       }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
-      return store(tx, party, inbound, outcome.replies, now)
+      return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)
     }, TRANSACTION)
   }
 
@@ -205,7 +228,8 @@ export function createConversations(deps: ConversationDeps): Conversations {
         where: { id: party.conversation.id },
         data: { snapshot: Prisma.DbNull, state: 'idle', version: { increment: 1 }, lastMessageAt: now },
       })
-      return store(tx, party, inbound, [{ text: copyFor(party.conversation.locale as Locale).turnFailed }], now)
+      const locale = party.conversation.locale as Locale
+      return store(tx, party, inbound, [{ text: copyFor(locale).turnFailed }], now, locale)
     }, TRANSACTION)
   }
 

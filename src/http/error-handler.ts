@@ -21,6 +21,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error)
     const known = error instanceof AppError ? error : typeof error?.type === 'string' ? BODY_ERRORS[error.type] : undefined
+    // Errors from Express itself that carry a client status (a malformed URL is 400).
+    if (!known && Number.isInteger(error?.status) && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ error: error.expose && typeof error.message === 'string' ? error.message : 'bad request' })
+      return
+    }
     if (known) {
       res.status(known.status).json({ error: known.message, ...known.details })
       return

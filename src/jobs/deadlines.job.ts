@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import { damagesFor } from '../tickets/damages.ts'
 import { WARNING_AT } from '../tickets/deadlines.ts'
-import type { JobQueue } from './queue.ts'
+import { QUEUES, type JobQueue } from './queue.ts'
 
 export interface DeadlineSweepDeps {
   prisma: PrismaClient
@@ -66,7 +66,7 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
           AND NOT EXISTS (SELECT 1 FROM "DeadlineBreach" b WHERE b."deadlineId" = d.id)
         ORDER BY d."dueAt"
         LIMIT ${BATCH}
-        FOR UPDATE OF d SKIP LOCKED`
+        FOR UPDATE OF d, t SKIP LOCKED`
       for (const deadline of missed) {
         const value = new Prisma.Decimal(deadline.serviceValue)
         const damages = deadline.forceMajeure ? new Prisma.Decimal(0) : damagesFor(value)
@@ -85,6 +85,7 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
         await tx.ticketEvent.create({
           data: { ticketId: deadline.ticketId, type: 'deadline_breached', actor: 'system', at: now, data: { deadline: deadline.kind, dueAt: deadline.dueAt.toISOString(), damages: Number(damages) } },
         })
+        await jobs.send(QUEUES.slackSync, { ticketId: deadline.ticketId }, { tx, singletonKey: deadline.ticketId })
         await alertStaff(tx, jobs, deadline.ticketId, {
           kind: 'deadline_breached',
           deadline: deadline.kind,

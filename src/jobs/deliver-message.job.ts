@@ -3,8 +3,7 @@
  * thrown so pg-boss retries with backoff; permanent refusals (opted out, invalid number) and
  * exhausted retries mark the message failed and tell staff, without throwing.
  */
-import { SmsSendError } from '../channels/sms/sender.ts'
-import type { Reply } from '../channels/types.ts'
+import { SendError, type Reply } from '../channels/types.ts'
 import type { Clock } from '../clock.ts'
 import type { PrismaClient } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
@@ -52,7 +51,8 @@ export function deliverMessageJob(deps: DeliverMessageDeps): JobHandler<{ messag
       logger.info({ message: message.id, kind: message.kind, channel: message.channel }, 'message delivered')
     } catch (error) {
       if (error instanceof NotDeliverable) return giveUp(target, error.message, false)
-      if (error instanceof SmsSendError && error.permanent) return giveUp(target, error.message, error.code === 21610)
+      // Twilio 21610: the number opted out at the carrier (STOP, or CANCEL under Twilio's defaults).
+      if (error instanceof SendError && error.permanent) return giveUp(target, error.message, message.channel === 'sms' && error.code === 21610)
       const reason = (error as Error).message
       if (job.retryCount >= job.retryLimit) return giveUp(target, `gave up after ${job.retryCount + 1} attempts: ${reason}`, false)
       await prisma.message.update({ where: { id: message.id }, data: { attempts: { increment: 1 }, lastError: reason } })

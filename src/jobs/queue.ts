@@ -48,6 +48,7 @@ export interface RunningQueue extends JobQueue {
   work<T>(name: QueueName, handler: JobHandler<T>, options?: { batchSize?: number }): Promise<void>
   /** Runs a job every minute, once across all instances. */
   everyMinute(name: QueueName): Promise<void>
+  unschedule(name: QueueName): Promise<void>
   /** Stops fetching, lets running jobs finish (up to `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>
 }
@@ -93,6 +94,9 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
     },
     async everyMinute(name) {
       await boss.schedule(name, '* * * * *', {}, { singletonKey: name })
+    },
+    async unschedule(name) {
+      await boss.unschedule(name)
     },
     async stop(timeoutMs = 10_000) {
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs })

@@ -18,6 +18,7 @@ export interface WorkerDeps {
   slackClient: WebClient | undefined
   clock: Clock
   logger: Logger
+  scheduleDeadlines: boolean
 }
 
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
@@ -30,5 +31,6 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   await jobs.work(QUEUES.deadlines, async () => {
     await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
   })
-  await jobs.everyMinute(QUEUES.deadlines)
+  if (deps.scheduleDeadlines) await jobs.everyMinute(QUEUES.deadlines)
+  else await jobs.unschedule(QUEUES.deadlines)
 }

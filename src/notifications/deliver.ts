@@ -2,20 +2,23 @@
  * Sends a proactive message (one the customer did not just ask for) to a channel identity.
  * The checks every channel shares live here; each adapter only delivers.
  */
-import type { Db } from '../db/client.ts'
+import type { Locale } from '../../flows/locale.ts'
 import { renderSms } from '../channels/sms/render.ts'
 import type { SmsSender } from '../channels/sms/sender.ts'
 import type { Reply } from '../channels/types.ts'
+import type { WebchatSender } from '../channels/webchat/sender.ts'
+import type { Db } from '../db/client.ts'
 
 export interface Senders {
   sms: SmsSender | undefined
+  webchat?: WebchatSender | undefined
 }
 
 export class NotDeliverable extends Error {
   override name = 'NotDeliverable'
 
   constructor(
-    readonly reason: 'opted_out' | 'channel_off' | 'unknown_identity',
+    readonly reason: 'opted_out' | 'channel_off' | 'unknown_identity' | 'no_reference',
     message: string,
   ) {
     super(message)
@@ -24,13 +27,17 @@ export class NotDeliverable extends Error {
 
 /** Delivers `reply` to the identity; refuses opted-out identities and channels that are off. */
 export async function deliver(db: Db, senders: Senders, identityId: string, reply: Reply): Promise<string[]> {
-  const identity = await db.channelIdentity.findUnique({ where: { id: identityId } })
+  const identity = await db.channelIdentity.findUnique({ where: { id: identityId }, include: { conversation: { select: { locale: true } } } })
   if (!identity) throw new NotDeliverable('unknown_identity', `no channel identity ${identityId}`)
   if (identity.optedOutAt) throw new NotDeliverable('opted_out', `the customer opted out of ${identity.channel} on ${identity.optedOutAt.toISOString()}`)
   switch (identity.channel) {
     case 'sms':
       if (!senders.sms) throw new NotDeliverable('channel_off', 'proactive SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM)')
       return senders.sms.send(identity.address, renderSms(reply))
+    case 'webchat':
+      if (!senders.webchat) throw new NotDeliverable('channel_off', 'web chat is not running')
+      if (!identity.reference) throw new NotDeliverable('no_reference', 'no conversation reference for this web chat customer')
+      return senders.webchat.send(identity.reference as Record<string, unknown>, reply, (identity.conversation?.locale ?? 'en') as Locale)
     default:
       throw new NotDeliverable('channel_off', `no sender for ${identity.channel} yet`)
   }

@@ -59,7 +59,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     // Row lock: two staff members acting at once take turns, and the second sees the first's result.
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE number = ${number.toUpperCase()} FOR UPDATE`
     if (!locked) throw new AppError('not_found', `no ticket ${number}`)
-    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: locked.id }, include: { technician: true, parts: true, conversation: { select: { identity: { select: { channel: true } } } } } })
+    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: locked.id }, include: { technician: true, parts: true, conversation: { select: { locale: true, identity: { select: { channel: true } } } } } })
     const next = nextStatus(ticket.type, ticket.status, toEvent(input))
     if (!next) {
       throw new AppError('conflict', `cannot ${input.action} ${ticket.number}: it is ${ticket.status}`, {
@@ -75,7 +75,8 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       if (!ticket.conversationId || !ticket.conversation) return
       await queueMessage(tx, jobs, { conversationId: ticket.conversationId, channel: ticket.conversation.identity.channel, kind, ticketId: ticket.id, reply, at: now })
     }
-    const locale = ticket.locale as Locale
+    // The customer's language now (they may have switched since submitting).
+    const locale = (ticket.conversation?.locale ?? ticket.locale) as Locale
 
     switch (input.action) {
       case 'respond': {
@@ -100,13 +101,13 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       }
       case 'arrive':
         update.arrivedAt = now
-        // §3.1c: a repair is diagnosed within one hour of arrival.
+        // §3.1c: a repair is diagnosed within one hour of arrival; a new visit after a reopen
+        // starts a new hour (an earlier breach stays on record).
         if (ticket.type === 'repair') {
-          await tx.deadline.upsert({
-            where: { ticketId_kind: { ticketId: ticket.id, kind: 'diagnosis' } },
-            create: { ticketId: ticket.id, kind: 'diagnosis', startsAt: now, dueAt: new Date(now.getTime() + DIAGNOSIS_WINDOW) },
-            update: {},
-          })
+          const window = { startsAt: now, dueAt: new Date(now.getTime() + DIAGNOSIS_WINDOW), metAt: null, warnedAt: null }
+          const earlier = await tx.deadline.findUnique({ where: { ticketId_kind: { ticketId: ticket.id, kind: 'diagnosis' } }, include: { breach: { select: { id: true } } } })
+          if (!earlier) await tx.deadline.create({ data: { ticketId: ticket.id, kind: 'diagnosis', ...window } })
+          else if (earlier.metAt && !earlier.breach) await tx.deadline.update({ where: { id: earlier.id }, data: window })
         }
         break
       case 'diagnose':

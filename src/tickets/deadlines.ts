@@ -35,12 +35,15 @@ export function deadlinesAtSubmission(
 ): DeadlineDue[] {
   const deadlines: DeadlineDue[] = [{ kind: 'response', startsAt: request.submittedAt, dueAt: new Date(request.submittedAt.getTime() + RESPONSE_WINDOW) }]
   if (request.type === 'installation' && request.deliveryDate) {
-    // The window opens with the delivery (or the request, if that came later).
+    // The 3 working days count from the delivery, or from the request when the customer asks
+    // after the product arrived: a deadline cannot run out before we heard of the job.
+    const requestDay = calendar.dayOf(request.submittedAt)
+    const from = request.deliveryDate > requestDay ? request.deliveryDate : requestDay
     const delivered = calendar.startOfDay(request.deliveryDate)
     deadlines.push({
       kind: 'installation',
       startsAt: delivered > request.submittedAt ? delivered : request.submittedAt,
-      dueAt: calendar.endOfWorkingDaysAfter(request.deliveryDate, INSTALLATION_WORKING_DAYS),
+      dueAt: calendar.endOfWorkingDaysAfter(from, INSTALLATION_WORKING_DAYS),
     })
   }
   return deadlines

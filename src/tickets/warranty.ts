@@ -12,7 +12,8 @@ export async function findWarrantyRepair(db: Db, serialNumber: string | null, at
   if (!serialNumber) return null
   const since = DateTime.fromJSDate(at, { zone: timeZone }).minus({ months: REPAIR_WARRANTY_MONTHS }).toJSDate()
   return db.ticket.findFirst({
-    where: { serialNumber, type: 'repair', resolvedAt: { gte: since, lte: at } },
+    // A repair that was reopened or cancelled is not a repair that holds.
+    where: { serialNumber, type: 'repair', status: { in: ['resolved', 'completed', 'closed'] }, resolvedAt: { gte: since, lte: at } },
     orderBy: { resolvedAt: 'desc' },
     select: { id: true, number: true },
   })

@@ -69,9 +69,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
     adminToken: ADMIN_TOKEN,
     workers: options.workers,
+    // The tests move a manual clock and sweep themselves; a background sweep would race them.
+    scheduleDeadlines: false,
   })
   const app = assembled.app
   const { server, url } = await listen(app.express)
+  app.listening(server, url)
   return {
     url,
     config,

@@ -55,8 +55,8 @@ export class SlackWorkspace {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', options)
   }
 
-  command(text: string, user = 'U0STAFF001') {
-    const body = new URLSearchParams({ command: '/aftercare', text, team_id: 'T0TEAM0001', channel_id: 'C0STAFF0001', user_id: user, user_name: 'staff', trigger_id: 'trigger-1', response_url: 'https://hooks.slack.test/commands/1', api_app_id: 'A0APP00001' }).toString()
+  command(text: string, user = 'U0STAFF001', channel = 'C0STAFF0001') {
+    const body = new URLSearchParams({ command: '/aftercare', text, team_id: 'T0TEAM0001', channel_id: channel, user_id: user, user_name: 'staff', trigger_id: 'trigger-1', response_url: 'https://hooks.slack.test/commands/1', api_app_id: 'A0APP00001' }).toString()
     return this.post(body, 'application/x-www-form-urlencoded')
   }
 }

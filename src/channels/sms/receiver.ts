@@ -26,8 +26,14 @@ export interface SmsReceiverDeps {
   now(): Date
 }
 
-/** E.164 without the spaces and dashes some gateways add. */
-export const normalizePhone = (phone: string) => phone.replace(/[\s\-().]/g, '')
+/**
+ * E.164 without the spaces and dashes some gateways add. A bare run of digits gets its "+" back:
+ * an unencoded "+" in a URL query arrives as a space.
+ */
+export const normalizePhone = (phone: string) => {
+  const compact = phone.replace(/[\s\-().]/g, '')
+  return /^\d{7,15}$/.test(compact) ? `+${compact}` : compact
+}
 
 export function smsReceiver(deps: SmsReceiverDeps): Router {
   const router = express.Router()

@@ -6,6 +6,7 @@
 import twilio from 'twilio'
 import type RequestClient from 'twilio/lib/base/RequestClient.js'
 import type { TwilioConfig } from '../../config.ts'
+import { SendError } from '../types.ts'
 import { splitForSms } from './render.ts'
 
 /** Twilio error codes after which retrying the same message cannot succeed. */
@@ -18,18 +19,8 @@ const PERMANENT_ERRORS: Record<number, string> = {
   21617: 'message body too long',
 }
 
-export class SmsSendError extends Error {
+export class SmsSendError extends SendError {
   override name = 'SmsSendError'
-
-  constructor(
-    message: string,
-    /** True when retrying cannot help (opted out, invalid number). */
-    readonly permanent: boolean,
-    /** Twilio's error code, when Twilio answered with one. */
-    readonly code: number | undefined,
-  ) {
-    super(message)
-  }
 }
 
 type RequestOptions<T> = RequestClient.RequestOptions<T>
@@ -67,8 +58,9 @@ export function createSmsSender(config: TwilioConfig | undefined): SmsSender | u
         } catch (error) {
           const code = (error as { code?: number }).code
           const status = (error as { status?: number }).status
-          const permanent = code !== undefined && code in PERMANENT_ERRORS
-          const reason = permanent ? PERMANENT_ERRORS[code!] : (error as Error).message
+          // Only network errors, 429 and 5xx can succeed later; any other 4xx is about this message.
+          const permanent = (code !== undefined && code in PERMANENT_ERRORS) || (status !== undefined && status >= 400 && status < 500 && status !== 429)
+          const reason = code !== undefined && code in PERMANENT_ERRORS ? PERMANENT_ERRORS[code] : (error as Error).message
           throw new SmsSendError(`Twilio refused the message${status ? ` (HTTP ${status}${code ? `, error ${code}` : ''})` : ''}: ${reason}`, permanent, code)
         }
       }

@@ -67,14 +67,23 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await client.views.open({ trigger_id: body.trigger_id, view: actionModal(action, number, technicians) })
   }
 
+  /** Tickets are worked in the staff channel only: a button elsewhere (a forwarded message) does nothing. */
+  const inStaffChannel = async (body: BlockAction) => {
+    if (body.channel?.id === config.staffChannel) return true
+    await client.chat.postEphemeral({ channel: body.channel?.id ?? config.staffChannel, user: body.user.id, text: `Tickets are worked in <#${config.staffChannel}>.` }).catch(() => undefined)
+    return false
+  }
+
   app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION_ID_PREFIX}`), async ({ ack, body, action }) => {
     await ack()
+    if (!(await inStaffChannel(body))) return
     const name = action.action_id.slice(ACTION_ID_PREFIX.length)
     if (isAction(name)) await start(name, action.value ?? '', body)
   })
 
   app.action<BlockAction<OverflowAction>>(MORE_ACTION_ID, async ({ ack, body, action }) => {
     await ack()
+    if (!(await inStaffChannel(body))) return
     const [name, number] = action.selected_option.value.split('|')
     if (name && number && isAction(name)) await start(name, number, body)
   })
@@ -95,6 +104,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   })
 
   app.command('/aftercare', async ({ ack, command }) => {
+    // Tickets carry customers' addresses and numbers: shown in the staff channel only.
+    if (command.channel_id !== config.staffChannel) return ack({ response_type: 'ephemeral', text: `Use /aftercare in <#${config.staffChannel}>.` })
     const text = command.text.trim().toUpperCase()
     if (!TICKET_NUMBER.test(text)) return ack({ response_type: 'ephemeral', text: USAGE })
     const ticket = await findTicketDetail(prisma, text)

@@ -12,7 +12,9 @@ export const ACTION_ID_PREFIX = 'ticket_action:'
 export const MORE_ACTION_ID = 'ticket_more'
 
 const when = (date: Date, timeZone: string) => formatDateTime(date, 'en', timeZone)
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+/** Slack refuses a section over 3,000 characters: long texts are cut (the admin API has them whole). */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+const escape = (text: string, max = 400) => clip(text, max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** A one-line summary, also the notification text of the message. */
 export function ticketHeadline(ticket: TicketDetail): string {
@@ -48,7 +50,7 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
 
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${ticketHeadline(ticket)}*` } },
-    { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(facts.join('\n'), 2900) } },
   ]
   if (times.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: times.join('   ') }] })
   if (primary.length || more.length) {

@@ -1,0 +1,47 @@
+/**
+ * The bot's turn for Bot Framework channels: a message (typed or a button) or the page's
+ * "joined" event becomes one Inbound through the same conversations path as SMS; the replies go
+ * back as activities with buttons. The conversation reference is kept for notifications.
+ */
+import { TurnContext } from 'botbuilder'
+import type { Locale } from '../../../flows/locale.ts'
+import { LOCALES } from '../../../flows/locale.ts'
+import type { Inbound, TurnResult } from '../types.ts'
+import { toActivity } from './activities.ts'
+
+export const JOIN_EVENT = 'webchat/join'
+
+export interface WebchatBotDeps {
+  handle(inbound: Inbound): Promise<TurnResult>
+  now(): Date
+}
+
+/** The customer on a Bot Framework channel: the channel and the user's id on it. */
+export const addressOf = (activity: { channelId: string; from: { id: string } }) => `${activity.channelId}:${activity.from.id}`
+
+function localeFrom(value: unknown): Locale | undefined {
+  if (typeof value !== 'string') return undefined
+  if (value.toLowerCase().startsWith('zh')) return 'zh-CN'
+  return (LOCALES as readonly string[]).includes(value) ? (value as Locale) : value.toLowerCase().startsWith('en') ? 'en' : undefined
+}
+
+export function webchatBot(deps: WebchatBotDeps) {
+  return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity
+    const joined = activity.type === 'event' && activity.name === JOIN_EVENT
+    if (activity.type !== 'message' && !joined) return
+    const text = activity.type === 'message' ? (activity.text ?? (typeof activity.value === 'string' ? activity.value : '')) : ''
+    const value = activity.value as { locale?: unknown } | undefined
+    const turn = await deps.handle({
+      channel: 'webchat',
+      address: addressOf(activity),
+      providerMessageId: activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? deps.now().toISOString()}`,
+      text,
+      receivedAt: deps.now(),
+      ...(joined && { intent: 'start' as const }),
+      localeHint: localeFrom(joined ? value?.locale : activity.locale),
+      reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+    })
+    for (const reply of turn.replies) await context.sendActivity(toActivity(reply, turn.locale))
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A Direct Line 3.0–compatible service of our own under /v3/directline, so the chat page works
+ * with no Azure account: Web Chat's DirectLineJS talks to it exactly as to Azure's. Visitors'
+ * activities go to the same adapter and bot as any channel's (with a serviceUrl pointing at our
+ * connector endpoint); the bot's replies come back there and are stored for the page to poll or
+ * stream. Each conversation has its own token: it opens that conversation and no other.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { Activity as BotActivity, CloudAdapter, TurnContext } from 'botbuilder'
+import express, { type Request, type Router } from 'express'
+import { z } from 'zod'
+import { AppError } from '../../../errors.ts'
+import type { Logger } from '../../../logger.ts'
+import { TOKEN_EXPIRES_IN_SECONDS, type Activity, type DirectLineConversationRecord, type DirectLineStore } from './store.ts'
+
+export interface DirectLineDeps {
+  store: DirectLineStore
+  adapter: CloudAdapter
+  bot: (context: TurnContext) => Promise<void>
+  /** How this process reaches itself (loopback), known once it listens. */
+  selfUrl(): string
+  /** Secret path segment of our connector endpoint: only this process knows it. */
+  connectorKey: string
+  botName: string
+  logger: Logger
+}
+
+const incomingActivity = z
+  .looseObject({
+    type: z.string().min(1).max(64),
+    id: z.string().max(200).optional(),
+    text: z.string().max(10_000).optional(),
+    value: z.unknown().optional(),
+    name: z.string().max(200).optional(),
+    locale: z.string().max(20).optional(),
+    from: z.looseObject({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).optional(),
+    channelData: z.looseObject({ clientActivityID: z.string().max(200).optional() }).optional(),
+  })
+  .refine((activity) => activity.type !== 'message' || activity.text !== undefined || activity.value !== undefined || Array.isArray(activity.attachments), {
+    message: 'a message needs text, a value or attachments',
+  })
+
+const bearer = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1]
+
+export function connectorUrl(deps: Pick<DirectLineDeps, 'selfUrl' | 'connectorKey'>): string {
+  return `${deps.selfUrl()}/v3/directline/connector/${deps.connectorKey}`
+}
+
+export function directLineRouter(deps: DirectLineDeps): Router {
+  const { store } = deps
+  const router = express.Router()
+  router.use(express.json({ limit: '256kb' }))
+
+  async function authenticated(req: Request): Promise<DirectLineConversationRecord> {
+    const token = bearer(req)
+    if (!token) throw new AppError('unauthorized', 'missing Direct Line token (Authorization: Bearer …)')
+    const conversation = await store.authenticate(token)
+    if (!conversation) throw new AppError('forbidden', 'invalid or expired Direct Line token')
+    return conversation
+  }
+
+  /** The token's conversation, which must be the one in the path. */
+  async function authorized(req: Request): Promise<DirectLineConversationRecord> {
+    const conversation = await authenticated(req)
+    const wanted = String(req.params.conversationId)
+    if (conversation.id !== wanted) {
+      if (!(await store.exists(wanted))) throw new AppError('not_found', `no conversation ${wanted}`)
+      throw new AppError('forbidden', 'this token is not valid for that conversation')
+    }
+    return conversation
+  }
+
+  const streamUrl = (req: Request, conversation: DirectLineConversationRecord, token: string, watermark?: string) => {
+    const base = `${req.protocol === 'https' || req.header('x-forwarded-proto') === 'https' ? 'wss' : 'ws'}://${req.get('host')}`
+    return `${base}/v3/directline/conversations/${conversation.id}/stream?t=${encodeURIComponent(token)}${watermark ? `&watermark=${encodeURIComponent(watermark)}` : ''}`
+  }
+  const describe = (req: Request, conversation: DirectLineConversationRecord, token: string, watermark?: string) => ({
+    conversationId: conversation.id,
+    token,
+    expires_in: TOKEN_EXPIRES_IN_SECONDS,
+    streamUrl: streamUrl(req, conversation, token, watermark),
+  })
+
+  /** A visitor's first call: a conversation and its token (our chat page calls it through /webchat/session). */
+  router.post('/tokens/generate', async (req, res) => {
+    const body = z.object({ user: z.object({ id: z.string().max(200).optional() }).optional(), locale: z.string().max(20).optional() }).safeParse(req.body ?? {})
+    if (!body.success) throw new AppError('bad_request', 'malformed token request')
+    const { conversation, token } = await store.create(body.data.user?.id, body.data.locale)
+    res.json({ conversationId: conversation.id, token, expires_in: TOKEN_EXPIRES_IN_SECONDS })
+  })
+
+  router.post('/tokens/refresh', async (req, res) => {
+    const conversation = await authenticated(req)
+    res.json({ conversationId: conversation.id, token: bearer(req), expires_in: TOKEN_EXPIRES_IN_SECONDS })
+  })
+
+  // Starting a conversation with a token opens the conversation the token was made for.
+  router.post('/conversations', async (req, res) => {
+    const conversation = await authenticated(req)
+    res.status(201).json(describe(req, conversation, bearer(req)!))
+  })
+
+  // Reconnecting (DirectLineJS with a conversationId): the same conversation, a fresh stream URL.
+  router.get('/conversations/:conversationId', async (req, res) => {
+    const conversation = await authorized(req)
+    res.json(describe(req, conversation, bearer(req)!, typeof req.query.watermark === 'string' ? req.query.watermark : undefined))
+  })
+
+  router.get('/conversations/:conversationId/activities', async (req, res) => {
+    const conversation = await authorized(req)
+    res.json(await store.after(conversation.id, typeof req.query.watermark === 'string' ? req.query.watermark : undefined))
+  })
+
+  router.post('/conversations/:conversationId/activities', async (req, res) => {
+    const conversation = await authorized(req)
+    const parsed = incomingActivity.safeParse(req.body)
+    if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
+    const posted = parsed.data
+    const clientActivityId = posted.channelData?.clientActivityID ?? posted.id
+    // The visitor is who the token says, whatever the client claims.
+    const from = { id: conversation.userId, name: posted.from?.name, role: 'user' }
+    const { id: _ignored, ...rest } = posted
+    const { activity, duplicate } = await store.append(conversation.id, { ...rest, from } as Activity, { fromBot: false, clientActivityId })
+    res.json({ id: activity.id })
+    if (duplicate) return
+    const forBot = {
+      ...activity,
+      channelId: 'directline',
+      serviceUrl: connectorUrl(deps),
+      recipient: { id: 'bot', name: deps.botName, role: 'bot' },
+      conversation: { id: conversation.id },
+      locale: posted.locale ?? conversation.locale ?? undefined,
+    } as unknown as BotActivity
+    try {
+      await deps.adapter.processActivityDirect('', forBot, deps.bot)
+    } catch (error) {
+      deps.logger.error({ err: error, conversation: conversation.id }, 'Direct Line activity failed in the bot')
+    }
+  })
+
+  /** Where the bot's replies arrive (botbuilder posts to serviceUrl): loopback and secret path only. */
+  const connector = express.Router({ mergeParams: true })
+  connector.use((req, _res, next) => {
+    const key = Buffer.from(String(req.params.key))
+    const expected = Buffer.from(deps.connectorKey)
+    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '')
+    if (!loopback || key.length !== expected.length || !timingSafeEqual(key, expected)) return next(new AppError('forbidden', 'not our connector'))
+    next()
+  })
+  const fromBot = async (req: Request) => {
+    const conversationId = String(req.params.conversationId)
+    if (!(await store.exists(conversationId))) throw new AppError('not_found', `no conversation ${conversationId}`)
+    const body = (req.body ?? {}) as Activity
+    if (typeof body.type !== 'string') throw new AppError('bad_request', 'malformed activity')
+    const { id: _ignored, serviceUrl: _serviceUrl, ...rest } = body
+    const { activity } = await store.append(conversationId, { ...rest, from: { id: 'bot', name: deps.botName, role: 'bot' } }, { fromBot: true })
+    return { id: activity.id }
+  }
+  connector.post('/v3/conversations/:conversationId/activities', async (req, res) => {
+    res.json(await fromBot(req))
+  })
+  connector.post('/v3/conversations/:conversationId/activities/:replyToId', async (req, res) => {
+    res.json(await fromBot(req))
+  })
+  router.use('/connector/:key', connector)
+
+  return router
+}

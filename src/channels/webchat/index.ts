@@ -1,0 +1,68 @@
+/**
+ * The web chat channel, assembled: `/api/messages` for Bot Framework channels (Azure Bot
+ * Service, the Emulator), the built-in Direct Line under `/v3/directline`, the page at `/`, and
+ * the sender notifications use.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import express, { type Router } from 'express'
+import type { Clock } from '../../clock.ts'
+import type { Config } from '../../config.ts'
+import type { PrismaClient } from '../../db/client.ts'
+import { AppError } from '../../errors.ts'
+import type { Logger } from '../../logger.ts'
+import type { Inbound, TurnResult } from '../types.ts'
+import { createBotAdapter } from './adapter.ts'
+import { webchatBot } from './bot.ts'
+import { connectorUrl, directLineRouter } from './directline/routes.ts'
+import { DirectLineStore } from './directline/store.ts'
+import { attachDirectLineStream } from './directline/stream.ts'
+import { chatPageRouter } from './page.ts'
+import { createWebchatSender, type WebchatSender } from './sender.ts'
+import { sessionRouter } from './session.ts'
+
+export interface Webchat {
+  router: Router
+  sender: WebchatSender
+  /** Once the server listens: how to reach ourselves, and the WebSocket stream. */
+  listening(server: Server, selfUrl: string): void
+  close(): void
+}
+
+export function createWebchat(deps: { config: Config; prisma: PrismaClient; clock: Clock; logger: Logger; handle(inbound: Inbound): Promise<TurnResult> }): Webchat {
+  const { config, prisma, clock, logger } = deps
+  const bot = config.botFramework
+  const adapter = createBotAdapter(bot, logger)
+  const turn = webchatBot({ handle: deps.handle, now: () => clock.now() })
+  const store = new DirectLineStore(prisma, clock)
+  let selfUrl = ''
+  let detach: (() => void) | undefined
+  const local = { selfUrl: () => selfUrl, connectorKey: randomBytes(24).toString('base64url') }
+
+  const router = express.Router()
+  // Bot Framework channels post here; without an app id there is no authentication (local mode).
+  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+    await adapter.process(req, res, turn)
+  })
+  router.use(sessionRouter({ config: bot, store }))
+  if (!bot.appId) {
+    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, botName: config.brandName, logger }))
+  } else {
+    router.use('/v3/directline', () => {
+      throw new AppError('unavailable', 'the built-in Direct Line is off when MICROSOFT_APP_ID is set: use Azure Direct Line (DIRECT_LINE_SECRET)')
+    })
+  }
+  router.use(chatPageRouter({ brandName: config.brandName }))
+
+  return {
+    router,
+    sender: createWebchatSender({ adapter, appId: bot.appId, store, connectorUrl: () => connectorUrl(local) }),
+    listening(server, url) {
+      selfUrl = url
+      if (!bot.appId) detach = attachDirectLineStream(server, store, logger)
+    },
+    close() {
+      detach?.()
+    },
+  }
+}

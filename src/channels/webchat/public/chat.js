@@ -1,0 +1,81 @@
+/* The chat page: opens (or resumes) a conversation through /webchat/session and renders Web Chat.
+ * Plain browser script, no build step; WebChat is the global from /assets/webchat.js. */
+(function () {
+  'use strict';
+  var KEY = 'aftercare.webchat';
+  var WEEK = 7 * 24 * 3600 * 1000;
+  var TEXT = {
+    'en-US': { subtitle: 'After-sales service · repair, installation, maintenance, parts, support, training', error: 'The chat is not available right now. Please try again later.' },
+    'zh-CN': { subtitle: '售后服务 · 维修、安装、保养、配件、技术支持、培训', error: '聊天暂时不可用，请稍后再试。' }
+  };
+
+  function webchatLocale(locale) { return /^zh/i.test(locale || '') ? 'zh-CN' : 'en-US'; }
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(KEY) || 'null');
+      return saved && Date.now() - saved.lastUsed < WEEK ? saved : null;
+    } catch (e) { return null; }
+  }
+  function save(session, locale) {
+    try {
+      localStorage.setItem(KEY, JSON.stringify({ conversationId: session.conversationId, token: session.token, userId: session.userId, mode: session.mode, locale: locale, lastUsed: Date.now() }));
+    } catch (e) { /* private browsing: the conversation lasts as long as the page */ }
+  }
+
+  var element = document.getElementById('webchat');
+  var saved = load();
+  var locale = webchatLocale((saved && saved.locale) || navigator.language);
+
+  fetch('/webchat/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(saved ? { resume: { conversationId: saved.conversationId, token: saved.token, userId: saved.userId }, locale: locale } : { locale: locale })
+  })
+    .then(function (response) { if (!response.ok) throw new Error('session ' + response.status); return response.json(); })
+    .then(function (session) {
+      save(session, locale);
+      var directLine = window.WebChat.createDirectLine({
+        domain: session.domain || location.origin + '/v3/directline',
+        token: session.token,
+        conversationId: session.resumed ? session.conversationId : undefined,
+        webSocket: true
+      });
+      var store = window.WebChat.createStore({}, function (api) {
+        return function (next) {
+          return function (action) {
+            if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !session.resumed) {
+              // A new conversation: the bot greets the visitor and shows the menu.
+              api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: locale } } });
+            }
+            if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+              var activity = action.payload.activity;
+              save(session, locale);
+              // The page speaks the conversation's language: the bot labels its messages.
+              if (activity.from && activity.from.role === 'bot' && activity.locale && webchatLocale(activity.locale) !== locale) {
+                locale = webchatLocale(activity.locale);
+                setTimeout(render, 0);
+              }
+            }
+            return next(action);
+          };
+        };
+      });
+      function render() {
+        document.documentElement.lang = locale === 'zh-CN' ? 'zh-CN' : 'en';
+        document.getElementById('subtitle').textContent = TEXT[locale].subtitle;
+        window.WebChat.renderWebChat({
+          directLine: directLine,
+          store: store,
+          userID: session.userId,
+          locale: locale,
+          styleOptions: { hideUploadButton: true, suggestedActionLayout: 'flow', bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, accent: '#1d4f91' }
+        }, element);
+      }
+      render();
+      window.aftercareChat = { session: session, store: store };
+    })
+    .catch(function (error) {
+      element.innerHTML = '<p class="error">' + TEXT[locale].error + '</p>';
+      if (window.console) console.error(error);
+    });
+})();

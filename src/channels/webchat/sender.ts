@@ -1,0 +1,41 @@
+/**
+ * Notifications to web-chat customers: a proactive message through the stored conversation
+ * reference. For conversations of our built-in Direct Line the reply goes to this instance's
+ * connector, whichever instance served the visitor before.
+ */
+import type { CloudAdapter, ConversationReference } from 'botbuilder'
+import type { Locale } from '../../../flows/locale.ts'
+import { SendError, type Reply } from '../types.ts'
+import { toActivity } from './activities.ts'
+import type { DirectLineStore } from './directline/store.ts'
+
+export class WebchatSendError extends SendError {
+  override name = 'WebchatSendError'
+}
+
+export interface WebchatSender {
+  send(reference: Record<string, unknown>, reply: Reply, locale: Locale): Promise<string[]>
+}
+
+export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string; store: DirectLineStore; connectorUrl(): string }): WebchatSender {
+  return {
+    async send(stored, reply, locale) {
+      const reference = { ...stored } as Partial<ConversationReference>
+      const conversationId = reference.conversation?.id
+      if (reference.channelId === 'directline' && conversationId && (await deps.store.exists(conversationId))) reference.serviceUrl = deps.connectorUrl()
+      const ids: string[] = []
+      try {
+        await deps.adapter.continueConversationAsync(deps.appId, reference, async (context) => {
+          const sent = await context.sendActivity(toActivity(reply, locale))
+          if (sent?.id) ids.push(sent.id)
+        })
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode
+        // 4xx other than 429: the conversation is gone or the bot may not write to it.
+        const permanent = status !== undefined && status >= 400 && status < 500 && status !== 429
+        throw new WebchatSendError(`the web chat channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`, permanent)
+      }
+      return ids
+    },
+  }
+}

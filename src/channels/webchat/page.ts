@@ -23,6 +23,7 @@ export function chatPageRouter(options: { brandName: string }): Router {
     res.type('html').setHeader('cache-control', 'no-cache')
     res.send(html)
   })
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'))
   router.get('/assets/webchat.js', (_req, res) => res.sendFile(webchatBundle, { maxAge: '1d' }))
   router.use('/assets', express.static(path.join(here, 'public'), { index: false, maxAge: '1h' }))
   return router

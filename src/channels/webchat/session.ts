@@ -53,7 +53,7 @@ export function sessionRouter(deps: { config: BotFrameworkConfig; store: DirectL
       const refreshed = resume?.userId && (await azure('refresh', resume.token))
       if (refreshed) session = { mode: 'azure', domain, conversationId: refreshed.conversationId, token: refreshed.token, userId: resume.userId!, resumed: true }
       else {
-        const userId = `dl_${randomBytes(12).toString('base64url')}`
+        const userId = `web_${randomBytes(12).toString('base64url')}`
         const generated = await azure('generate', config.directLineSecret, { user: { id: userId } })
         if (!generated) throw new AppError('unavailable', 'Azure Direct Line refused to issue a token')
         session = { mode: 'azure', domain, conversationId: generated.conversationId, token: generated.token, userId, resumed: false }

@@ -121,8 +121,10 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const from = { id: conversation.userId, name: posted.from?.name, role: 'user' }
     const { id: _ignored, ...rest } = posted
     const { activity, duplicate } = await store.append(conversation.id, { ...rest, from } as Activity, { fromBot: false, clientActivityId })
-    res.json({ id: activity.id })
-    if (duplicate) return
+    if (duplicate) {
+      res.json({ id: activity.id })
+      return
+    }
     const forBot = {
       ...activity,
       channelId: 'directline',
@@ -131,11 +133,13 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       conversation: { id: conversation.id },
       locale: posted.locale ?? conversation.locale ?? undefined,
     } as unknown as BotActivity
+    // Answer once the bot has replied, so the client's next poll finds the replies in order.
     try {
       await deps.adapter.processActivityDirect('', forBot, deps.bot)
     } catch (error) {
       deps.logger.error({ err: error, conversation: conversation.id }, 'Direct Line activity failed in the bot')
     }
+    res.json({ id: activity.id })
   })
 
   /** Where the bot's replies arrive (botbuilder posts to serviceUrl): loopback and secret path only. */

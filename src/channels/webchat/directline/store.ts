@@ -49,7 +49,7 @@ export class DirectLineStore {
     const conversation = await this.prisma.directLineConversation.create({
       data: {
         id: newId(18),
-        userId: userId ?? `dl_${newId(12)}`,
+        userId: userId ?? `web_${newId(12)}`,
         tokenHash: hash(token),
         locale: locale ?? null,
         createdAt: this.clock.now(),

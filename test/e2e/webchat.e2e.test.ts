@@ -1,0 +1,95 @@
+/**
+ * The chat page in real Chromium: a visitor files a request with the menu buttons and the send
+ * box, sees the ticket number, and the response notification appears live when staff respond.
+ * A reload continues the same conversation. Screenshots go to test/e2e/artifacts/.
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWorld, type World } from '../support/world.ts'
+import { launchChromium } from './browser.ts'
+
+const ARTIFACTS = path.join(import.meta.dirname, 'artifacts')
+let world: World
+let browser: Browser
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  world = await startWorld()
+  await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Wang Gong', phone: '+8613911112222' }) })
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await world?.close()
+})
+
+async function type(page: Page, text: string) {
+  const box = page.locator('[data-id="webchat-sendbox-input"]')
+  await box.fill(text)
+  await box.press('Enter')
+}
+
+/** A suggested action (the visible button; Web Chat repeats them for screen readers). */
+const choice = (page: Page, name: string) => page.locator('.webchat__suggested-actions__button').getByText(name, { exact: true })
+
+const bot = (page: Page, text: string | RegExp) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)').filter({ hasText: text }).last()
+
+describe('the chat page', () => {
+  it('files a request with buttons and typing, then shows the response notification live', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 900, height: 900 } })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${world.t.url}/`)
+    expect(await page.locator('h1').textContent()).toBe('Aftercare')
+
+    await bot(page, 'What can we help you with?').waitFor()
+    await choice(page, 'Repair').click()
+    await bot(page, 'Which product is it?').waitFor()
+    await type(page, 'WM-800')
+    await bot(page, 'serial number').waitFor()
+    await choice(page, 'Skip').click()
+    await bot(page, 'describe the problem').waitFor()
+    await type(page, 'The drum does not turn')
+    await bot(page, 'Where should our technician come?').waitFor()
+    await type(page, '88 Century Avenue, Shanghai')
+    await bot(page, 'contact name').waitFor()
+    await type(page, 'Li Wei')
+    await bot(page, 'Please check your request').waitFor()
+    await choice(page, 'Submit').click()
+    const confirmation = bot(page, /Your request number is SR-\d{4}-\d{6}/)
+    await confirmation.waitFor()
+    const number = /SR-\d{4}-\d{6}/.exec((await confirmation.textContent()) ?? '')![0]
+
+    const ticket = await world.t.getJson(`/api/tickets/${number}`)
+    expect(ticket).toMatchObject({ channel: 'webchat', type: 'repair', productModel: 'WM-800', serialNumber: null, contactName: 'Li Wei' })
+
+    // Staff respond; the notification appears in the open page without the visitor typing.
+    const responded = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' }) })
+    expect(responded.status).toBe(200)
+    await bot(page, `Your request ${number} has been accepted.`).waitFor({ timeout: 20_000 })
+    await expect(bot(page, 'Technician: Wang Gong (+8613911112222)').count()).resolves.toBe(1)
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-response-notification.png'), fullPage: true })
+
+    // A reload continues the same conversation, history and all.
+    await page.reload()
+    await bot(page, `Your request ${number} has been accepted.`).waitFor()
+    await type(page, 'status')
+    await bot(page, `${number} · Repair · technician assigned`).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('speaks Chinese to a Chinese browser, buttons included', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' })
+    const page = await context.newPage()
+    await page.goto(`${world.t.url}/`)
+    await bot(page, '请问需要什么服务').waitFor()
+    await expect(choice(page, '安装').count()).resolves.toBe(1)
+    expect(await page.locator('#subtitle').textContent()).toMatch(/售后服务/)
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-chinese.png') })
+    await context.close()
+  })
+})

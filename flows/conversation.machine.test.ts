@@ -12,6 +12,7 @@ interface Options {
   locale?: Locale
   today?: string
   tickets?: TicketSummary[]
+  liveHandoff?: boolean
 }
 
 /** A customer talking to the bot; `say` returns the bot's answer as one text. */
@@ -50,7 +51,14 @@ function chat(options: Options = {}) {
       return last?.locale
     },
     async say(text: string): Promise<string> {
-      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, options.today ?? '2026-11-25'), execute)
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false }), execute)
+      snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
+      last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
+      return outcome.replies.map((reply) => reply.text).join('\n')
+    },
+    /** An event from our side (staff ending a hand-off, …). */
+    async event(event: ConversationEvent): Promise<string> {
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', event, execute)
       snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
       last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
       return outcome.replies.map((reply) => reply.text).join('\n')
@@ -240,7 +248,7 @@ describe('words that work at any step', () => {
     const c = chat()
     await c.sayAll(['hi', '1'])
     expect(await c.say('human')).toContain('asked a member of our team')
-    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'customer_asked' })
+    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'customer_asked', live: false })
     expect(await c.say('人工')).toContain('asked a member of our team')
     expect(c.commands.filter((command) => command.type === 'requestHandoff')).toHaveLength(2)
     expect(c.state).toBe('intake.productModel')
@@ -283,5 +291,72 @@ describe('language', () => {
   it('keeps the default language when the first message shows none', async () => {
     const c = chat({ locale: 'zh-CN' })
     expect(await c.say('1')).toContain('是哪款产品')
+  })
+})
+
+describe('talking to a person (live hand-off, when staff are on Slack)', () => {
+  const relayed = (c: ReturnType<typeof chat>) => c.commands.filter((command) => command.type === 'relayToStaff').map((command) => (command as { text: string }).text)
+
+  it('AGENT hands the conversation to staff: messages are passed on, the bot stays silent', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.sayAll(['hi', '1', 'WM-800'])
+    expect(await c.say('AGENT')).toBe('I am passing you to a member of our team; they will answer here. Anything you write now goes to them.')
+    expect(c.state).toBe('withHuman')
+    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'customer_asked', live: true })
+    expect(await c.say('It makes a grinding noise')).toBe('')
+    expect(await c.say('help')).toBe('')
+    expect(await c.say('中文')).toBe('')
+    expect(relayed(c)).toEqual(['It makes a grinding noise', 'help', '中文'])
+  })
+
+  it('when staff give it back, the customer continues the request where it was', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.sayAll(['hi', '1', 'WM-800'])
+    await c.say('human')
+    const back = await c.event({ type: 'HANDOFF_ENDED' })
+    expect(back).toContain('You are back with our assistant.')
+    expect(back).toContain('serial number')
+    expect(c.state).toBe('intake.serialNumber')
+    expect(await c.say('SN12345')).toContain('describe the problem')
+  })
+
+  it('from idle, it goes back to idle; a release when nobody had it changes nothing', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.say('AGENT')
+    expect(c.state).toBe('withHuman')
+    expect(await c.event({ type: 'HANDOFF_ENDED' })).toBe('You are back with our assistant.')
+    expect(c.state).toBe('idle')
+    expect(await c.event({ type: 'HANDOFF_ENDED' })).toBe('')
+  })
+
+  it('nobody answering in time: the customer is told what to expect, and stays with staff', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.say('AGENT')
+    expect(await c.event({ type: 'HANDOFF_DELAYED' })).toContain('within 24 hours at the latest')
+    expect(c.state).toBe('withHuman')
+  })
+
+  it('the bot hands off by itself after five answers in a row that do not fit', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.say('hi')
+    for (const nonsense of ['x', 'y', 'z', 'w']) await c.say(nonsense)
+    expect(c.state).toBe('intake.serviceType')
+    expect(await c.say('v')).toContain('I am passing you to a member of our team')
+    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'repeated_misses', live: true })
+  })
+
+  it('without staff on Slack, AGENT is recorded and the bot carries on', async () => {
+    const c = chat({ liveHandoff: false })
+    await c.sayAll(['hi', '1'])
+    expect(await c.say('AGENT')).toContain('I have asked a member of our team to contact you')
+    expect(c.state).toBe('intake.productModel')
+  })
+
+  it('a rejected fix hands the customer to staff', async () => {
+    const c = chat({ liveHandoff: true })
+    await c.say('hi')
+    await c.event({ type: 'RESOLUTION_ANSWERED', number: 'SR-2026-000009', fixed: false, accepted: true, liveHandoff: true })
+    expect(c.state).toBe('withHuman')
+    expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'fix_rejected', live: true })
   })
 })

@@ -48,17 +48,25 @@ export type ConversationEvent =
   | { type: 'TICKET_CREATED'; ticket: CreatedTicket; timeZone: string }
   | { type: 'STATUS_RESULT'; tickets: TicketSummary[]; timeZone: string }
   /** The ticket service's answer to `answerResolution`: accepted unless the ticket had moved on. */
-  | { type: 'RESOLUTION_ANSWERED'; number: string; fixed: boolean; accepted: boolean }
+  | { type: 'RESOLUTION_ANSWERED'; number: string; fixed: boolean; accepted: boolean; liveHandoff: boolean }
+  /** Staff gave the conversation back to the bot. */
+  | { type: 'HANDOFF_ENDED' }
+  /** Nobody from staff answered in time; the customer is told what to expect. */
+  | { type: 'HANDOFF_DELAYED' }
 
 export type ConversationEmitted =
   | { type: 'reply'; reply: Reply }
   | { type: 'submitTicket'; submission: Submission; locale: Locale }
   | { type: 'listTickets' }
-  | { type: 'requestHandoff'; reason: 'customer_asked' }
+  /** `live`: the bot steps aside and staff talk to the customer; otherwise only recorded. */
+  | { type: 'requestHandoff'; reason: HandoffReason; live: boolean }
+  /** During a live hand-off: a customer message for staff. */
+  | { type: 'relayToStaff'; text: string }
   /** §3.1e: the customer's YES (fixed) or NO (not fixed) to a resolution notification. */
   | { type: 'answerResolution'; number: string; fixed: boolean }
 
 export type Asking = Field | 'confirm'
+export type HandoffReason = 'customer_asked' | 'repeated_misses' | 'fix_rejected'
 
 export interface ConversationContext {
   locale: Locale
@@ -71,11 +79,15 @@ export interface ConversationContext {
   misses: number
   /** Greet before the first question of a new request. */
   greet: boolean
+  /** Why the conversation was handed to a person (set while handing off). */
+  handoffReason: HandoffReason | null
 }
 
 const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', 'fixed', 'yes fixed', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题', '已解决', '解决了', '修好了'])
 const NO = new Set(['no', 'n', 'nope', 'not fixed', 'no not fixed', 'still broken', '否', '不是', '没有', '没修好', '未解决', '没解决', '还是坏的'])
 const MISSES_BEFORE_OFFERING_AGENT = 3
+/** After this many answers in a row that do not fit, a person takes over (when one can). */
+const MISSES_BEFORE_HANDOFF = 5
 
 /** The question for a step, with its choices. */
 export function question(context: ConversationContext, asking: Asking): Reply {
@@ -183,6 +195,11 @@ export const conversationMachine = setup({
       return number !== undefined && number >= 1 && number <= summaryLines(context.draft, context.locale).length
     },
     inIntake: ({ context }) => context.asking !== null,
+    liveHandoff: ({ event }) => 'liveHandoff' in event && event.liveHandoff === true,
+    /** The customer keeps missing: hand over rather than hint again. */
+    stuck: ({ context, event }) => event.type === 'TEXT' && event.liveHandoff && context.misses + 1 >= MISSES_BEFORE_HANDOFF,
+    /** The customer says the fix failed: a person takes it from here. */
+    fixRejected: ({ event }) => event.type === 'RESOLUTION_ANSWERED' && event.accepted && !event.fixed && event.liveHandoff,
     isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
   },
   actions: {
@@ -252,9 +269,17 @@ export const conversationMachine = setup({
       if (event.type !== 'STATUS_RESULT') return
       enqueue.emit({ type: 'reply', reply: statusReply(context, event.tickets, event.timeZone) })
     }),
-    requestHandoff: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({ type: 'requestHandoff', reason: 'customer_asked' })
+    /** Without a live staff channel: recorded for staff, the bot carries on. */
+    recordHandoff: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'requestHandoff', reason: 'customer_asked', live: false })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoff } })
+    }),
+    startHandoff: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'requestHandoff', reason: context.handoffReason ?? 'customer_asked', live: true })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoffLive } })
+    }),
+    relay: enqueueActions(({ event, enqueue }) => {
+      if ('text' in event && event.text.trim()) enqueue.emit({ type: 'relayToStaff', text: event.text })
     }),
     switchLocale: enqueueActions(({ event, enqueue, context }) => {
       if (event.type !== 'SET_LOCALE') return
@@ -265,15 +290,24 @@ export const conversationMachine = setup({
   },
 }).createMachine({
   id: 'conversation',
-  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false }),
+  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false, handoffReason: null }),
   initial: 'idle',
   on: {
     HELP: { actions: 'help' },
     STATUS: { actions: 'listTickets' },
     STATUS_RESULT: { actions: ['showStatus', 'askAgain'] },
-    AGENT: { actions: ['requestHandoff', 'askAgain'] },
+    AGENT: [
+      { guard: 'liveHandoff', target: '.withHuman', actions: assign({ handoffReason: 'customer_asked' as const }) },
+      { actions: ['recordHandoff', 'askAgain'] },
+    ],
     SET_LOCALE: { actions: 'switchLocale' },
-    RESOLUTION_ANSWERED: { actions: 'acknowledgeAnswer' },
+    RESOLUTION_ANSWERED: [
+      { guard: 'fixRejected', target: '.withHuman', actions: ['acknowledgeAnswer', assign({ handoffReason: 'fix_rejected' as const })] },
+      { actions: 'acknowledgeAnswer' },
+    ],
+    // Staff releasing a conversation the bot already has changes nothing.
+    HANDOFF_ENDED: {},
+    HANDOFF_DELAYED: {},
     // Opening the chat again in the middle of something: say where we were.
     START: { actions: 'askAgain' },
     CANCEL: [
@@ -316,6 +350,7 @@ export const conversationMachine = setup({
               on: {
                 TEXT: [
                   { guard: { type: 'answers', params: { field } }, target: 'route', actions: { type: 'record', params: { field } } },
+                  { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
                   { actions: 'hint' },
                 ],
               },
@@ -328,6 +363,7 @@ export const conversationMachine = setup({
             TEXT: [
               { guard: 'isYes', target: 'submitting' },
               { guard: 'isEditNumber', target: 'route', actions: 'forget' },
+              { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
               { actions: 'hint' },
             ],
           },
@@ -338,6 +374,29 @@ export const conversationMachine = setup({
             TICKET_CREATED: { target: '#conversation.idle', actions: ['confirmSubmitted', 'clearDraft'] },
           },
         },
+        // Where the customer was, for coming back after a hand-off.
+        hist: { type: 'history', history: 'deep' },
+      },
+    },
+    /** A member of staff talks to the customer; the bot only passes messages on. */
+    withHuman: {
+      entry: 'startHandoff',
+      exit: assign({ handoffReason: null }),
+      on: {
+        TEXT: { actions: 'relay' },
+        HELP: { actions: 'relay' },
+        CANCEL: { actions: 'relay' },
+        RESTART: { actions: 'relay' },
+        STATUS: { actions: 'relay' },
+        AGENT: { actions: 'relay' },
+        SET_LOCALE: { actions: ['relay', assign(({ event }) => (event.type === 'SET_LOCALE' ? { locale: event.locale, localeChosen: true } : {}))] },
+        START: { actions: { type: 'say', params: { text: (copy) => copy.stillWithHuman } } },
+        HANDOFF_DELAYED: { actions: { type: 'say', params: { text: (copy) => copy.handoffDelayed } } },
+        HANDOFF_ENDED: [
+          { guard: 'inIntake', target: '#conversation.intake.hist', actions: { type: 'say', params: { text: (copy) => copy.backWithBot } } },
+          { target: 'idle', actions: { type: 'say', params: { text: (copy) => copy.backWithBot } } },
+        ],
+        RESOLUTION_ANSWERED: { actions: 'acknowledgeAnswer' },
       },
     },
   },

@@ -61,6 +61,10 @@ export interface Copy {
   ticketLine: (number: string, type: string, status: string, next: string | undefined) => string
   nextDeadline: (kind: string, by: string) => string
   handoff: string
+  handoffLive: string
+  handoffDelayed: string
+  backWithBot: string
+  stillWithHuman: string
   languageSwitched: string
   optedOut: string
   optedIn: string
@@ -177,6 +181,10 @@ const en: Copy = {
   ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
   nextDeadline: (kind, by) => `${kind} due ${by}`,
   handoff: 'I have asked a member of our team to contact you. Meanwhile you can carry on here.',
+  handoffLive: 'I am passing you to a member of our team; they will answer here. Anything you write now goes to them.',
+  handoffDelayed: 'Sorry for the wait: our team is busy. Stay here or come back later — someone will answer you in this chat, within 24 hours at the latest.',
+  backWithBot: 'You are back with our assistant.',
+  stillWithHuman: 'You are talking with a member of our team; they will answer here.',
   languageSwitched: 'OK, let’s continue in English.',
   optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
   optedIn: 'You are subscribed again and will get updates about your requests.',
@@ -289,6 +297,10 @@ const zhCN: Copy = {
   ticketLine: (number, type, status, next) => `${number} · ${type} · ${status}${next ? ` · ${next}` : ''}`,
   nextDeadline: (kind, by) => `${kind}期限 ${by}`,
   handoff: '已通知我们的工作人员与您联系。在此期间您可以继续在这里办理。',
+  handoffLive: '正在为您转接人工服务，工作人员会在这里回复您。您现在发送的消息都会转给工作人员。',
+  handoffDelayed: '抱歉让您久等，我们的工作人员正忙。您可以留在这里或稍后再来，工作人员最迟会在 24 小时内在此回复您。',
+  backWithBot: '您已回到智能助手。',
+  stillWithHuman: '您正在与我们的工作人员对话，他们会在这里回复您。',
   languageSwitched: '好的，我们用中文继续。',
   optedOut: '您已退订，我们将不再给您发送短信。回复 START 可重新订阅。',
   optedIn: '您已重新订阅，我们会继续发送申请进度。',

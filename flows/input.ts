@@ -26,22 +26,30 @@ const WORD_TO_GLOBAL = new Map<string, GlobalWord>(
   (Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]).flatMap(([word, forms]) => forms.map((form) => [form, word] as const)),
 )
 
-export type TextEvent = {
-  type: 'TEXT'
-  text: string
+/** What the conversation needs to know about the world when a message arrives. */
+export interface Circumstances {
+  /** The service's calendar day, for relative dates. */
   today: IsoDate
   /** Tickets of this conversation awaiting the customer's YES/NO to their fix, newest first. */
   pending: string[]
+  /** Staff can talk to the customer live (a Slack staff channel exists). */
+  liveHandoff: boolean
 }
-/** START: the customer opened a chat window and has said nothing yet. */
-export type InputEvent = TextEvent | { type: GlobalWord } | { type: 'SET_LOCALE'; locale: Locale } | { type: 'START' }
 
-/** The event for one message; `today` is the service's calendar day. */
-export function toInputEvent(text: string, today: IsoDate, pending: string[] = []): InputEvent {
+export type TextEvent = { type: 'TEXT'; text: string } & Circumstances
+/** START: the customer opened a chat window and has said nothing yet. */
+export type InputEvent =
+  | TextEvent
+  | { type: GlobalWord; text: string; liveHandoff: boolean }
+  | { type: 'SET_LOCALE'; locale: Locale; text: string }
+  | { type: 'START' }
+
+/** The event for one message. */
+export function toInputEvent(text: string, circumstances: Circumstances): InputEvent {
   const answer = text.trim() === '?' || text.trim() === '？' ? '?' : normalize(text)
   const word = WORD_TO_GLOBAL.get(answer)
-  if (word) return { type: word }
+  if (word) return { type: word, text, liveHandoff: circumstances.liveHandoff }
   const locale = LANGUAGE_WORDS[answer]
-  if (locale) return { type: 'SET_LOCALE', locale }
-  return { type: 'TEXT', text, today, pending }
+  if (locale) return { type: 'SET_LOCALE', locale, text }
+  return { type: 'TEXT', text, ...circumstances }
 }

@@ -53,7 +53,19 @@ export function buildApp(deps: AppDeps): App {
   const timeZone = config.serviceTimeZone
   const calendar = new BusinessCalendar(timeZone, config.holidays)
   const tickets = createTicketService({ prisma, jobs, clock, logger, timeZone })
-  const conversations = createConversations({ prisma, clock, logger, calendar, defaultLocale: config.defaultLocale, jobs, tickets, serviceValues: config.serviceValues })
+  const conversations = createConversations({
+    prisma,
+    clock,
+    logger,
+    calendar,
+    defaultLocale: config.defaultLocale,
+    jobs,
+    tickets,
+    serviceValues: config.serviceValues,
+    // Live hand-offs happen in Slack threads: without Slack, a request for a person is only recorded.
+    liveHandoff: Boolean(config.slack),
+    handoffTimeoutMs: config.handoffTimeoutMinutes * 60_000,
+  })
 
   const app = express()
   app.disable('x-powered-by')
@@ -65,7 +77,9 @@ export function buildApp(deps: AppDeps): App {
   // Before /api's bearer auth: Bot Framework channels authenticate with their own tokens.
   app.use(webchat.router)
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
-  if (config.slack && deps.slackClient) app.use(slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, logger, timeZone }))
+  if (config.slack && deps.slackClient) {
+    app.use(slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, handle: conversations.handle, jobs, clock, logger, timeZone }))
+  }
   else
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')

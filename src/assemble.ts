@@ -11,6 +11,7 @@ import type { PrismaClient } from './db/client.ts'
 import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
 import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { createLocks } from './db/locks.ts'
 import type { Logger } from './logger.ts'
 import { createSlackClient } from './staff/slack/client.ts'
 
@@ -33,6 +34,8 @@ export interface Assembled {
   jobs: RunningQueue
   /** Runs the deadline check now (it also runs every minute and at start-up). */
   sweepDeadlines(): Promise<SweepResult>
+  /** Escalates hand-offs nobody answered in time (every minute and at start-up too). */
+  escalateHandoffs(): Promise<number>
   /** Stops the workers, letting running jobs finish. */
   stop(): Promise<void>
 }
@@ -49,18 +52,34 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const slackClient = config.slack ? createSlackClient(config.slack) : undefined
   const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
+  const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
+  const locks = createLocks(options.databaseUrl)
   if (options.workers !== false) {
-    await startWorkers({ config, prisma, jobs, senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender }, slackClient, clock, logger, scheduleDeadlines: options.scheduleDeadlines !== false })
+    await startWorkers({
+      config,
+      prisma,
+      jobs,
+      senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender },
+      locks,
+      slackClient,
+      escalateHandoffs,
+      clock,
+      logger,
+      scheduleDeadlines: options.scheduleDeadlines !== false,
+    })
     // Deadlines that passed while nothing ran fire now, not at the next minute.
     await sweep()
+    await escalateHandoffs()
   }
   return {
     app,
     jobs,
     sweepDeadlines: sweep,
+    escalateHandoffs,
     async stop() {
       app.webchat.close()
       await jobs.stop()
+      await locks.close()
     },
   }
 }

@@ -64,6 +64,8 @@ export interface Config {
   outbox: OutboxConfig
   /** How often job workers look for work. */
   jobPollSeconds: number
+  /** A hand-off nobody from staff answers within this long is escalated again. */
+  handoffTimeoutMinutes: number
 }
 
 export class ConfigError extends Error {
@@ -103,6 +105,7 @@ const env = z.object({
   DIRECT_LINE_SECRET: optional(z.string().min(10)),
   DIRECT_LINE_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
   BRAND_NAME: optional(z.string().max(60)),
+  HANDOFF_TIMEOUT: optional(z.coerce.number().int().min(1).max(1440)),
 })
 
 /** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
@@ -196,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     currency: e.CURRENCY ?? 'CNY',
     outbox: { retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8, retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30 },
     jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
+    handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
   }
 }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSmsSender } from '../src/channels/sms/sender.ts'
 import { createLogger } from '../src/logger.ts'
 import { deliverMessageJob } from '../src/jobs/deliver-message.job.ts'
+import { createLocks } from '../src/db/locks.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -111,6 +112,8 @@ describe('a crash between commit and delivery', () => {
       prisma: world.t.db.prisma,
       senders: { sms: createSmsSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+8610000000000', apiUrl: twilio.url }) },
       jobs: world.t.assembled.jobs,
+      locks: createLocks(world.t.db.url),
+      handoff: undefined,
       clock: world.t.clock,
       logger: createLogger('silent'),
     })

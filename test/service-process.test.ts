@@ -101,7 +101,10 @@ describe('a repair from request to confirmed fix', () => {
     await actOk(number, { action: 'resolve', solution: 'Reset the router to factory settings' })
     await eventually(smsTo(phone.number, 'Is it fixed?'), 'the resolution notification')
 
-    expect(await phone.say('no')).toBe(`We are sorry it is not fixed. We have reopened ${number} and our team will contact you.`)
+    // With staff on Slack, a person takes over at once.
+    expect(await phone.say('no')).toBe(
+      `We are sorry it is not fixed. We have reopened ${number} and our team will contact you.\nI am passing you to a member of our team; they will answer here. Anything you write now goes to them.`,
+    )
     expect((await t.getJson(`/api/tickets/${number}`)).status).toBe('reopened')
     const ticket = await t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })
     const alert = await eventually(() => slack.of('chat.postMessage').find((call) => call.args.thread_ts === ticket.slackTs && String(call.args.text).includes('not fixed')), 'the Slack alert')

@@ -141,26 +141,6 @@ describe('thread replies are notes on the ticket', () => {
   })
 })
 
-describe('hand-off requests', () => {
-  it('a customer’s AGENT is posted in the thread of their open ticket, mentioning the technician', async () => {
-    const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
-    await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
-    await phone.say('AGENT')
-    const ts = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket posted')
-    const alert = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === ts && String(call.args.text).includes('asks to talk to a person')), 'the hand-off alert')
-    expect(alert.args.text).toBe(`:raising_hand: The customer (SMS ${phone.number}) asks to talk to a person. <@U0TECH0001>`)
-    const alerts = () => world.slack.of('chat.postMessage').filter((call) => call.args.thread_ts === ts && String(call.args.text).includes('asks to talk to a person'))
-
-    // Asking again at once is the same request; asking again later is a new one.
-    await phone.say('human')
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    expect(alerts()).toHaveLength(1)
-    world.t.clock.advance(31 * 60_000)
-    await phone.say('AGENT')
-    await eventually(() => alerts().length === 2, 'a second alert half an hour later')
-  })
-})
-
 describe('the /aftercare command', () => {
   it('shows a ticket with its buttons, only to the caller', async () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)

@@ -4,25 +4,28 @@
  * run the conversation's turn, carry out its commands, and store everything in one
  * transaction. A turn that fails in our code still stores the message and answers the
  * customer; only a database failure propagates.
+ *
+ * Events that do not come from the customer (staff ending a hand-off, a hand-off nobody
+ * answered) take the same lock and turn; their replies go out through the outbox.
  */
 import { randomUUID } from 'node:crypto'
 import type { ConversationEvent, Reply } from '../../flows/conversation.machine.ts'
 import { copyFor } from '../../flows/copy.ts'
 import { toInputEvent } from '../../flows/input.ts'
 import { detectLocale, type Locale } from '../../flows/locale.ts'
+import type { ServiceType } from '../../flows/service-types.ts'
 import type { Inbound, TurnResult } from '../channels/types.ts'
 import type { Clock } from '../clock.ts'
 import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
+import type { JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
-import type { BusinessCalendar } from '../tickets/calendar.ts'
-import { createTicket } from '../tickets/create.ts'
-import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
-import type { TicketService } from '../tickets/apply.ts'
-import { AppError } from '../errors.ts'
-import { QUEUES, type JobQueue } from '../jobs/queue.ts'
+import { queueMessage } from '../notifications/outbox.ts'
 import { alertStaff } from '../staff/alerts.ts'
-import type { ServiceType } from '../../flows/service-types.ts'
-import { runTurn, type Command } from './turn.ts'
+import type { TicketService } from '../tickets/apply.ts'
+import type { BusinessCalendar } from '../tickets/calendar.ts'
+import { commandRunner } from './commands.ts'
+import { findOrCreateParty, lockSender, partyOfConversation, type Party } from './party.ts'
+import { runTurn } from './turn.ts'
 
 export interface ConversationDeps {
   prisma: PrismaClient
@@ -34,100 +37,28 @@ export interface ConversationDeps {
   tickets: TicketService
   /** §4.1b: price list per service type, copied onto each new ticket. */
   serviceValues: Record<ServiceType, number>
+  /** Staff can take conversations over live (Slack is configured). */
+  liveHandoff: boolean
+  /** A hand-off no staff member has answered within this long is escalated. */
+  handoffTimeoutMs: number
 }
 
 export interface Conversations {
   handle(inbound: Inbound): Promise<TurnResult>
+  /** Staff give a handed-off conversation back to the bot. False if it was not handed off. */
+  endHandoff(conversationId: string, by: string): Promise<boolean>
+  /** Escalates live hand-offs that nobody answered in time; returns how many. */
+  escalateUnansweredHandoffs(): Promise<number>
 }
-
-/** A customer asking for a person again within this time does not alert staff again. */
-const HANDOFF_REALERT_MS = 30 * 60_000
 
 /** Generous: a turn waits its turn behind the same sender's earlier messages. */
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
-
-type Party = Awaited<ReturnType<typeof findOrCreateParty>>
-
-async function findOrCreateParty(tx: Tx, inbound: Inbound, defaultLocale: Locale) {
-  const existing = await tx.channelIdentity.findUnique({
-    where: { channel_address: { channel: inbound.channel, address: inbound.address } },
-    include: { conversation: true },
-  })
-  if (existing?.conversation) return { ...existing, conversation: existing.conversation }
-  const identity =
-    existing ??
-    (await tx.channelIdentity.create({
-      data: {
-        channel: inbound.channel,
-        address: inbound.address,
-        customer: { create: { phone: inbound.channel === 'sms' ? inbound.address : null, locale: defaultLocale } },
-      },
-    }))
-  const customer = await tx.customer.findUniqueOrThrow({ where: { id: identity.customerId }, select: { locale: true } })
-  // A first message such as 人工 or 帮助 is a command, not an answer, but it still shows the language.
-  const locale = existing ? customer.locale : (detectLocale(inbound.text) ?? customer.locale)
-  const conversation = await tx.conversation.create({ data: { identityId: identity.id, locale } })
-  return { ...identity, conversation }
-}
 
 const stored = (reply: Reply) => ({ body: reply.text, payload: reply as unknown as Prisma.InputJsonValue })
 
 export function createConversations(deps: ConversationDeps): Conversations {
   const { prisma, clock, logger, calendar } = deps
-
-  /** Carries out one command of the machine inside the turn's transaction. */
-  async function execute(tx: Tx, party: Party, command: Command, now: Date): Promise<ConversationEvent | undefined> {
-    switch (command.type) {
-      case 'submitTicket': {
-        const ticket = await createTicket(
-          tx,
-          {
-            submission: command.submission,
-            customerId: party.customerId,
-            conversationId: party.conversation.id,
-            channel: party.channel,
-            channelAddress: party.address,
-            locale: command.locale,
-            actor: `customer:${party.id}`,
-            at: now,
-            serviceValue: deps.serviceValues[command.submission.serviceType],
-          },
-          calendar,
-        )
-        await deps.jobs.send(QUEUES.slackSync, { ticketId: ticket.id }, { tx, singletonKey: ticket.id })
-        logger.info({ ticket: ticket.number, channel: party.channel }, 'ticket submitted')
-        const due = (kind: string) => ticket.deadlines.find((deadline) => deadline.kind === kind)?.dueAt.toISOString() ?? null
-        return {
-          type: 'TICKET_CREATED',
-          ticket: { number: ticket.number, responseDueAt: due('response')!, installationDueAt: due('installation'), warrantyOf: ticket.warrantyOf?.number ?? null },
-          timeZone: calendar.timeZone,
-        }
-      }
-      case 'listTickets':
-        return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }
-      case 'requestHandoff': {
-        // Asking twice in a row is one request: staff hear of it once per half hour at most.
-        const recent = party.conversation.handoffRequestedAt && now.getTime() - party.conversation.handoffRequestedAt.getTime() < HANDOFF_REALERT_MS
-        await tx.conversation.update({ where: { id: party.conversation.id }, data: { handoffRequestedAt: now, handoffReason: command.reason } })
-        if (recent) return undefined
-        const latest = await tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
-        await alertStaff(tx, deps.jobs, latest?.id ?? null, { kind: 'handoff_requested', channel: party.channel, address: party.address })
-        logger.info({ conversation: party.conversation.id }, 'hand-off requested')
-        return undefined
-      }
-      case 'answerResolution': {
-        const input = command.fixed ? ({ action: 'confirm' } as const) : ({ action: 'reject', reason: 'The customer replied that it is not fixed.' } as const)
-        try {
-          await deps.tickets.applyIn(tx, command.number, input, { id: `customer:${party.id}` })
-          return { type: 'RESOLUTION_ANSWERED', number: command.number, fixed: command.fixed, accepted: true }
-        } catch (error) {
-          // Staff moved the ticket on (reopened, cancelled) before the customer answered.
-          if (error instanceof AppError && error.code === 'conflict') return { type: 'RESOLUTION_ANSWERED', number: command.number, fixed: command.fixed, accepted: false }
-          throw error
-        }
-      }
-    }
-  }
+  const execute = commandRunner(deps)
 
   /** Records the message and its answers in one statement; returns the answers. */
   async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale): Promise<TurnResult> {
@@ -161,8 +92,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
   }
 
   async function lockAndFindDuplicate(tx: Tx, inbound: Inbound): Promise<TurnResult | undefined> {
-    // Serialises turns of one sender across requests and across instances.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${inbound.channel}:${inbound.address}`}, 0))`
+    await lockSender(tx, inbound.channel, inbound.address)
     const earlier = await tx.message.findUnique({
       where: { channel_providerId: { channel: inbound.channel, providerId: inbound.providerMessageId } },
       select: { replies: { orderBy: { createdAt: 'asc' }, select: { body: true, payload: true } }, conversation: { select: { locale: true } } },
@@ -173,6 +103,18 @@ export function createConversations(deps: ConversationDeps): Conversations {
       duplicate: true,
       locale: earlier.conversation.locale as Locale,
     }
+  }
+
+  /** Runs one event through the conversation and saves where it stands. */
+  async function advance(tx: Tx, party: Party, event: ConversationEvent, now: Date) {
+    const locale = party.conversation.locale as Locale
+    const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
+    await tx.conversation.update({
+      where: { id: party.conversation.id },
+      data: { snapshot: outcome.snapshot as Prisma.InputJsonValue, state: outcome.state, locale: outcome.context.locale, version: { increment: 1 }, lastMessageAt: now },
+    })
+    if (outcome.context.locale !== locale) await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
+    return outcome
   }
 
   async function turn(inbound: Inbound): Promise<TurnResult> {
@@ -194,23 +136,13 @@ export function createConversations(deps: ConversationDeps): Conversations {
         return store(tx, party, inbound, [{ text: optedOut ? copy.optedOut : copy.optedIn }], now, replyLocale)
       }
 
-      const awaiting = await tx.ticket.findMany({ where: { conversationId: party.conversation.id, status: 'resolved' }, orderBy: { resolvedAt: 'desc' }, select: { number: true } })
       if (inbound.reference) await tx.channelIdentity.update({ where: { id: party.id }, data: { reference: inbound.reference as Prisma.InputJsonValue } })
-      const event: ConversationEvent = inbound.intent === 'start' ? { type: 'START' } : toInputEvent(inbound.text, calendar.dayOf(now), awaiting.map((ticket) => ticket.number))
-      const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
-      await tx.conversation.update({
-        where: { id: party.conversation.id },
-        data: {
-          snapshot: outcome.snapshot as Prisma.InputJsonValue,
-          state: outcome.state,
-          locale: outcome.context.locale,
-          version: { increment: 1 },
-          lastMessageAt: now,
-        },
-      })
-      if (outcome.context.locale !== locale) {
-        await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
-      }
+      const awaiting = await tx.ticket.findMany({ where: { conversationId: party.conversation.id, status: 'resolved' }, orderBy: { resolvedAt: 'desc' }, select: { number: true } })
+      const event: ConversationEvent =
+        inbound.intent === 'start'
+          ? { type: 'START' }
+          : toInputEvent(inbound.text, { today: calendar.dayOf(now), pending: awaiting.map((ticket) => ticket.number), liveHandoff: deps.liveHandoff })
+      const outcome = await advance(tx, party, event, now)
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)
     }, TRANSACTION)
@@ -226,11 +158,25 @@ export function createConversations(deps: ConversationDeps): Conversations {
       const party = await findOrCreateParty(tx, inbound, deps.defaultLocale)
       await tx.conversation.update({
         where: { id: party.conversation.id },
-        data: { snapshot: Prisma.DbNull, state: 'idle', version: { increment: 1 }, lastMessageAt: now },
+        data: { snapshot: Prisma.DbNull, state: 'idle', version: { increment: 1 }, lastMessageAt: now, handoffActive: false },
       })
       const locale = party.conversation.locale as Locale
       return store(tx, party, inbound, [{ text: copyFor(locale).turnFailed }], now, locale)
     }, TRANSACTION)
+  }
+
+  /** An event from our side (not the customer's): the replies are queued like notifications. */
+  async function systemEvent(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, change: Prisma.ConversationUpdateInput) {
+    const identity = await partyOfConversation(tx, conversationId)
+    await lockSender(tx, identity.channel, identity.address)
+    // Read again under the lock: a customer's turn may have just finished.
+    const party = await partyOfConversation(tx, conversationId)
+    await tx.conversation.update({ where: { id: conversationId }, data: change })
+    const outcome = await advance(tx, party, event, now)
+    for (const [index, reply] of outcome.replies.entries()) {
+      await queueMessage(tx, deps.jobs, { conversationId, channel: party.channel, kind: 'bot_message', ticketId: null, reply, at: new Date(now.getTime() + index) })
+    }
+    return party
   }
 
   return {
@@ -241,6 +187,41 @@ export function createConversations(deps: ConversationDeps): Conversations {
         if (isDatabaseUnavailable(failure)) throw failure
         return recover(inbound, failure)
       }
+    },
+
+    async endHandoff(conversationId, by) {
+      return prisma.$transaction(async (tx) => {
+        const conversation = await tx.conversation.findUnique({ where: { id: conversationId }, select: { handoffActive: true } })
+        if (!conversation?.handoffActive) return false
+        const now = clock.now()
+        await systemEvent(tx, conversationId, { type: 'HANDOFF_ENDED' }, now, { handoffActive: false, handoffEndedAt: now })
+        logger.info({ conversation: conversationId, by }, 'hand-off ended; the bot has the conversation again')
+        return true
+      }, TRANSACTION)
+    },
+
+    async escalateUnansweredHandoffs() {
+      const now = clock.now()
+      const overdue = await prisma.conversation.findMany({
+        where: { handoffActive: true, handoffAnsweredAt: null, handoffEscalatedAt: null, handoffRequestedAt: { lte: new Date(now.getTime() - deps.handoffTimeoutMs) } },
+        select: { id: true },
+        take: 100,
+      })
+      for (const { id } of overdue) {
+        await prisma.$transaction(async (tx) => {
+          const party = await systemEvent(tx, id, { type: 'HANDOFF_DELAYED' }, now, { handoffEscalatedAt: now })
+          const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId, slackTs: { not: null } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
+          await alertStaff(
+            tx,
+            deps.jobs,
+            ticket?.id ?? null,
+            { kind: 'handoff_unanswered', channel: party.channel, address: party.address, minutes: Math.round(deps.handoffTimeoutMs / 60_000) },
+            { conversationId: id },
+          )
+        }, TRANSACTION)
+      }
+      if (overdue.length) logger.warn({ count: overdue.length }, 'unanswered hand-offs escalated')
+      return overdue.length
     },
   }
 }

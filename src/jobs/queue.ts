@@ -18,6 +18,8 @@ export const QUEUES = {
   staffAlert: 'staff-alert',
   /** Warns of deadlines at 75% and records breaches at 100% (every minute). */
   deadlines: 'deadlines',
+  /** Opens the Slack thread of a live hand-off, with the conversation so far. */
+  handoffThread: 'handoff-thread',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -70,6 +72,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
       // One active job per ticket at a time (stately): posts and updates of one message never race.
       { name: QUEUES.slackSync, policy: 'stately', ...retry },
       { name: QUEUES.staffAlert, ...retry },
+      { name: QUEUES.handoffThread, ...retry },
       { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
     ]
     for (const queue of queues) {

@@ -10,56 +10,72 @@ import type { StaffAlertJob } from '../staff/alerts.ts'
 import { alertText } from '../staff/slack/alert-text.ts'
 import { ticketBlocks, ticketHeadline } from '../staff/slack/ticket-blocks.ts'
 import { ticketDetailInclude } from '../tickets/view.ts'
-import { QUEUES, type JobHandler, type JobQueue } from './queue.ts'
+import type { Locks } from '../db/locks.ts'
+import type { JobHandler, JobQueue } from './queue.ts'
 
 export interface SlackJobDeps {
   prisma: PrismaClient
   slack: { client: WebClient; config: SlackConfig } | undefined
   jobs: JobQueue
+  locks: Locks
   logger: Logger
   timeZone: string
 }
 
-export class NotYetPosted extends Error {
-  override name = 'NotYetPosted'
+/** One worker at a time posts or updates a ticket's message: it is posted once. */
+const ticketLock = (ticketId: string) => `slack-ticket:${ticketId}`
+
+/** Posts the ticket's message, or updates it in place. Call under the ticket's lock. */
+async function syncTicket(deps: SlackJobDeps, ticketId: string): Promise<{ channel: string; ts: string } | undefined> {
+  if (!deps.slack) return undefined
+  const { client, config } = deps.slack
+  const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, include: ticketDetailInclude })
+  if (!ticket) return undefined
+  const message = { text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, deps.timeZone) }
+  if (ticket.slackTs && ticket.slackChannel) {
+    await client.chat.update({ channel: ticket.slackChannel, ts: ticket.slackTs, ...message })
+    return { channel: ticket.slackChannel, ts: ticket.slackTs }
+  }
+  const posted = await client.chat.postMessage({ channel: config.staffChannel, ...message, unfurl_links: false })
+  const thread = { channel: posted.channel ?? config.staffChannel, ts: posted.ts! }
+  await deps.prisma.ticket.update({ where: { id: ticketId }, data: { slackChannel: thread.channel, slackTs: thread.ts } })
+  return thread
 }
 
 export function slackSyncJob(deps: SlackJobDeps): JobHandler<{ ticketId: string }> {
   return async ({ ticketId }) => {
-    if (!deps.slack) return
-    const { client, config } = deps.slack
-    const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, include: ticketDetailInclude })
-    if (!ticket) return
-    const message = { text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, deps.timeZone) }
-    if (ticket.slackTs && ticket.slackChannel) {
-      await client.chat.update({ channel: ticket.slackChannel, ts: ticket.slackTs, ...message })
-      return
-    }
-    const posted = await client.chat.postMessage({ channel: config.staffChannel, ...message, unfurl_links: false })
-    await deps.prisma.ticket.updateMany({ where: { id: ticketId, slackTs: null }, data: { slackChannel: posted.channel ?? config.staffChannel, slackTs: posted.ts! } })
+    await deps.locks.withLock(ticketLock(ticketId), () => syncTicket(deps, ticketId))
   }
 }
 
 export function staffAlertJob(deps: SlackJobDeps): JobHandler<StaffAlertJob> {
-  return async ({ ticketId, alert }) => {
+  return async ({ ticketId, conversationId, alert }) => {
     const text = alertText(alert, deps.timeZone)
     if (!deps.slack) {
-      deps.logger.warn({ ticketId, alert: alert.kind }, `staff alert (Slack is off): ${text}`)
+      // Without the text: it can carry a customer's number, which is logged at debug only.
+      deps.logger.warn({ ticketId, alert: alert.kind }, 'staff alert not posted: Slack is off')
+      deps.logger.debug({ ticketId, text }, 'staff alert')
       return
     }
     const { client, config } = deps.slack
+    if (conversationId) {
+      const conversation = await deps.prisma.conversation.findUnique({ where: { id: conversationId }, select: { handoffChannel: true, handoffThreadTs: true } })
+      if (conversation?.handoffChannel && conversation.handoffThreadTs) {
+        // Also shown in the channel: everyone should see a customer waiting.
+        await client.chat.postMessage({ channel: conversation.handoffChannel, thread_ts: conversation.handoffThreadTs, reply_broadcast: true, text })
+        return
+      }
+    }
     if (!ticketId) {
       await client.chat.postMessage({ channel: config.staffChannel, text })
       return
     }
-    const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, select: { number: true, slackChannel: true, slackTs: true, technician: { select: { slackUserId: true } } } })
+    const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, select: { slackChannel: true, slackTs: true, technician: { select: { slackUserId: true } } } })
     if (!ticket) return
-    if (!ticket.slackTs || !ticket.slackChannel) {
-      // The ticket's own message comes first; this alert is retried once it exists.
-      await deps.jobs.send(QUEUES.slackSync, { ticketId }, { singletonKey: ticketId })
-      throw new NotYetPosted(`${ticket.number} is not in Slack yet`)
-    }
+    // The alert goes in the ticket's thread: the ticket's own message comes first.
+    const thread = ticket.slackTs && ticket.slackChannel ? { channel: ticket.slackChannel, ts: ticket.slackTs } : await deps.locks.withLock(ticketLock(ticketId), () => syncTicket(deps, ticketId))
+    if (!thread) return
     const mention = ticket.technician?.slackUserId ? ` <@${ticket.technician.slackUserId}>` : ''
-    await client.chat.postMessage({ channel: ticket.slackChannel, thread_ts: ticket.slackTs, text: `${text}${mention}` })
+    await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${text}${mention}` })
   }
 }

@@ -9,13 +9,19 @@ import { sweepDeadlines } from './deadlines.job.ts'
 import { deliverMessageJob } from './deliver-message.job.ts'
 import { QUEUES, type RunningQueue } from './queue.ts'
 import { slackSyncJob, staffAlertJob } from './slack.jobs.ts'
+import { createSlackCustomerSender } from '../channels/slack/sender.ts'
+import { outboxLock, type Locks } from '../db/locks.ts'
+import { handoffThreads } from '../staff/slack/handoff.ts'
 
 export interface WorkerDeps {
   config: Config
   prisma: PrismaClient
   jobs: RunningQueue
   senders: Senders
+  locks: Locks
   slackClient: WebClient | undefined
+  /** Escalates hand-offs nobody answered (runs with the minute's deadline sweep). */
+  escalateHandoffs(): Promise<number>
   clock: Clock
   logger: Logger
   scheduleDeadlines: boolean
@@ -24,12 +30,19 @@ export interface WorkerDeps {
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { config, prisma, jobs, clock, logger } = deps
   const slack = deps.slackClient && config.slack ? { client: deps.slackClient, config: config.slack } : undefined
-  const slackDeps = { prisma, slack, jobs, logger, timeZone: config.serviceTimeZone }
-  await jobs.work(QUEUES.deliverMessage, deliverMessageJob({ prisma, senders: deps.senders, jobs, clock, logger }))
+  const slackDeps = { prisma, slack, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
+  const handoff = slack ? handoffThreads({ prisma, client: slack.client, config: slack.config }) : undefined
+  const senders = { ...deps.senders, slack: slack ? createSlackCustomerSender(slack.client) : undefined }
+  await jobs.work(QUEUES.deliverMessage, deliverMessageJob({ prisma, senders, jobs, locks: deps.locks, handoff, clock, logger }))
+  await jobs.work<{ conversationId: string }>(QUEUES.handoffThread, async ({ conversationId }) => {
+    // Under the conversation's outbox lock: a mirrored message may be opening the same thread.
+    if (handoff) await deps.locks.withLock(outboxLock(conversationId), () => handoff.ensure(conversationId))
+  })
   await jobs.work(QUEUES.slackSync, slackSyncJob(slackDeps))
   await jobs.work(QUEUES.staffAlert, staffAlertJob(slackDeps))
   await jobs.work(QUEUES.deadlines, async () => {
     await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
+    await deps.escalateHandoffs()
   })
   if (deps.scheduleDeadlines) await jobs.everyMinute(QUEUES.deadlines)
   else await jobs.unschedule(QUEUES.deadlines)

@@ -7,11 +7,13 @@ import { renderSms } from '../channels/sms/render.ts'
 import type { SmsSender } from '../channels/sms/sender.ts'
 import type { Reply } from '../channels/types.ts'
 import type { WebchatSender } from '../channels/webchat/sender.ts'
+import type { SlackCustomerSender } from '../channels/slack/sender.ts'
 import type { Db } from '../db/client.ts'
 
 export interface Senders {
   sms: SmsSender | undefined
   webchat?: WebchatSender | undefined
+  slack?: SlackCustomerSender | undefined
 }
 
 export class NotDeliverable extends Error {
@@ -38,7 +40,8 @@ export async function deliver(db: Db, senders: Senders, identityId: string, repl
       if (!senders.webchat) throw new NotDeliverable('channel_off', 'web chat is not running')
       if (!identity.reference) throw new NotDeliverable('no_reference', 'no conversation reference for this web chat customer')
       return senders.webchat.send(identity.reference as Record<string, unknown>, reply, (identity.conversation?.locale ?? 'en') as Locale)
-    default:
-      throw new NotDeliverable('channel_off', `no sender for ${identity.channel} yet`)
+    case 'slack':
+      if (!senders.slack) throw new NotDeliverable('channel_off', 'Slack is not configured')
+      return senders.slack.send(identity.address, reply)
   }
 }

@@ -7,7 +7,15 @@ import type { Reply } from '../../flows/conversation.machine.ts'
 import type { Prisma, Tx } from '../db/client.ts'
 import { QUEUES, type JobQueue } from '../jobs/queue.ts'
 
-export type MessageKind = 'response_notification' | 'resolution_notification'
+export type MessageKind =
+  | 'response_notification'
+  | 'resolution_notification'
+  /** The bot speaking unprompted (back from a hand-off, a delay notice). */
+  | 'bot_message'
+  /** During a hand-off: a staff member's reply, to the customer. */
+  | 'staff_reply'
+  /** During a hand-off: the customer's message, to the staff thread in Slack. */
+  | 'staff_mirror'
 
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(

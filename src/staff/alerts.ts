@@ -12,12 +12,15 @@ export type StaffAlert =
   | { kind: 'deadline_warning'; deadline: string; dueAt: string }
   | { kind: 'deadline_breached'; deadline: string; dueAt: string; damages: number; currency: string; forceMajeure: boolean }
   | { kind: 'opted_out'; channel: string }
+  | { kind: 'handoff_unanswered'; channel: string; address: string; minutes: number }
 
 export interface StaffAlertJob {
   ticketId: string | null
+  /** For hand-off alerts: post in the hand-off's thread when it has one. */
+  conversationId?: string
   alert: StaffAlert
 }
 
-export async function alertStaff(tx: Tx, jobs: JobQueue, ticketId: string | null, alert: StaffAlert): Promise<void> {
-  await jobs.send(QUEUES.staffAlert, { ticketId, alert } satisfies StaffAlertJob, { tx })
+export async function alertStaff(tx: Tx, jobs: JobQueue, ticketId: string | null, alert: StaffAlert, options: { conversationId?: string } = {}): Promise<void> {
+  await jobs.send(QUEUES.staffAlert, { ticketId, alert, ...options } satisfies StaffAlertJob, { tx })
 }

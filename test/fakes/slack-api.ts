@@ -52,9 +52,21 @@ export class FakeSlackApi {
         return { ok: true, channel: args.channel, ts: args.ts }
       case 'views.open':
         return { ok: true, view: { id: 'V0VIEW0001', ...(args.view as object) } }
+      case 'users.info':
+        return { ok: true, user: { id: args.user, name: 'li.ming', real_name: 'Li Ming', profile: { display_name: 'Li Ming', real_name: 'Li Ming' } } }
+      case 'conversations.open':
+        // One DM channel per user, as Slack does.
+        return { ok: true, channel: { id: `D${String(args.users).slice(1)}` } }
       default:
         return { ok: true }
     }
+  }
+
+  /** Texts posted to a channel (a DM, or a thread when given), in order. */
+  posted(channel: string, threadTs?: string): string[] {
+    return this.of('chat.postMessage')
+      .filter((call) => call.args.channel === channel && (threadTs === undefined || call.args.thread_ts === threadTs))
+      .map((call) => String(call.args.text))
   }
 
   /** The calls of one method, in order. */

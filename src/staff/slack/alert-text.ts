@@ -17,6 +17,8 @@ export function alertText(alert: StaffAlert, timeZone: string): string {
       return `:raising_hand: The customer (${alert.channel.toUpperCase()} ${alert.address}) asks to talk to a person.`
     case 'delivery_failed':
       return `:no_entry: Could not deliver the ${alert.what} to the customer: ${alert.reason}. Please reach them another way.`
+    case 'handoff_unanswered':
+      return `<!here> :rotating_light: The customer (${alert.channel.toUpperCase()} ${alert.address}) has waited ${alert.minutes} minutes for a person and nobody has answered. Please reply in the hand-off thread.`
     case 'opted_out':
       return `:mute: The customer opted out of ${alert.channel.toUpperCase()} messages.`
   }

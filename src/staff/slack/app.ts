@@ -9,7 +9,12 @@ import type { WebClient } from '@slack/web-api'
 import express from 'express'
 import { legalActions, TICKET_ACTIONS, type TicketAction } from '../../../flows/ticket.machine.ts'
 import type { SlackConfig } from '../../config.ts'
-import type { PrismaClient, Tx } from '../../db/client.ts'
+import { registerSlackCustomerListeners } from '../../channels/slack/listeners.ts'
+import type { Inbound, TurnResult } from '../../channels/types.ts'
+import type { Clock } from '../../clock.ts'
+import type { Conversations } from '../../conversations/handle.ts'
+import type { PrismaClient } from '../../db/client.ts'
+import type { JobQueue } from '../../jobs/queue.ts'
 import { AppError } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
 import type { TicketService } from '../../tickets/apply.ts'
@@ -19,26 +24,28 @@ import { findTicketDetail } from '../../tickets/view.ts'
 import { boltLogger } from './bolt-logger.ts'
 import { ACTION_LABELS, ONE_CLICK_ACTIONS } from './labels.ts'
 import { actionModal, MODAL_CALLBACK_ID, readSubmission } from './modals.ts'
+import { RELEASE_ACTION_ID } from './handoff.ts'
 import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
+import { handleThreadReply } from './thread-replies.ts'
 
 export interface SlackStaffDeps {
   config: SlackConfig
   client: WebClient
   prisma: PrismaClient
   tickets: TicketService
+  conversations: Pick<Conversations, 'endHandoff'>
+  /** The customers' path, for Slack customers (DMs and mentions). */
+  handle(inbound: Inbound): Promise<TurnResult>
+  jobs: JobQueue
+  clock: Clock
   logger: Logger
   timeZone: string
 }
 
-const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons.'
+const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
 
 const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({ id: `slack:${user.id}`, name: user.name ?? user.username })
 const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as readonly string[]).includes(value)
-
-/** Records a provider delivery id; false when it was already there (a retry). */
-export async function claimDelivery(tx: Tx, provider: string, id: string): Promise<boolean> {
-  return (await tx.$executeRaw`INSERT INTO "ProcessedDelivery" (provider, id) VALUES (${provider}, ${id}) ON CONFLICT DO NOTHING`) === 1
-}
 
 export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   const { config, client, prisma, tickets, logger, timeZone } = deps
@@ -107,26 +114,69 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     // Tickets carry customers' addresses and numbers: shown in the staff channel only.
     if (command.channel_id !== config.staffChannel) return ack({ response_type: 'ephemeral', text: `Use /aftercare in <#${config.staffChannel}>.` })
     const text = command.text.trim().toUpperCase()
+    const releasing = /^RELEASE\s+(SR-\S+)$/.exec(text)
+    if (releasing) {
+      const handedOff = await prisma.conversation.findMany({ where: { handoffActive: true, tickets: { some: { number: releasing[1] } } }, select: { id: true } })
+      if (!handedOff.length) return ack({ response_type: 'ephemeral', text: `No customer of ${releasing[1]} is talking with staff.` })
+      await ack({ response_type: 'ephemeral', text: `Giving ${releasing[1]}'s customer back to the bot.` })
+      for (const { id } of handedOff) await release(id, command.user_id)
+      return
+    }
     if (!TICKET_NUMBER.test(text)) return ack({ response_type: 'ephemeral', text: USAGE })
     const ticket = await findTicketDetail(prisma, text)
     if (!ticket) return ack({ response_type: 'ephemeral', text: `No ticket ${text}.` })
     await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, timeZone) })
   })
 
-  // A reply in a ticket's thread is a note on the ticket. Slack retries are recognised by event_id.
+  // A reply in a thread of the staff channel: to the customer during a hand-off, else a note.
+  // Slack retries are recognised by event_id.
   app.event('message', async ({ event, body }) => {
     if (event.subtype !== undefined || event.channel !== config.staffChannel || !('thread_ts' in event) || !event.thread_ts || event.thread_ts === event.ts) return
     if ('bot_id' in event && event.bot_id) return
-    const eventId = (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`
     const user = 'user' in event ? event.user : undefined
-    const text = 'text' in event ? (event.text ?? '') : ''
-    await prisma.$transaction(async (tx) => {
-      if (!(await claimDelivery(tx, 'slack', eventId))) return logger.info({ eventId }, 'Slack retry of a processed event ignored')
-      const ticket = await tx.ticket.findFirst({ where: { slackChannel: event.channel, slackTs: event.thread_ts }, select: { id: true } })
-      if (!ticket) return
-      await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'note', actor: `slack:${user ?? 'unknown'}`, at: new Date(Number(event.ts) * 1000), data: { text } } })
-    })
+    if (!user) return
+    await handleThreadReply(
+      { prisma, jobs: deps.jobs, clock: deps.clock, logger },
+      {
+        eventId: (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`,
+        channel: event.channel,
+        threadTs: event.thread_ts,
+        ts: event.ts,
+        user,
+        staffName: await staffName(user),
+        text: 'text' in event ? (event.text ?? '') : '',
+      },
+    )
   })
+
+  // "Give back to the bot", on the hand-off's opening message.
+  app.action<BlockAction<ButtonAction>>(RELEASE_ACTION_ID, async ({ ack, body, action }) => {
+    await ack()
+    if (!(await inStaffChannel(body))) return
+    await release(action.value ?? '', body.user.id)
+  })
+
+  async function release(conversationId: string, user: string): Promise<boolean> {
+    const released = await deps.conversations.endHandoff(conversationId, `slack:${user}`)
+    const thread = await prisma.conversation.findUnique({ where: { id: conversationId }, select: { handoffChannel: true, handoffThreadTs: true } })
+    if (released && thread?.handoffChannel && thread.handoffThreadTs) {
+      await client.chat.postMessage({ channel: thread.handoffChannel, thread_ts: thread.handoffThreadTs, text: `:robot_face: <@${user}> gave the conversation back to the bot.` }).catch(() => undefined)
+    }
+    return released
+  }
+
+  /** How customers see a staff member: their Slack display name. */
+  const names = new Map<string, string>()
+  async function staffName(user: string): Promise<string> {
+    if (!names.has(user)) {
+      const info = await client.users.info({ user }).catch(() => undefined)
+      const profile = info?.user?.profile
+      names.set(user, profile?.display_name || profile?.real_name || info?.user?.name || 'Our team')
+    }
+    return names.get(user)!
+  }
+
+  registerSlackCustomerListeners(app, { handle: deps.handle, staffChannel: config.staffChannel, now: () => deps.clock.now(), logger })
 
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed')

@@ -1,0 +1,25 @@
+/** A bot reply as Slack Block Kit: the text, and menus as buttons (pressing one is answering). */
+import type { KnownBlock } from '@slack/types'
+import type { Reply } from '../types.ts'
+
+export const CHOICE_ACTION_PREFIX = 'customer_choice:'
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+export function renderSlack(reply: Reply): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: escape(reply.text).slice(0, 2900) } }]
+  const choices = reply.choices ?? []
+  // Slack allows 25 elements per actions block.
+  for (let start = 0; start < choices.length; start += 25) {
+    blocks.push({
+      type: 'actions',
+      elements: choices.slice(start, start + 25).map((choice, index) => ({
+        type: 'button' as const,
+        action_id: `${CHOICE_ACTION_PREFIX}${start + index}`,
+        text: { type: 'plain_text' as const, text: choice.label.slice(0, 75) },
+        value: choice.value,
+      })),
+    })
+  }
+  return { text: reply.text, blocks }
+}

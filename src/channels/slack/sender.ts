@@ -1,0 +1,28 @@
+/** Notifications to Slack customers arrive as direct messages from the app. */
+import type { WebClient } from '@slack/web-api'
+import { SendError, type Reply } from '../types.ts'
+import { renderSlack } from './render.ts'
+
+export interface SlackCustomerSender {
+  /** `address` is `team:user`. */
+  send(address: string, reply: Reply): Promise<string[]>
+}
+
+export function createSlackCustomerSender(client: WebClient): SlackCustomerSender {
+  return {
+    async send(address, reply) {
+      const user = address.split(':')[1]
+      if (!user) throw new SendError(`not a Slack customer address: ${address}`, true)
+      try {
+        const opened = await client.conversations.open({ users: user })
+        const posted = await client.chat.postMessage({ channel: opened.channel!.id!, ...renderSlack(reply) })
+        return posted.ts ? [`slack:${posted.channel}:${posted.ts}`] : []
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error
+        // The user left, the app was removed, or it may not DM them: retrying will not help.
+        const permanent = ['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'not_allowed_token_type', 'missing_scope', 'invalid_auth'].includes(code ?? '')
+        throw new SendError(`Slack refused the direct message${code ? ` (${code})` : ''}: ${(error as Error).message}`, permanent)
+      }
+    },
+  }
+}

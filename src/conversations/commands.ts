@@ -1,0 +1,106 @@
+/**
+ * Carries out what the conversation machine asks for, inside the turn's transaction, and answers
+ * with the event the machine waits for (the created ticket, the list of tickets, …).
+ */
+import type { ConversationEvent } from '../../flows/conversation.machine.ts'
+import type { ServiceType } from '../../flows/service-types.ts'
+import type { Tx } from '../db/client.ts'
+import { AppError } from '../errors.ts'
+import { QUEUES, type JobQueue } from '../jobs/queue.ts'
+import type { Logger } from '../logger.ts'
+import { queueMessage } from '../notifications/outbox.ts'
+import { alertStaff } from '../staff/alerts.ts'
+import type { TicketService } from '../tickets/apply.ts'
+import type { BusinessCalendar } from '../tickets/calendar.ts'
+import { createTicket } from '../tickets/create.ts'
+import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
+import type { Party } from './party.ts'
+import type { Command } from './turn.ts'
+
+export interface CommandDeps {
+  jobs: JobQueue
+  tickets: TicketService
+  calendar: BusinessCalendar
+  logger: Logger
+  serviceValues: Record<ServiceType, number>
+  /** Staff can take conversations over live (Slack is configured). */
+  liveHandoff: boolean
+}
+
+/** A customer asking for a person again within this time does not alert staff again. */
+const HANDOFF_REALERT_MS = 30 * 60_000
+
+export type CommandRunner = (tx: Tx, party: Party, command: Command, now: Date) => Promise<ConversationEvent | undefined>
+
+export function commandRunner(deps: CommandDeps): CommandRunner {
+  const { jobs, calendar, logger } = deps
+  const latestOpenTicket = (tx: Tx, party: Party) =>
+    tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
+
+  return async (tx, party, command, now) => {
+    switch (command.type) {
+      case 'submitTicket': {
+        const ticket = await createTicket(
+          tx,
+          {
+            submission: command.submission,
+            customerId: party.customerId,
+            conversationId: party.conversation.id,
+            channel: party.channel,
+            channelAddress: party.address,
+            locale: command.locale,
+            actor: `customer:${party.id}`,
+            at: now,
+            serviceValue: deps.serviceValues[command.submission.serviceType],
+          },
+          calendar,
+        )
+        await jobs.send(QUEUES.slackSync, { ticketId: ticket.id }, { tx, singletonKey: ticket.id })
+        logger.info({ ticket: ticket.number, channel: party.channel }, 'ticket submitted')
+        const due = (kind: string) => ticket.deadlines.find((deadline) => deadline.kind === kind)?.dueAt.toISOString() ?? null
+        return {
+          type: 'TICKET_CREATED',
+          ticket: { number: ticket.number, responseDueAt: due('response')!, installationDueAt: due('installation'), warrantyOf: ticket.warrantyOf?.number ?? null },
+          timeZone: calendar.timeZone,
+        }
+      }
+      case 'listTickets':
+        return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }
+      case 'requestHandoff': {
+        const conversation = party.conversation
+        if (command.live) {
+          await tx.conversation.update({
+            where: { id: conversation.id },
+            // A new hand-off announces itself again (in the ticket's thread, or a new one).
+            data: { handoffRequestedAt: now, handoffReason: command.reason, handoffActive: true, handoffAnsweredAt: null, handoffEscalatedAt: null, handoffEndedAt: null, handoffChannel: null, handoffThreadTs: null },
+          })
+          // The Slack thread opens (with the conversation so far) from a job, after commit.
+          await jobs.send(QUEUES.handoffThread, { conversationId: conversation.id }, { tx, singletonKey: conversation.id })
+          logger.info({ conversation: conversation.id, reason: command.reason }, 'live hand-off started')
+          return undefined
+        }
+        // Asking twice in a row is one request: staff hear of it once per half hour at most.
+        const recent = conversation.handoffRequestedAt && now.getTime() - conversation.handoffRequestedAt.getTime() < HANDOFF_REALERT_MS
+        await tx.conversation.update({ where: { id: conversation.id }, data: { handoffRequestedAt: now, handoffReason: command.reason } })
+        if (!recent) await alertStaff(tx, jobs, (await latestOpenTicket(tx, party))?.id ?? null, { kind: 'handoff_requested', channel: party.channel, address: party.address })
+        logger.info({ conversation: conversation.id }, 'hand-off requested')
+        return undefined
+      }
+      case 'relayToStaff':
+        await queueMessage(tx, jobs, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
+        return undefined
+      case 'answerResolution': {
+        const input = command.fixed ? ({ action: 'confirm' } as const) : ({ action: 'reject', reason: 'The customer replied that it is not fixed.' } as const)
+        const answered = { type: 'RESOLUTION_ANSWERED' as const, number: command.number, fixed: command.fixed, liveHandoff: deps.liveHandoff }
+        try {
+          await deps.tickets.applyIn(tx, command.number, input, { id: `customer:${party.id}` })
+          return { ...answered, accepted: true }
+        } catch (error) {
+          // Staff moved the ticket on (reopened, cancelled) before the customer answered.
+          if (error instanceof AppError && error.code === 'conflict') return { ...answered, accepted: false }
+          throw error
+        }
+      }
+    }
+  }
+}

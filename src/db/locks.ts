@@ -1,0 +1,34 @@
+import pg from 'pg'
+
+/**
+ * Session-level advisory locks on a small pool of their own, for work that must not run inside a
+ * transaction (provider calls) yet must not run twice at once: delivering one conversation's
+ * outbox in order, opening one hand-off thread.
+ */
+export interface Locks {
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export function createLocks(databaseUrl: string): Locks {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'aftercare-locks' })
+  return {
+    async withLock(key, work) {
+      const client = await pool.connect()
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 1))', [key])
+        try {
+          return await work()
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 1))', [key])
+        }
+      } finally {
+        client.release()
+      }
+    },
+    close: () => pool.end(),
+  }
+}
+
+/** One conversation's outbox is delivered by one worker at a time, oldest first. */
+export const outboxLock = (conversationId: string) => `outbox:${conversationId}`

@@ -1,0 +1,111 @@
+/**
+ * Talking to a person through Slack (issue 5): the hand-off opens (or reuses) the ticket's thread
+ * with the conversation so far; customer messages are mirrored there; staff replies reach the
+ * customer on their channel under the staff member's name (`note:` stays internal); a button or
+ * `/aftercare release` gives the conversation back to the bot; nobody answering in time escalates.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STAFF_CHANNEL } from './fakes/slack-api.ts'
+import { buttonPress } from './support/slack.ts'
+import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
+
+let world: World
+let phones = 0
+const nextPhone = () => `+86138000050${String(phones++).padStart(2, '0')}`
+
+beforeAll(async () => {
+  world = await startWorld()
+  await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Wang Gong', slackUserId: 'U0TECH0001' }) })
+})
+afterAll(() => world.close())
+
+const smsTo = (phone: string) => world.twilio.sent.filter((sms) => sms.to === phone).map((sms) => sms.body)
+const conversationOf = (phone: string) => world.t.db.prisma.conversation.findFirstOrThrow({ where: { identity: { address: phone } } })
+let staffTs = 1_780_000_000
+const staffReply = (threadTs: string, text: string, eventId?: string) =>
+  world.workspace.event(
+    { type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text, ts: `${staffTs++}.000100`, thread_ts: threadTs, channel_type: 'channel' },
+    eventId ? { eventId } : {},
+  )
+
+describe('a live hand-off in the ticket’s thread', () => {
+  it('relays both ways, keeps notes internal, and gives the customer back to the bot', async () => {
+    const { phone, number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
+    const ticketTs = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
+
+    expect(await phone.say('AGENT')).toBe('I am passing you to a member of our team; they will answer here. Anything you write now goes to them.')
+    // The ticket's thread: who asks, the technician mentioned, a release button, then the conversation so far.
+    const intro = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === ticketTs && String(call.args.text).includes('Hand-off')), 'the hand-off in the thread')
+    expect(intro.args.text).toContain(`the customer (SMS ${phone.number}) asks to talk to a person. <@U0TECH0001>`)
+    expect(JSON.stringify(intro.args.blocks)).toContain('"action_id":"handoff_release"')
+    const transcript = await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).find((text) => text.startsWith('*The conversation so far*')), 'the transcript')
+    expect(transcript).toContain('*Customer*: AGENT')
+    expect(transcript).toContain('_Bot_: Thank you! Your request number is')
+
+    // Customer → staff: no answer from the bot, the message appears in the thread.
+    expect(await phone.say('It makes a grinding noise')).toBe('')
+    await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).includes(':speech_balloon: *Customer*: It makes a grinding noise'), 'the mirrored message')
+
+    // Staff → customer, under the staff member's name, in order; a note stays internal.
+    await staffReply(ticketTs, 'Sorry about that. We come tomorrow at 9.')
+    await staffReply(ticketTs, 'note: customer sounds upset')
+    await staffReply(ticketTs, 'Please keep the door unlocked.')
+    await eventually(() => smsTo(phone.number).includes('Li Ming: Please keep the door unlocked.'), 'the staff replies by SMS')
+    const relayed = smsTo(phone.number).filter((body) => body.startsWith('Li Ming:'))
+    expect(relayed).toEqual(['Li Ming: Sorry about that. We come tomorrow at 9.', 'Li Ming: Please keep the door unlocked.'])
+    const ticket = await world.t.getJson(`/api/tickets/${number}`)
+    expect(ticket.events.filter((event: { type: string }) => event.type === 'note').map((event: { data: { text: string } }) => event.data.text)).toEqual(['customer sounds upset'])
+
+    // Give it back: the customer is told, and the bot answers again.
+    const conversation = await conversationOf(phone.number)
+    const press = buttonPress('handoff_release', conversation.id)
+    press.actions[0]!.action_id = 'handoff_release'
+    expect((await world.workspace.interaction(press)).status).toBe(200)
+    await eventually(() => smsTo(phone.number).includes('You are back with our assistant.'), 'the customer told')
+    expect(await phone.say('STATUS')).toContain(`${number} · Repair · technician assigned`)
+    await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).some((text) => text.includes('gave the conversation back to the bot')), 'the thread told')
+  })
+
+  it('a retried staff reply reaches the customer once', async () => {
+    const { phone, number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const ticketTs = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
+    await phone.say('human')
+    await eventually(async () => (await conversationOf(phone.number)).handoffThreadTs, 'the thread')
+    await staffReply(ticketTs, 'Hello, how can I help?', 'Ev0RELAY001')
+    await staffReply(ticketTs, 'Hello, how can I help?', 'Ev0RELAY001')
+    await eventually(() => smsTo(phone.number).includes('Li Ming: Hello, how can I help?'), 'the reply')
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(smsTo(phone.number).filter((body) => body === 'Li Ming: Hello, how can I help?')).toHaveLength(1)
+  })
+
+  it('/aftercare release <ticket> gives the customer back too', async () => {
+    const { phone, number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    await phone.say('AGENT')
+    const response = await world.workspace.command(`release ${number}`)
+    expect(((await response.json()) as { text: string }).text).toBe(`Giving ${number}'s customer back to the bot.`)
+    await eventually(() => smsTo(phone.number).includes('You are back with our assistant.'), 'the customer told')
+    expect((await conversationOf(phone.number)).handoffActive).toBe(false)
+  })
+})
+
+describe('a hand-off without a ticket', () => {
+  it('opens a thread of its own in the staff channel; unanswered, it is escalated and the customer told', async () => {
+    const phone = (await submitBySms(world.t, nextPhone(), REPAIR)).phone // an earlier, finished request is not "open"
+    await world.t.db.prisma.ticket.updateMany({ where: { channelAddress: phone.number }, data: { status: 'closed' } })
+    await phone.say('hi')
+    await phone.say('人工')
+    const root = await eventually(() => world.slack.of('chat.postMessage').find((call) => !call.args.thread_ts && String(call.args.text).includes(phone.number)), 'the hand-off thread')
+    expect(root.args.channel).toBe(STAFF_CHANNEL)
+
+    world.t.clock.advance(14 * 60_000)
+    expect(await world.t.assembled.escalateHandoffs()).toBe(0)
+    world.t.clock.advance(2 * 60_000)
+    expect(await world.t.assembled.escalateHandoffs()).toBe(1)
+    const escalation = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.reply_broadcast && String(call.args.text).includes('has waited 15 minutes')), 'the escalation')
+    expect(escalation.args.text).toMatch(/^<!here>/)
+    expect(escalation.args.thread_ts).toBe(root.args.ts ?? escalation.args.thread_ts)
+    await eventually(() => smsTo(phone.number).some((body) => body.startsWith('Sorry for the wait') && body.includes('within 24 hours at the latest')), 'the customer told to wait')
+    expect(await world.t.assembled.escalateHandoffs()).toBe(0)
+  })
+})

@@ -13,6 +13,7 @@ interface Options {
   today?: string
   tickets?: TicketSummary[]
   liveHandoff?: boolean
+  phoneLinking?: boolean
 }
 
 /** A customer talking to the bot; `say` returns the bot's answer as one text. */
@@ -51,7 +52,7 @@ function chat(options: Options = {}) {
       return last?.locale
     },
     async say(text: string): Promise<string> {
-      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false }), execute)
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false, phoneLinking: options.phoneLinking ?? false }), execute)
       snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
       last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
       return outcome.replies.map((reply) => reply.text).join('\n')

@@ -11,6 +11,7 @@ import { dayIn, formatDateTime, formatDay } from './dates.ts'
 import type { InputEvent } from './input.ts'
 import { FIELDS, nextField, parseAnswer, summaryLines, toSubmission, type Draft, type Submission } from './intake.ts'
 import { detectLocale, type Locale } from './locale.ts'
+import { parsePhone } from './phone.ts'
 import { parseMenuNumber, normalize, SERVICE_TYPES, parseServiceType, type ServiceType } from './service-types.ts'
 
 export interface Choice {
@@ -53,6 +54,8 @@ export type ConversationEvent =
   | { type: 'HANDOFF_ENDED' }
   /** Nobody from staff answered in time; the customer is told what to expect. */
   | { type: 'HANDOFF_DELAYED' }
+  /** The answer to `verifyCode`: linked, or how many tries are left (0: start again). */
+  | { type: 'LINK_RESULT'; linked: boolean; phone: string; attemptsLeft: number }
 
 export type ConversationEmitted =
   | { type: 'reply'; reply: Reply }
@@ -62,6 +65,9 @@ export type ConversationEmitted =
   | { type: 'requestHandoff'; reason: HandoffReason; live: boolean }
   /** During a live hand-off: a customer message for staff. */
   | { type: 'relayToStaff'; text: string }
+  /** Linking a phone: text a code to the number the customer gave. */
+  | { type: 'sendVerificationCode'; phone: string }
+  | { type: 'verifyCode'; code: string }
   /** §3.1e: the customer's YES (fixed) or NO (not fixed) to a resolution notification. */
   | { type: 'answerResolution'; number: string; fixed: boolean }
 
@@ -81,6 +87,8 @@ export interface ConversationContext {
   greet: boolean
   /** Why the conversation was handed to a person (set while handing off). */
   handoffReason: HandoffReason | null
+  /** The number being linked, while its code is awaited. */
+  linkingPhone?: string | null
 }
 
 const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', 'fixed', 'yes fixed', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题', '已解决', '解决了', '修好了'])
@@ -200,6 +208,11 @@ export const conversationMachine = setup({
     stuck: ({ context, event }) => event.type === 'TEXT' && event.liveHandoff && context.misses + 1 >= MISSES_BEFORE_HANDOFF,
     /** The customer says the fix failed: a person takes it from here. */
     fixRejected: ({ event }) => event.type === 'RESOLUTION_ANSWERED' && event.accepted && !event.fixed && event.liveHandoff,
+    phoneLinking: ({ event }) => 'phoneLinking' in event && event.phoneLinking === true,
+    isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
+    isCode: ({ event }) => event.type === 'TEXT' && /^\d{6}$/.test(event.text.trim()),
+    linked: ({ event }) => event.type === 'LINK_RESULT' && event.linked,
+    triesLeft: ({ event }) => event.type === 'LINK_RESULT' && event.attemptsLeft > 0,
     isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
   },
   actions: {
@@ -278,6 +291,22 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'requestHandoff', reason: context.handoffReason ?? 'customer_asked', live: true })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoffLive } })
     }),
+    sendCode: enqueueActions(({ context, event, enqueue }) => {
+      const phone = event.type === 'TEXT' ? parsePhone(event.text) : undefined
+      if (!phone) return
+      enqueue.assign({ linkingPhone: phone })
+      enqueue.emit({ type: 'sendVerificationCode', phone })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).codeSent(phone) } })
+    }),
+    verifyCode: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'TEXT') enqueue.emit({ type: 'verifyCode', code: event.text.trim() })
+    }),
+    linkOutcome: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'LINK_RESULT') return
+      const copy = copyFor(context.locale)
+      const text = event.linked ? copy.phoneLinked(event.phone) : event.attemptsLeft > 0 ? copy.wrongCode(event.attemptsLeft) : copy.codeExpired
+      enqueue.emit({ type: 'reply', reply: { text } })
+    }),
     relay: enqueueActions(({ event, enqueue }) => {
       if ('text' in event && event.text.trim()) enqueue.emit({ type: 'relayToStaff', text: event.text })
     }),
@@ -290,7 +319,7 @@ export const conversationMachine = setup({
   },
 }).createMachine({
   id: 'conversation',
-  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false, handoffReason: null }),
+  context: ({ input }) => ({ locale: input.locale, localeChosen: false, draft: {}, asking: null, misses: 0, greet: false, handoffReason: null, linkingPhone: null }),
   initial: 'idle',
   on: {
     HELP: { actions: 'help' },
@@ -304,6 +333,10 @@ export const conversationMachine = setup({
     RESOLUTION_ANSWERED: [
       { guard: 'fixRejected', target: '.withHuman', actions: ['acknowledgeAnswer', assign({ handoffReason: 'fix_rejected' as const })] },
       { actions: 'acknowledgeAnswer' },
+    ],
+    LINK: [
+      { guard: 'phoneLinking', target: '.linking' },
+      { actions: [{ type: 'say', params: { text: (copy) => copy.linkUnavailable } }, 'askAgain'] },
     ],
     // Staff releasing a conversation the bot already has changes nothing.
     HANDOFF_ENDED: {},
@@ -378,6 +411,34 @@ export const conversationMachine = setup({
         hist: { type: 'history', history: 'deep' },
       },
     },
+    /** Proving a phone number with a code texted to it, to see all requests as one customer. */
+    linking: {
+      initial: 'phone',
+      entry: assign({ asking: null }),
+      exit: assign({ linkingPhone: null }),
+      on: {
+        CANCEL: { target: 'idle', actions: { type: 'say', params: { text: (copy) => copy.linkCancelled } } },
+        RESTART: { target: 'idle', actions: { type: 'say', params: { text: (copy) => copy.linkCancelled } } },
+      },
+      states: {
+        phone: {
+          entry: { type: 'say', params: { text: (copy) => copy.askPhone } },
+          on: {
+            TEXT: [{ guard: 'isPhone', target: 'code', actions: 'sendCode' }, { actions: { type: 'say', params: { text: (copy) => copy.badPhone } } }],
+          },
+        },
+        code: {
+          on: {
+            TEXT: [{ guard: 'isCode', actions: 'verifyCode' }, { actions: { type: 'say', params: { text: (copy) => copy.badCode } } }],
+            LINK_RESULT: [
+              { guard: 'linked', target: '#conversation.idle', actions: 'linkOutcome' },
+              { guard: 'triesLeft', actions: 'linkOutcome' },
+              { target: '#conversation.idle', actions: 'linkOutcome' },
+            ],
+          },
+        },
+      },
+    },
     /** A member of staff talks to the customer; the bot only passes messages on. */
     withHuman: {
       entry: 'startHandoff',
@@ -389,6 +450,7 @@ export const conversationMachine = setup({
         RESTART: { actions: 'relay' },
         STATUS: { actions: 'relay' },
         AGENT: { actions: 'relay' },
+        LINK: { actions: 'relay' },
         SET_LOCALE: { actions: ['relay', assign(({ event }) => (event.type === 'SET_LOCALE' ? { locale: event.locale, localeChosen: true } : {}))] },
         START: { actions: { type: 'say', params: { text: (copy) => copy.stillWithHuman } } },
         HANDOFF_DELAYED: { actions: { type: 'say', params: { text: (copy) => copy.handoffDelayed } } },

@@ -70,6 +70,15 @@ export interface Copy {
   optedIn: string
   stillOptedOut: string
   turnFailed: string
+  askPhone: string
+  badPhone: string
+  codeSent: (phone: string) => string
+  badCode: string
+  phoneLinked: (phone: string) => string
+  wrongCode: (attemptsLeft: number) => string
+  codeExpired: string
+  linkUnavailable: string
+  linkCancelled: string
   fixConfirmed: (number: string) => string
   fixRejected: (number: string) => string
   ticketChanged: (number: string) => string
@@ -190,6 +199,15 @@ const en: Copy = {
   optedIn: 'You are subscribed again and will get updates about your requests.',
   stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
   turnFailed: 'Sorry, something went wrong on our side. Let’s start again.',
+  askPhone: 'Which mobile number do you use with us? We will text it a code, so that your requests by SMS and here are one list.',
+  badPhone: 'Please send a mobile number, such as +8613800138000 or 13800138000.',
+  codeSent: (phone) => `We have texted a 6-digit code to ${phone}. Please send it here (it is valid for 10 minutes), or CANCEL.`,
+  badCode: 'Please send the 6 digits of the code we texted you, or CANCEL.',
+  phoneLinked: (phone) => `Done: ${phone} is linked. STATUS here now lists all your requests.`,
+  wrongCode: (left) => `That code is not right. You can try ${left} more time${left === 1 ? '' : 's'}.`,
+  codeExpired: 'That code has expired or was used up. Reply LINK to get a new one.',
+  linkUnavailable: 'Linking a phone number is not available here.',
+  linkCancelled: 'OK, nothing was linked.',
   fixConfirmed: (number) => `Thank you for confirming. ${number} is complete.`,
   fixRejected: (number) => `We are sorry it is not fixed. We have reopened ${number} and our team will contact you.`,
   ticketChanged: (number) => `${number} has changed in the meantime. Reply STATUS to see where it stands.`,
@@ -306,6 +324,15 @@ const zhCN: Copy = {
   optedIn: '您已重新订阅，我们会继续发送申请进度。',
   stillOptedOut: '您已退订我们的短信。回复 START 可重新订阅。',
   turnFailed: '抱歉，我们这边出了点问题。我们重新开始吧。',
+  askPhone: '请问您在我们这里使用的手机号是多少？我们会发送验证码，把您通过短信和这里提交的申请合并在一起。',
+  badPhone: '请发送手机号，例如 13800138000 或 +8613800138000。',
+  codeSent: (phone) => `我们已向 ${phone} 发送 6 位验证码，请在这里回复（10 分钟内有效），或回复“取消”。`,
+  badCode: '请回复我们短信发送的 6 位验证码，或回复“取消”。',
+  phoneLinked: (phone) => `已绑定 ${phone}。现在回复“状态”可查看您的全部申请。`,
+  wrongCode: (left) => `验证码不正确，您还可以再试 ${left} 次。`,
+  codeExpired: '验证码已过期或次数已用完，回复“绑定”重新获取。',
+  linkUnavailable: '这里暂不支持绑定手机号。',
+  linkCancelled: '好的，未绑定任何号码。',
   fixConfirmed: (number) => `感谢确认，服务单 ${number} 已完成。`,
   fixRejected: (number) => `很抱歉问题仍未解决。我们已重新处理服务单 ${number}，工作人员会与您联系。`,
   ticketChanged: (number) => `服务单 ${number} 的状态已有变化，回复“状态”查看。`,

@@ -7,7 +7,7 @@ import type { IsoDate } from './dates.ts'
 import type { Locale } from './locale.ts'
 import { normalize } from './service-types.ts'
 
-export type GlobalWord = 'HELP' | 'CANCEL' | 'RESTART' | 'STATUS' | 'AGENT'
+export type GlobalWord = 'HELP' | 'CANCEL' | 'RESTART' | 'STATUS' | 'AGENT' | 'LINK'
 
 const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
   HELP: ['help', 'menu', 'info', '?', '帮助', '菜单'],
@@ -15,6 +15,7 @@ const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
   RESTART: ['restart', 'start over', 'reset', 'new request', '重新开始', '重来', '新申请'],
   STATUS: ['status', 'my requests', 'progress', '状态', '进度', '查询进度'],
   AGENT: ['agent', 'human', 'person', 'operator', 'staff', 'talk to a person', '人工', '人工服务', '转人工', '客服'],
+  LINK: ['link', 'link phone', 'link my phone', 'phone', '绑定', '绑定手机', '关联手机'],
 }
 
 const LANGUAGE_WORDS: Record<string, Locale> = {
@@ -34,13 +35,15 @@ export interface Circumstances {
   pending: string[]
   /** Staff can talk to the customer live (a Slack staff channel exists). */
   liveHandoff: boolean
+  /** The customer can link a phone number here (not on SMS itself; SMS must be able to send the code). */
+  phoneLinking: boolean
 }
 
 export type TextEvent = { type: 'TEXT'; text: string } & Circumstances
 /** START: the customer opened a chat window and has said nothing yet. */
 export type InputEvent =
   | TextEvent
-  | { type: GlobalWord; text: string; liveHandoff: boolean }
+  | { type: GlobalWord; text: string; liveHandoff: boolean; phoneLinking: boolean }
   | { type: 'SET_LOCALE'; locale: Locale; text: string }
   | { type: 'START' }
 
@@ -48,7 +51,7 @@ export type InputEvent =
 export function toInputEvent(text: string, circumstances: Circumstances): InputEvent {
   const answer = text.trim() === '?' || text.trim() === '？' ? '?' : normalize(text)
   const word = WORD_TO_GLOBAL.get(answer)
-  if (word) return { type: word, text, liveHandoff: circumstances.liveHandoff }
+  if (word) return { type: word, text, liveHandoff: circumstances.liveHandoff, phoneLinking: circumstances.phoneLinking }
   const locale = LANGUAGE_WORDS[answer]
   if (locale) return { type: 'SET_LOCALE', locale, text }
   return { type: 'TEXT', text, ...circumstances }

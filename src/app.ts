@@ -65,6 +65,7 @@ export function buildApp(deps: AppDeps): App {
     // Live hand-offs happen in Slack threads: without Slack, a request for a person is only recorded.
     liveHandoff: Boolean(config.slack),
     handoffTimeoutMs: config.handoffTimeoutMinutes * 60_000,
+    smsSending: Boolean(config.twilio?.accountSid && config.twilio.from),
   })
 
   const app = express()

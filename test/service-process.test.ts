@@ -106,8 +106,8 @@ describe('a repair from request to confirmed fix', () => {
       `We are sorry it is not fixed. We have reopened ${number} and our team will contact you.\nI am passing you to a member of our team; they will answer here. Anything you write now goes to them.`,
     )
     expect((await t.getJson(`/api/tickets/${number}`)).status).toBe('reopened')
-    const ticket = await t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })
-    const alert = await eventually(() => slack.of('chat.postMessage').find((call) => call.args.thread_ts === ticket.slackTs && String(call.args.text).includes('not fixed')), 'the Slack alert')
+    const thread = await eventually(async () => (await t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
+    const alert = await eventually(() => slack.of('chat.postMessage').find((call) => call.args.thread_ts === thread && String(call.args.text).includes('not fixed')), 'the Slack alert')
     expect(alert.args.text).toContain('<@U0TECH0001>')
   })
 

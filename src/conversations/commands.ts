@@ -16,6 +16,7 @@ import { createTicket } from '../tickets/create.ts'
 import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
 import type { Party } from './party.ts'
 import type { Command } from './turn.ts'
+import { sendVerificationCode, verifyCode } from './phone-link.ts'
 
 export interface CommandDeps {
   jobs: JobQueue
@@ -89,6 +90,11 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
       case 'relayToStaff':
         await queueMessage(tx, jobs, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
         return undefined
+      case 'sendVerificationCode':
+        await sendVerificationCode(tx, jobs, party, command.phone, now)
+        return undefined
+      case 'verifyCode':
+        return { type: 'LINK_RESULT', ...(await verifyCode(tx, logger, party, command.code, now)) }
       case 'answerResolution': {
         const input = command.fixed ? ({ action: 'confirm' } as const) : ({ action: 'reject', reason: 'The customer replied that it is not fixed.' } as const)
         const answered = { type: 'RESOLUTION_ANSWERED' as const, number: command.number, fixed: command.fixed, liveHandoff: deps.liveHandoff }

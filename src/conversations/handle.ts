@@ -41,6 +41,8 @@ export interface ConversationDeps {
   liveHandoff: boolean
   /** A hand-off no staff member has answered within this long is escalated. */
   handoffTimeoutMs: number
+  /** Proactive SMS is configured (verification codes can be sent). */
+  smsSending: boolean
 }
 
 export interface Conversations {
@@ -141,7 +143,13 @@ export function createConversations(deps: ConversationDeps): Conversations {
       const event: ConversationEvent =
         inbound.intent === 'start'
           ? { type: 'START' }
-          : toInputEvent(inbound.text, { today: calendar.dayOf(now), pending: awaiting.map((ticket) => ticket.number), liveHandoff: deps.liveHandoff })
+          : toInputEvent(inbound.text, {
+              today: calendar.dayOf(now),
+              pending: awaiting.map((ticket) => ticket.number),
+              liveHandoff: deps.liveHandoff,
+              // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
+              phoneLinking: party.channel !== 'sms' && deps.smsSending,
+            })
       const outcome = await advance(tx, party, event, now)
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)

@@ -16,6 +16,8 @@ export type MessageKind =
   | 'staff_reply'
   /** During a hand-off: the customer's message, to the staff thread in Slack. */
   | 'staff_mirror'
+  /** A code proving a phone number, texted to it. */
+  | 'verification_code'
 
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(

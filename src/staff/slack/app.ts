@@ -135,19 +135,33 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     if ('bot_id' in event && event.bot_id) return
     const user = 'user' in event ? event.user : undefined
     if (!user) return
-    await handleThreadReply(
-      { prisma, jobs: deps.jobs, clock: deps.clock, logger },
-      {
-        eventId: (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`,
-        channel: event.channel,
-        threadTs: event.thread_ts,
-        ts: event.ts,
-        user,
-        staffName: await staffName(user),
-        text: 'text' in event ? (event.text ?? '') : '',
-      },
+    const threadTs = event.thread_ts
+    // Replies in one thread are handled in the order they arrived (each is awaited by the next).
+    await inOrder(`${event.channel}:${threadTs}`, async () =>
+      handleThreadReply(
+        { prisma, jobs: deps.jobs, clock: deps.clock, logger },
+        {
+          eventId: (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`,
+          channel: event.channel,
+          threadTs,
+          ts: event.ts,
+          user,
+          staffName: await staffName(user),
+          text: 'text' in event ? (event.text ?? '') : '',
+        },
+      ),
     )
   })
+
+  const threads = new Map<string, Promise<unknown>>()
+  function inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = threads.get(key) ?? Promise.resolve()
+    const next = previous.then(work, work)
+    const settled = next.catch(() => undefined)
+    threads.set(key, settled)
+    void settled.then(() => threads.get(key) === settled && threads.delete(key))
+    return next
+  }
 
   // "Give back to the bot", on the hand-off's opening message.
   app.action<BlockAction<ButtonAction>>(RELEASE_ACTION_ID, async ({ ack, body, action }) => {

@@ -361,3 +361,40 @@ describe('talking to a person (live hand-off, when staff are on Slack)', () => {
     expect(c.commands).toContainEqual({ type: 'requestHandoff', reason: 'fix_rejected', live: true })
   })
 })
+
+describe('the feedback survey (§3.3a)', () => {
+  const recorded = (c: ReturnType<typeof chat>) => c.commands.filter((command) => command.type === 'recordFeedback')
+
+  it('asks with the five ratings as choices, then a comment', async () => {
+    const c = chat()
+    await c.say('hi')
+    await c.say('CANCEL')
+    expect(await c.event({ type: 'FEEDBACK_REQUESTED', number: 'SR-2026-000001', reminder: false })).toContain('from 1 (very unsatisfied) to 5 (very satisfied)')
+    expect(c.replies[0]!.choices!.map((choice) => choice.value)).toEqual(['1', '2', '3', '4', '5'])
+    expect(await c.say('非常满意')).toContain('Anything else')
+    expect(await c.say('no')).toBe('Thank you for your feedback.')
+    expect(recorded(c)).toEqual([
+      { type: 'recordFeedback', number: 'SR-2026-000001', rating: 5 },
+      { type: 'recordFeedback', number: 'SR-2026-000001', comment: null },
+    ])
+  })
+
+  it('lets a greeting or a service word start a new request, keeping the survey for later', async () => {
+    const c = chat()
+    await c.event({ type: 'FEEDBACK_REQUESTED', number: 'SR-2026-000002', reminder: false })
+    expect(await c.say('hello')).toContain('What can we help you with?')
+    await c.say('CANCEL')
+    expect(await c.say('repair')).toContain('Which product')
+    await c.say('CANCEL')
+    expect(await c.say('3')).toContain('Anything else')
+    expect(recorded(c)).toEqual([{ type: 'recordFeedback', number: 'SR-2026-000002', rating: 3 }])
+  })
+
+  it('a reminder does not start over a survey already at its comment', async () => {
+    const c = chat()
+    await c.event({ type: 'FEEDBACK_REQUESTED', number: 'SR-2026-000003', reminder: false })
+    await c.say('4')
+    expect(await c.event({ type: 'FEEDBACK_REQUESTED', number: 'SR-2026-000003', reminder: true })).toBe('')
+    expect(await c.say('All good')).toBe('Thank you for your feedback.')
+  })
+})

@@ -12,6 +12,7 @@ import type { InputEvent } from './input.ts'
 import { FIELDS, nextField, parseAnswer, summaryLines, toSubmission, type Draft, type Submission } from './intake.ts'
 import { detectLocale, type Locale } from './locale.ts'
 import { parsePhone } from './phone.ts'
+import { parseRating } from './ratings.ts'
 import { parseMenuNumber, normalize, SERVICE_TYPES, parseServiceType, type ServiceType } from './service-types.ts'
 
 export interface Choice {
@@ -54,6 +55,8 @@ export type ConversationEvent =
   | { type: 'HANDOFF_ENDED' }
   /** Nobody from staff answered in time; the customer is told what to expect. */
   | { type: 'HANDOFF_DELAYED' }
+  /** §3.3a: time to ask for the rating of a completed ticket (or to remind). */
+  | { type: 'FEEDBACK_REQUESTED'; number: string; reminder: boolean }
   /** The answer to `verifyCode`: linked, or how many tries are left (0: start again). */
   | { type: 'LINK_RESULT'; linked: boolean; phone: string; attemptsLeft: number }
 
@@ -65,6 +68,8 @@ export type ConversationEmitted =
   | { type: 'requestHandoff'; reason: HandoffReason; live: boolean }
   /** During a live hand-off: a customer message for staff. */
   | { type: 'relayToStaff'; text: string }
+  /** §3.3a: the customer's rating and/or comment on a completed ticket (null comment: skipped). */
+  | { type: 'recordFeedback'; number: string; rating?: number; comment?: string | null }
   /** Linking a phone: text a code to the number the customer gave. */
   | { type: 'sendVerificationCode'; phone: string }
   | { type: 'verifyCode'; code: string }
@@ -89,7 +94,12 @@ export interface ConversationContext {
   handoffReason: HandoffReason | null
   /** The number being linked, while its code is awaited. */
   linkingPhone?: string | null
+  /** A feedback survey waiting for its rating, then its comment. It does not block anything. */
+  survey?: { number: string; stage: 'rating' | 'comment'; hinted: boolean } | null
 }
+
+const SKIP_COMMENT = new Set(['skip', 'no', 'none', 'nothing', 'no thanks', '跳过', '没有', '无', '不用了', '没有了'])
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'good morning', 'good afternoon', 'good evening', '你好', '您好', '在吗', '在么', '哈喽'])
 
 const YES = new Set(['yes', 'y', 'ok', 'okay', 'submit', 'confirm', 'correct', 'fixed', 'yes fixed', '确认', '是', '是的', '好', '好的', '提交', '对', '没问题', '已解决', '解决了', '修好了'])
 const NO = new Set(['no', 'n', 'nope', 'not fixed', 'no not fixed', 'still broken', '否', '不是', '没有', '没修好', '未解决', '没解决', '还是坏的'])
@@ -209,6 +219,14 @@ export const conversationMachine = setup({
     /** The customer says the fix failed: a person takes it from here. */
     fixRejected: ({ event }) => event.type === 'RESOLUTION_ANSWERED' && event.accepted && !event.fixed && event.liveHandoff,
     phoneLinking: ({ event }) => 'phoneLinking' in event && event.phoneLinking === true,
+    surveyRating: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT' && parseRating(event.text) !== undefined,
+    surveyComment: ({ context, event }) => context.survey?.stage === 'comment' && event.type === 'TEXT',
+    /** A survey awaits a rating but the customer greets us, or names a service: a new request goes ahead. */
+    surveyGreeting: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT' && GREETINGS.has(normalize(event.text)),
+    surveyServiceWord: ({ context, event }) =>
+      context.survey?.stage === 'rating' && event.type === 'TEXT' && parseMenuNumber(event.text) === undefined && parseServiceType(event.text) !== undefined,
+    surveyNeedsHint: ({ context, event }) => context.survey?.stage === 'rating' && !context.survey.hinted && event.type === 'TEXT',
+    surveyPending: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT',
     isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
     isCode: ({ event }) => event.type === 'TEXT' && /^\d{6}$/.test(event.text.trim()),
     linked: ({ event }) => event.type === 'LINK_RESULT' && event.linked,
@@ -291,6 +309,39 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'requestHandoff', reason: context.handoffReason ?? 'customer_asked', live: true })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoffLive } })
     }),
+    askRating: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'FEEDBACK_REQUESTED') return
+      // A reminder for a survey already at its comment does not start it over.
+      if (event.reminder && context.survey?.number === event.number && context.survey.stage === 'comment') return
+      const copy = copyFor(context.locale)
+      enqueue.assign({ survey: { number: event.number, stage: 'rating', hinted: false } })
+      enqueue.emit({
+        type: 'reply',
+        reply: {
+          text: event.reminder ? copy.surveyReminder(event.number) : copy.surveyQuestion(event.number),
+          choices: copy.ratingLabels.map((label, index) => ({ value: String(index + 1), label })),
+        },
+      })
+    }),
+    recordRating: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'TEXT' || !context.survey) return
+      const copy = copyFor(context.locale)
+      enqueue.emit({ type: 'recordFeedback', number: context.survey.number, rating: parseRating(event.text)! })
+      enqueue.assign({ survey: { ...context.survey, stage: 'comment' } })
+      enqueue.emit({ type: 'reply', reply: { text: copy.askComment, choices: [{ value: 'skip', label: copy.skipChoice }] } })
+    }),
+    recordComment: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'TEXT' || !context.survey) return
+      const skipped = SKIP_COMMENT.has(normalize(event.text))
+      enqueue.emit({ type: 'recordFeedback', number: context.survey.number, comment: skipped ? null : event.text.trim() })
+      enqueue.assign({ survey: null })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).thanksForFeedback } })
+    }),
+    hintRating: enqueueActions(({ context, enqueue }) => {
+      if (!context.survey) return
+      enqueue.assign({ survey: { ...context.survey, hinted: true } })
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).ratingHint, choices: copyFor(context.locale).ratingLabels.map((label, index) => ({ value: String(index + 1), label })) } })
+    }),
     sendCode: enqueueActions(({ context, event, enqueue }) => {
       const phone = event.type === 'TEXT' ? parsePhone(event.text) : undefined
       if (!phone) return
@@ -334,6 +385,7 @@ export const conversationMachine = setup({
       { guard: 'fixRejected', target: '.withHuman', actions: ['acknowledgeAnswer', assign({ handoffReason: 'fix_rejected' as const })] },
       { actions: 'acknowledgeAnswer' },
     ],
+    FEEDBACK_REQUESTED: { actions: 'askRating' },
     LINK: [
       { guard: 'phoneLinking', target: '.linking' },
       { actions: [{ type: 'say', params: { text: (copy) => copy.linkUnavailable } }, 'askAgain'] },
@@ -360,6 +412,14 @@ export const conversationMachine = setup({
         TEXT: [
           // A new request can start meanwhile; only a plain YES/NO answers the fix.
           { guard: 'answersResolution', actions: 'answerResolution' },
+          // §3.3a: a pending survey takes a rating, then a comment; anything else goes ahead.
+          { guard: 'surveyRating', actions: 'recordRating' },
+          { guard: 'surveyComment', actions: 'recordComment' },
+          { guard: 'surveyGreeting', target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },
+          { guard: 'surveyServiceWord', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
+          { guard: 'surveyNeedsHint', actions: 'hintRating' },
+          // After one hint, what the customer writes is their comment.
+          { guard: 'surveyPending', actions: 'recordComment' },
           // "install" as a first message already answers the first question.
           { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
           { target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },

@@ -79,6 +79,15 @@ export interface Copy {
   codeExpired: string
   linkUnavailable: string
   linkCancelled: string
+  surveyQuestion: (number: string) => string
+  surveyReminder: (number: string) => string
+  ratingLabels: [string, string, string, string, string]
+  ratingHint: string
+  askComment: string
+  skipChoice: string
+  thanksForFeedback: string
+  complaintReceived: (number: string) => string
+  complaintOutcome: (number: string, outcome: string) => string
   fixConfirmed: (number: string) => string
   fixRejected: (number: string) => string
   ticketChanged: (number: string) => string
@@ -208,6 +217,15 @@ const en: Copy = {
   codeExpired: 'That code has expired or was used up. Reply LINK to get a new one.',
   linkUnavailable: 'Linking a phone number is not available here.',
   linkCancelled: 'OK, nothing was linked.',
+  surveyQuestion: (number) => `How satisfied are you with our service for ${number}, from 1 (very unsatisfied) to 5 (very satisfied)?`,
+  surveyReminder: (number) => `A reminder: how satisfied are you with our service for ${number}, from 1 (very unsatisfied) to 5 (very satisfied)?`,
+  ratingLabels: ['1 – Very unsatisfied', '2 – Unsatisfied', '3 – Neutral', '4 – Satisfied', '5 – Very satisfied'],
+  ratingHint: 'Please answer with a number from 1 (very unsatisfied) to 5 (very satisfied). To start a new request instead, reply NEW.',
+  askComment: 'Thank you! Anything else you would like to tell us? Reply SKIP to finish.',
+  skipChoice: 'Skip',
+  thanksForFeedback: 'Thank you for your feedback.',
+  complaintReceived: (number) => `We are sorry. Your complaint is registered as ${number}; a member of our team will look into it and get back to you.`,
+  complaintOutcome: (number, outcome) => `About your complaint ${number}: ${outcome}`,
   fixConfirmed: (number) => `Thank you for confirming. ${number} is complete.`,
   fixRejected: (number) => `We are sorry it is not fixed. We have reopened ${number} and our team will contact you.`,
   ticketChanged: (number) => `${number} has changed in the meantime. Reply STATUS to see where it stands.`,
@@ -333,6 +351,15 @@ const zhCN: Copy = {
   codeExpired: '验证码已过期或次数已用完，回复“绑定”重新获取。',
   linkUnavailable: '这里暂不支持绑定手机号。',
   linkCancelled: '好的，未绑定任何号码。',
+  surveyQuestion: (number) => `您对服务单 ${number} 的服务满意吗？请打分：1（非常不满意）到 5（非常满意）。`,
+  surveyReminder: (number) => `温馨提醒：您对服务单 ${number} 的服务满意吗？请打分：1（非常不满意）到 5（非常满意）。`,
+  ratingLabels: ['1 非常不满意', '2 不满意', '3 一般', '4 满意', '5 非常满意'],
+  ratingHint: '请回复 1（非常不满意）到 5（非常满意）的数字。如需提交新的申请，请回复“新申请”。',
+  askComment: '谢谢！还有什么想告诉我们的吗？回复“跳过”结束。',
+  skipChoice: '跳过',
+  thanksForFeedback: '感谢您的反馈。',
+  complaintReceived: (number) => `非常抱歉。您的投诉已登记（${number}），我们的工作人员会尽快处理并回复您。`,
+  complaintOutcome: (number, outcome) => `关于您的投诉 ${number}：${outcome}`,
   fixConfirmed: (number) => `感谢确认，服务单 ${number} 已完成。`,
   fixRejected: (number) => `很抱歉问题仍未解决。我们已重新处理服务单 ${number}，工作人员会与您联系。`,
   ticketChanged: (number) => `服务单 ${number} 的状态已有变化，回复“状态”查看。`,

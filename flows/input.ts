@@ -12,7 +12,7 @@ export type GlobalWord = 'HELP' | 'CANCEL' | 'RESTART' | 'STATUS' | 'AGENT' | 'L
 const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
   HELP: ['help', 'menu', 'info', '?', '帮助', '菜单'],
   CANCEL: ['cancel', '取消'],
-  RESTART: ['restart', 'start over', 'reset', 'new request', '重新开始', '重来', '新申请'],
+  RESTART: ['restart', 'start over', 'reset', 'new', 'new request', '重新开始', '重来', '新申请'],
   STATUS: ['status', 'my requests', 'progress', '状态', '进度', '查询进度'],
   AGENT: ['agent', 'human', 'person', 'operator', 'staff', 'talk to a person', '人工', '人工服务', '转人工', '客服'],
   LINK: ['link', 'link phone', 'link my phone', 'phone', '绑定', '绑定手机', '关联手机'],

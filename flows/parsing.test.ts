@@ -4,6 +4,8 @@ import { parseDate } from './dates.ts'
 import { parseAnswer } from './intake.ts'
 import { detectLocale } from './locale.ts'
 import { parseServiceType } from './service-types.ts'
+import { parseRating } from './ratings.ts'
+import { parsePhone } from './phone.ts'
 
 describe('service types, by number or word, English or Chinese', () => {
   it.each([
@@ -50,4 +52,23 @@ describe('language of a message', () => {
   it.each([
     ['你好', 'zh-CN'], ['hello', 'en'], ['我的 X200 坏了', 'zh-CN'], ['123', undefined], ['👍', undefined],
   ])('%s → %s', (text, locale) => expect(detectLocale(text)).toBe(locale))
+})
+
+describe('satisfaction ratings (§3.3a)', () => {
+  it.each([
+    ['1', 1], ['5', 5], ['4/5', 4], ['3分', 3], ['5 stars', 5],
+    ['one', 1], ['Five', 5], ['excellent', 5], ['Great!', 5], ['good', 4], ['ok', 3], ['bad', 2], ['terrible', 1], ['very satisfied', 5],
+    ['五', 5], ['一', 1], ['非常满意', 5], ['满意', 4], ['一般', 3], ['不满意', 2], ['非常不满意', 1],
+    ['⭐⭐⭐⭐', 4], ['⭐️⭐️⭐️', 3], ['★★', 2], ['⭐', 1],
+    ['👍', 5], ['👍👍', 5], ['👎', 1], ['😐', 3], ['🙂', 4],
+  ])('%s → %i', (text, rating) => expect(parseRating(text)).toBe(rating))
+
+  it.each(['0', '6', '10', '1 2', 'maybe', 'the technician was late', '⭐⭐⭐⭐⭐⭐', '', '👍 but slow'])('%j is not a rating', (text) => expect(parseRating(text)).toBeUndefined())
+})
+
+describe('phone numbers', () => {
+  it.each([
+    ['13800138000', '+8613800138000'], ['138 0013 8000', '+8613800138000'], ['+86 138-0013-8000', '+8613800138000'], ['0044 7700 900123', '+447700900123'], ['+14155550123', '+14155550123'],
+  ])('%s → %s', (text, phone) => expect(parsePhone(text)).toBe(phone))
+  it.each(['12345', '23800138000', 'call me', ''])('%j is not a mobile number', (text) => expect(parsePhone(text)).toBeUndefined())
 })

@@ -20,9 +20,12 @@ import type { JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
 import { conversationRoutes } from './staff/api/conversations.ts'
 import { technicianRoutes } from './staff/api/technicians.ts'
+import { feedbackRoutes } from './staff/api/feedback.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
+import { createFeedbackService, type FeedbackService } from './feedback/service.ts'
+import { createComplaintService, type ComplaintService } from './complaints/service.ts'
 import { BusinessCalendar } from './tickets/calendar.ts'
 
 export interface AppDeps {
@@ -43,6 +46,8 @@ export interface App {
   express: Express
   conversations: Conversations
   tickets: TicketService
+  feedback: FeedbackService
+  complaints: ComplaintService
   webchat: Webchat
   /** Call once the HTTP server listens (the built-in Direct Line needs to reach itself). */
   listening(server: Server, selfUrl: string): void
@@ -52,7 +57,9 @@ export function buildApp(deps: AppDeps): App {
   const { config, prisma, clock, logger, jobs } = deps
   const timeZone = config.serviceTimeZone
   const calendar = new BusinessCalendar(timeZone, config.holidays)
-  const tickets = createTicketService({ prisma, jobs, clock, logger, timeZone })
+  const tickets = createTicketService({ prisma, jobs, clock, logger, timeZone, feedback: config.feedback })
+  // The feedback service raises events in conversations, and conversations record survey answers with it.
+  let feedback: FeedbackService | undefined
   const conversations = createConversations({
     prisma,
     clock,
@@ -66,7 +73,11 @@ export function buildApp(deps: AppDeps): App {
     liveHandoff: Boolean(config.slack),
     handoffTimeoutMs: config.handoffTimeoutMinutes * 60_000,
     smsSending: Boolean(config.twilio?.accountSid && config.twilio.from),
+    complaintKeywords: config.complaintKeywords,
+    recordFeedback: (tx, number, input, actor) => feedback!.recordFromCustomer(tx, number, input, actor),
   })
+  feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
+  const complaints = createComplaintService({ prisma, jobs, clock, logger })
 
   const app = express()
   app.disable('x-powered-by')
@@ -79,15 +90,17 @@ export function buildApp(deps: AppDeps): App {
   app.use(webchat.router)
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
   if (config.slack && deps.slackClient) {
-    app.use(slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, handle: conversations.handle, jobs, clock, logger, timeZone }))
+    app.use(
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, handle: conversations.handle, jobs, clock, logger, timeZone }),
+    )
   }
   else
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
-  app.use('/api', bearerAuth(deps.adminToken), express.json({ limit: '256kb' }), ticketRoutes(prisma, tickets), technicianRoutes(prisma), conversationRoutes(prisma))
+  app.use('/api', bearerAuth(deps.adminToken), express.json({ limit: '256kb' }), ticketRoutes(prisma, tickets), feedbackRoutes({ prisma, feedback, complaints }), technicianRoutes(prisma), conversationRoutes(prisma))
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, conversations, tickets, webchat, listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
+  return { express: app, conversations, tickets, feedback, complaints, webchat, listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
 }

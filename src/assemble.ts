@@ -36,6 +36,8 @@ export interface Assembled {
   sweepDeadlines(): Promise<SweepResult>
   /** Escalates hand-offs nobody answered in time (every minute and at start-up too). */
   escalateHandoffs(): Promise<number>
+  /** Asks, reminds and closes feedback surveys that are due (every minute and at start-up too). */
+  runSurveys(): Promise<{ asked: number; reminded: number; missed: number }>
   /** Stops the workers, letting running jobs finish. */
   stop(): Promise<void>
 }
@@ -53,6 +55,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
+  const runSurveys = () => app.feedback.sweep()
   const locks = createLocks(options.databaseUrl)
   if (options.workers !== false) {
     await startWorkers({
@@ -63,6 +66,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       locks,
       slackClient,
       escalateHandoffs,
+      runSurveys,
       clock,
       logger,
       scheduleDeadlines: options.scheduleDeadlines !== false,
@@ -70,12 +74,14 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     // Deadlines that passed while nothing ran fire now, not at the next minute.
     await sweep()
     await escalateHandoffs()
+    await runSurveys()
   }
   return {
     app,
     jobs,
     sweepDeadlines: sweep,
     escalateHandoffs,
+    runSurveys,
     async stop() {
       app.webchat.close()
       await jobs.stop()

@@ -66,7 +66,25 @@ export interface Config {
   jobPollSeconds: number
   /** A hand-off nobody from staff answers within this long is escalated again. */
   handoffTimeoutMinutes: number
+  feedback: FeedbackConfig
+  /** Words that make a message or comment a complaint (§3.3d), lower case. */
+  complaintKeywords: string[]
 }
+
+export interface FeedbackConfig {
+  /** §3.3a: after completion, the survey waits this long. */
+  delayMs: number
+  /** A reminder when no answer came this long after asking. */
+  reminderMs: number
+  /** Feedback counts as collected in time within this long after completion. */
+  windowMs: number
+}
+
+/** §3.3d: what makes a message a complaint when nobody says so. COMPLAINT_KEYWORDS replaces it. */
+export const DEFAULT_COMPLAINT_KEYWORDS = [
+  'complaint', 'complain', 'unacceptable', 'disappointed', 'terrible service', 'awful', 'rude', 'refund', 'lawyer', 'scam', 'angry',
+  '投诉', '不满意', '太差', '差劲', '态度差', '态度不好', '退款', '欺骗', '骗人', '生气', '垃圾',
+]
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -106,6 +124,10 @@ const env = z.object({
   DIRECT_LINE_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
   BRAND_NAME: optional(z.string().max(60)),
   HANDOFF_TIMEOUT: optional(z.coerce.number().int().min(1).max(1440)),
+  FEEDBACK_DELAY: optional(z.coerce.number().int().min(0).max(1440)),
+  FEEDBACK_REMINDER: optional(z.coerce.number().min(0.1).max(24)),
+  FEEDBACK_WINDOW: optional(z.coerce.number().min(1).max(24 * 14)),
+  COMPLAINT_KEYWORDS: optional(z.string().max(4000)),
 })
 
 /** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
@@ -200,6 +222,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outbox: { retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8, retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30 },
     jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
     handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
+    feedback: {
+      delayMs: (e.FEEDBACK_DELAY ?? 10) * 60_000,
+      reminderMs: (e.FEEDBACK_REMINDER ?? 12) * 3_600_000,
+      windowMs: (e.FEEDBACK_WINDOW ?? 24) * 3_600_000,
+    },
+    complaintKeywords: e.COMPLAINT_KEYWORDS
+      ? e.COMPLAINT_KEYWORDS.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean)
+      : DEFAULT_COMPLAINT_KEYWORDS,
   }
 }
 

@@ -3,7 +3,7 @@
  * checked against what the customer actually received on that channel:
  * intake → ticket → hand-off with a message relayed each way → back to the bot → staff respond
  * → response notification → arrive, diagnose, test, resolve → resolution notification with the
- * service record → the customer's YES → completed.
+ * service record → the customer's YES → completed → the feedback prompt → rating, comment → closed.
  * A notification type added later joins this matrix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,5 +76,15 @@ describe.each<ChannelName>(['sms', 'webchat', 'slack'])('the whole journey on %s
     // The customer confirms: completed.
     expect(await customer.say('YES')).toBe(`Thank you for confirming. ${number} is complete.`)
     expect((await world.t.getJson(`/api/tickets/${number}`)).status).toBe('completed')
+
+    // §3.3a: the feedback prompt, 10 minutes later, on the same channel; the answer closes the ticket.
+    world.t.clock.advance(10 * 60_000)
+    await world.t.assembled.runSurveys()
+    expect(await customer.waitFor(`How satisfied are you with our service for ${number}`)).toContain('from 1 (very unsatisfied) to 5 (very satisfied)')
+    expect(await customer.say('5')).toContain('Anything else you would like to tell us?')
+    expect(await customer.say('Very helpful')).toBe('Thank you for your feedback.')
+    const closed = await world.t.getJson(`/api/tickets/${number}`)
+    expect(closed.status).toBe('closed')
+    expect(closed.feedback).toMatchObject({ rating: 5, comment: 'Very helpful', inWindow: true, channel })
   })
 })

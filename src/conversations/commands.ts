@@ -26,6 +26,8 @@ export interface CommandDeps {
   serviceValues: Record<ServiceType, number>
   /** Staff can take conversations over live (Slack is configured). */
   liveHandoff: boolean
+  /** §3.3a: stores a customer's survey answer (the feedback service). */
+  recordFeedback(tx: Tx, number: string, input: { rating?: number; comment?: string | null }, actor: string): Promise<void>
 }
 
 /** A customer asking for a person again within this time does not alert staff again. */
@@ -38,7 +40,7 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
   const latestOpenTicket = (tx: Tx, party: Party) =>
     tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
 
-  return async (tx, party, command, now) => {
+  return async (tx, party, command, now): Promise<ConversationEvent | undefined> => {
     switch (command.type) {
       case 'submitTicket': {
         const ticket = await createTicket(
@@ -89,6 +91,9 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
       }
       case 'relayToStaff':
         await queueMessage(tx, jobs, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
+        return undefined
+      case 'recordFeedback':
+        await deps.recordFeedback(tx, command.number, { rating: command.rating, comment: command.comment }, `customer:${party.id}`)
         return undefined
       case 'sendVerificationCode':
         await sendVerificationCode(tx, jobs, party, command.phone, now)

@@ -19,11 +19,12 @@ import type { Clock } from '../clock.ts'
 import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
 import type { JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
-import { queueMessage } from '../notifications/outbox.ts'
+import { queueMessage, type MessageKind } from '../notifications/outbox.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import type { TicketService } from '../tickets/apply.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { commandRunner } from './commands.ts'
+import { openComplaint, soundsLikeComplaint } from '../complaints/service.ts'
 import { findOrCreateParty, lockSender, partyOfConversation, type Party } from './party.ts'
 import { runTurn } from './turn.ts'
 
@@ -43,6 +44,9 @@ export interface ConversationDeps {
   handoffTimeoutMs: number
   /** Proactive SMS is configured (verification codes can be sent). */
   smsSending: boolean
+  /** §3.3d: words that make a message a complaint. */
+  complaintKeywords: string[]
+  recordFeedback(tx: Tx, number: string, input: { rating?: number; comment?: string | null }, actor: string): Promise<void>
 }
 
 export interface Conversations {
@@ -51,6 +55,8 @@ export interface Conversations {
   endHandoff(conversationId: string, by: string): Promise<boolean>
   /** Escalates live hand-offs that nobody answered in time; returns how many. */
   escalateUnansweredHandoffs(): Promise<number>
+  /** Raises an event from our side in a conversation, inside the caller's transaction; replies go out through the outbox. */
+  raise(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, kind: MessageKind): Promise<unknown>
 }
 
 /** Generous: a turn waits its turn behind the same sender's earlier messages. */
@@ -151,6 +157,10 @@ export function createConversations(deps: ConversationDeps): Conversations {
               phoneLinking: party.channel !== 'sms' && deps.smsSending,
             })
       const outcome = await advance(tx, party, event, now)
+      if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {
+        const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId }, orderBy: { createdAt: 'desc' }, select: { id: true } })
+        await openComplaint(tx, deps.jobs, { customerId: party.customerId, ticketId: ticket?.id ?? null, conversationId: party.conversation.id, source: 'keywords', text: inbound.text, actor: `customer:${party.id}`, at: now })
+      }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)
     }, TRANSACTION)
@@ -174,7 +184,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
   }
 
   /** An event from our side (not the customer's): the replies are queued like notifications. */
-  async function systemEvent(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, change: Prisma.ConversationUpdateInput) {
+  async function systemEvent(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, change: Prisma.ConversationUpdateInput, kind: MessageKind = 'bot_message') {
     const identity = await partyOfConversation(tx, conversationId)
     await lockSender(tx, identity.channel, identity.address)
     // Read again under the lock: a customer's turn may have just finished.
@@ -182,12 +192,14 @@ export function createConversations(deps: ConversationDeps): Conversations {
     await tx.conversation.update({ where: { id: conversationId }, data: change })
     const outcome = await advance(tx, party, event, now)
     for (const [index, reply] of outcome.replies.entries()) {
-      await queueMessage(tx, deps.jobs, { conversationId, channel: party.channel, kind: 'bot_message', ticketId: null, reply, at: new Date(now.getTime() + index) })
+      await queueMessage(tx, deps.jobs, { conversationId, channel: party.channel, kind, ticketId: null, reply, at: new Date(now.getTime() + index) })
     }
     return party
   }
 
   return {
+    raise: (tx, conversationId, event, now, kind) => systemEvent(tx, conversationId, event, now, {}, kind),
+
     async handle(inbound) {
       try {
         return await turn(inbound)

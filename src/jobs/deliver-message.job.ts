@@ -52,7 +52,13 @@ export function deliverMessageJob(deps: DeliverMessageDeps): JobHandler<{ messag
       await tx.message.update({ where: { id: message.id }, data: { status: 'failed', lastError: reason, attempts: { increment: 1 } } })
       if (optedOut) await tx.channelIdentity.update({ where: { id: message.conversation.identityId }, data: { optedOutAt: clock.now() } })
       // A mirror that cannot reach Slack has no one to alert there; the log says it.
-      if (message.kind !== 'staff_mirror') await alertStaff(tx, jobs, message.ticketId, { kind: 'delivery_failed', what: describe(message.kind), reason })
+      if (message.kind === 'feedback_prompt') {
+        // §3.3a: the feedback still has to be collected, by phone say.
+        const ticket = await tx.ticket.findFirst({ where: { conversationId: message.conversationId, feedback: { status: { in: ['asked', 'scheduled'] } } }, orderBy: { completedAt: 'desc' }, select: { id: true, number: true } })
+        await alertStaff(tx, jobs, ticket?.id ?? message.ticketId, { kind: 'feedback_needed', number: ticket?.number ?? '', reason })
+      } else if (message.kind !== 'staff_mirror') {
+        await alertStaff(tx, jobs, message.ticketId, { kind: 'delivery_failed', what: describe(message.kind), reason })
+      }
     })
     logger.warn({ message: message.id, kind: message.kind }, 'message delivery failed for good')
   }

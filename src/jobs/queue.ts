@@ -20,6 +20,8 @@ export const QUEUES = {
   deadlines: 'deadlines',
   /** Opens the Slack thread of a live hand-off, with the conversation so far. */
   handoffThread: 'handoff-thread',
+  /** Posts or updates a complaint's message in the staff channel. */
+  complaintSync: 'complaint-sync',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -73,6 +75,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
       { name: QUEUES.slackSync, policy: 'stately', ...retry },
       { name: QUEUES.staffAlert, ...retry },
       { name: QUEUES.handoffThread, ...retry },
+      { name: QUEUES.complaintSync, policy: 'stately', ...retry },
       { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
     ]
     for (const queue of queues) {

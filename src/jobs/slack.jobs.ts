@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts'
 import type { StaffAlertJob } from '../staff/alerts.ts'
 import { alertText } from '../staff/slack/alert-text.ts'
 import { ticketBlocks, ticketHeadline } from '../staff/slack/ticket-blocks.ts'
+import { complaintBlocks, complaintHeadline, complaintInclude } from '../staff/slack/complaint-blocks.ts'
 import { ticketDetailInclude } from '../tickets/view.ts'
 import type { Locks } from '../db/locks.ts'
 import type { JobHandler, JobQueue } from './queue.ts'
@@ -77,5 +78,30 @@ export function staffAlertJob(deps: SlackJobDeps): JobHandler<StaffAlertJob> {
     if (!thread) return
     const mention = ticket.technician?.slackUserId ? ` <@${ticket.technician.slackUserId}>` : ''
     await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `${text}${mention}` })
+  }
+}
+
+/** Posts a complaint to the staff channel (and a pointer in its ticket's thread), or updates it. */
+export function complaintSyncJob(deps: SlackJobDeps): JobHandler<{ complaintId: string }> {
+  return async ({ complaintId }) => {
+    if (!deps.slack) return
+    const { client, config } = deps.slack
+    await deps.locks.withLock(`slack-complaint:${complaintId}`, async () => {
+      const complaint = await deps.prisma.complaint.findUnique({ where: { id: complaintId }, include: complaintInclude })
+      if (!complaint) return
+      const message = { text: complaintHeadline(complaint), blocks: complaintBlocks(complaint) }
+      if (complaint.slackChannel && complaint.slackTs) {
+        await client.chat.update({ channel: complaint.slackChannel, ts: complaint.slackTs, ...message })
+        return
+      }
+      const posted = await client.chat.postMessage({ channel: config.staffChannel, ...message })
+      await deps.prisma.complaint.update({ where: { id: complaintId }, data: { slackChannel: posted.channel ?? config.staffChannel, slackTs: posted.ts! } })
+      if (complaint.ticketId) {
+        const ticket = await deps.prisma.ticket.findUnique({ where: { id: complaint.ticketId }, select: { slackChannel: true, slackTs: true } })
+        if (ticket?.slackChannel && ticket.slackTs) {
+          await client.chat.postMessage({ channel: ticket.slackChannel, thread_ts: ticket.slackTs, text: `:warning: Complaint ${complaint.number} registered: ${complaint.text.slice(0, 300)}` })
+        }
+      }
+    })
   }
 }

@@ -8,7 +8,7 @@ import type { Senders } from '../notifications/deliver.ts'
 import { sweepDeadlines } from './deadlines.job.ts'
 import { deliverMessageJob } from './deliver-message.job.ts'
 import { QUEUES, type RunningQueue } from './queue.ts'
-import { slackSyncJob, staffAlertJob } from './slack.jobs.ts'
+import { complaintSyncJob, slackSyncJob, staffAlertJob } from './slack.jobs.ts'
 import { createSlackCustomerSender } from '../channels/slack/sender.ts'
 import { outboxLock, type Locks } from '../db/locks.ts'
 import { handoffThreads } from '../staff/slack/handoff.ts'
@@ -22,6 +22,8 @@ export interface WorkerDeps {
   slackClient: WebClient | undefined
   /** Escalates hand-offs nobody answered (runs with the minute's deadline sweep). */
   escalateHandoffs(): Promise<number>
+  /** Feedback surveys due to be asked, reminded or closed (also every minute). */
+  runSurveys(): Promise<unknown>
   clock: Clock
   logger: Logger
   scheduleDeadlines: boolean
@@ -39,10 +41,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
     if (handoff) await deps.locks.withLock(outboxLock(conversationId), () => handoff.ensure(conversationId))
   })
   await jobs.work(QUEUES.slackSync, slackSyncJob(slackDeps))
+  await jobs.work(QUEUES.complaintSync, complaintSyncJob(slackDeps))
   await jobs.work(QUEUES.staffAlert, staffAlertJob(slackDeps))
   await jobs.work(QUEUES.deadlines, async () => {
     await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
     await deps.escalateHandoffs()
+    await deps.runSurveys()
   })
   if (deps.scheduleDeadlines) await jobs.everyMinute(QUEUES.deadlines)
   else await jobs.unschedule(QUEUES.deadlines)

@@ -18,6 +18,8 @@ export type MessageKind =
   | 'staff_mirror'
   /** A code proving a phone number, texted to it. */
   | 'verification_code'
+  /** §3.3a: the rating question and its reminder. */
+  | 'feedback_prompt'
 
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(

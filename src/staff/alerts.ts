@@ -13,6 +13,7 @@ export type StaffAlert =
   | { kind: 'deadline_breached'; deadline: string; dueAt: string; damages: number; currency: string; forceMajeure: boolean }
   | { kind: 'opted_out'; channel: string }
   | { kind: 'handoff_unanswered'; channel: string; address: string; minutes: number }
+  | { kind: 'feedback_needed'; number: string; reason: string }
 
 export interface StaffAlertJob {
   ticketId: string | null

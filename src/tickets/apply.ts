@@ -19,6 +19,9 @@ import type { TicketActionInput } from './action-input.ts'
 import type { Actor } from './actors.ts'
 import { DIAGNOSIS_WINDOW } from './deadlines.ts'
 import { damagesFor } from './damages.ts'
+import type { FeedbackConfig } from '../config.ts'
+import { openComplaint } from '../complaints/service.ts'
+import { scheduleFeedback } from '../feedback/service.ts'
 import { findTicketDetail, type TicketDetail } from './view.ts'
 
 /** §2.3: a genuine part's warranty runs one year from fitting. */
@@ -30,6 +33,7 @@ export interface TicketServiceDeps {
   clock: Clock
   logger: Logger
   timeZone: string
+  feedback: FeedbackConfig
 }
 
 export interface TicketService {
@@ -156,9 +160,21 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       }
       case 'confirm':
         update.completedAt = now
+        // §3.3a: the customer is asked for feedback once the service has ended.
+        if (ticket.conversation) await scheduleFeedback(tx, deps.feedback, { id: ticket.id, channel: ticket.conversation.identity.channel }, now)
         break
       case 'reject':
         await alertStaff(tx, jobs, ticket.id, { kind: 'fix_rejected', reason: input.reason ?? null })
+        // §3.3d: a rejected fix is a complaint in the register.
+        await openComplaint(tx, jobs, {
+          customerId: ticket.customerId,
+          ticketId: ticket.id,
+          conversationId: ticket.conversationId,
+          source: 'fix_rejected',
+          text: input.reason ?? 'The customer says the fix did not work.',
+          actor: actor.id,
+          at: now,
+        })
         break
       case 'reopen':
         break

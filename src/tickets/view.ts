@@ -9,6 +9,10 @@ export const ticketDetailInclude = {
   breaches: { orderBy: { breachedAt: 'asc' }, select: { kind: true, dueAt: true, breachedAt: true, serviceValue: true, damages: true, forceMajeure: true } },
   parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, fittedAt: true, warrantyEndsAt: true } },
   events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
+  feedback: {
+    select: { status: true, channel: true, completedAt: true, askAt: true, askedAt: true, remindedAt: true, answeredAt: true, windowEndsAt: true, rating: true, comment: true, inWindow: true, source: true },
+  },
+  complaints: { orderBy: { openedAt: 'asc' }, select: { number: true, source: true, status: true, text: true, openedAt: true, resolvedAt: true, outcome: true } },
 } satisfies Prisma.TicketInclude
 
 export type TicketDetail = Prisma.TicketGetPayload<{ include: typeof ticketDetailInclude }>

@@ -79,7 +79,7 @@ export function buttonPress(actionId: string, value: string, user = staffUser) {
 }
 
 /** Submitting a modal that Aftercare opened, with the values typed into it. */
-export function viewSubmission(view: { private_metadata: string; blocks: unknown[] }, values: Record<string, unknown>, user = staffUser) {
+export function viewSubmission(view: { private_metadata: string; blocks: unknown[]; callback_id?: string }, values: Record<string, unknown>, user = staffUser) {
   return {
     type: 'view_submission',
     team: { id: 'T0TEAM0001', domain: 'test' },
@@ -90,7 +90,7 @@ export function viewSubmission(view: { private_metadata: string; blocks: unknown
     view: {
       id: 'V0VIEW0001',
       type: 'modal',
-      callback_id: 'ticket_action',
+      callback_id: view.callback_id ?? 'ticket_action',
       private_metadata: view.private_metadata,
       blocks: view.blocks,
       state: { values: Object.fromEntries(Object.entries(values).map(([block, value]) => [block, { value }])) },

@@ -25,6 +25,9 @@ import { boltLogger } from './bolt-logger.ts'
 import { ACTION_LABELS, ONE_CLICK_ACTIONS } from './labels.ts'
 import { actionModal, MODAL_CALLBACK_ID, readSubmission } from './modals.ts'
 import { RELEASE_ACTION_ID } from './handoff.ts'
+import { COMPLAINT_ACTION_PREFIX, COMPLAINT_MODAL_ID, complaintModal } from './complaint-blocks.ts'
+import type { ComplaintService } from '../../complaints/service.ts'
+import type { FeedbackService } from '../../feedback/service.ts'
 import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
 import { handleThreadReply } from './thread-replies.ts'
 
@@ -34,6 +37,8 @@ export interface SlackStaffDeps {
   prisma: PrismaClient
   tickets: TicketService
   conversations: Pick<Conversations, 'endHandoff'>
+  complaints: ComplaintService
+  feedback: Pick<FeedbackService, 'skip' | 'resend'>
   /** The customers' path, for Slack customers (DMs and mentions). */
   handle(inbound: Inbound): Promise<TurnResult>
   jobs: JobQueue
@@ -92,7 +97,38 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     if (!(await inStaffChannel(body))) return
     const [name, number] = action.selected_option.value.split('|')
-    if (name && number && isAction(name)) await start(name, number, body)
+    if (!name || !number) return
+    const actor = `slack:${body.user.id}`
+    const explainFailure = (error: unknown) => (error instanceof AppError ? explain(body.user.id, `${number}: ${error.message}`) : Promise.reject(error))
+    if (name === 'complaint') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal('report', number) })
+    else if (name === 'survey_skip') await deps.feedback.skip(number, actor).catch(explainFailure)
+    else if (name === 'survey_resend') await deps.feedback.resend(number, actor).catch(explainFailure)
+    else if (isAction(name)) await start(name, number, body)
+  })
+
+  // §3.3d: the complaint's buttons, and the modals for a note, an outcome or a staff report.
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${COMPLAINT_ACTION_PREFIX}`), async ({ ack, body, action }) => {
+    await ack()
+    if (!(await inStaffChannel(body))) return
+    const what = action.action_id.slice(COMPLAINT_ACTION_PREFIX.length)
+    const number = action.value ?? ''
+    if (what === 'take') await deps.complaints.act(number, { action: 'take' }, `slack:${body.user.id}`).catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
+    else if (what === 'note' || what === 'resolve') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal(what, number) })
+  })
+
+  app.view(COMPLAINT_MODAL_ID, async ({ ack, view, body }) => {
+    const { number, action } = JSON.parse(view.private_metadata) as { number: string; action: 'note' | 'resolve' | 'report' }
+    const text = (view.state.values.text?.value?.value ?? '').trim()
+    if (!text) return ack({ response_action: 'errors', errors: { text: 'Please write something.' } })
+    await ack()
+    const actor = `slack:${body.user.id}`
+    try {
+      if (action === 'report') await deps.complaints.report(number, text, actor)
+      else await deps.complaints.act(number, action === 'note' ? { action: 'note', text } : { action: 'resolve', outcome: text }, actor)
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      await explain(body.user.id, error.message)
+    }
   })
 
   app.view(MODAL_CALLBACK_ID, async ({ ack, view, body }) => {

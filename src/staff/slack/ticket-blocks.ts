@@ -46,7 +46,13 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
 
   const legal = legalActions(ticket.type, ticket.status).filter((action) => !CUSTOMER_ONLY_ACTIONS.includes(action))
   const primary = legal.filter((action) => PRIMARY_ACTIONS.includes(action))
-  const more = legal.filter((action) => !PRIMARY_ACTIONS.includes(action))
+  const more: { value: string; label: string }[] = legal.filter((action) => !PRIMARY_ACTIONS.includes(action)).map((action) => ({ value: action, label: ACTION_LABELS[action] }))
+  // Not steps of the process, but things staff do with a ticket.
+  if (ticket.feedback && ['scheduled', 'asked', 'missed'].includes(ticket.feedback.status)) {
+    more.push({ value: 'survey_resend', label: 'Send the survey again' }, { value: 'survey_skip', label: 'Skip the survey' })
+  }
+  more.push({ value: 'complaint', label: 'Record a complaint' })
+  if (ticket.feedback) facts.push(`Feedback: ${ticket.feedback.status}${ticket.feedback.rating ? ` · ${ticket.feedback.rating}/5` : ''}${ticket.feedback.comment ? ` — ${escape(ticket.feedback.comment, 200)}` : ''}`)
 
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*${ticketHeadline(ticket)}*` } },
@@ -70,7 +76,7 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
               {
                 type: 'overflow' as const,
                 action_id: MORE_ACTION_ID,
-                options: more.map((action) => ({ text: { type: 'plain_text' as const, text: ACTION_LABELS[action] }, value: `${action}|${ticket.number}` })),
+                options: more.map((item) => ({ text: { type: 'plain_text' as const, text: item.label }, value: `${item.value}|${ticket.number}` })),
               },
             ]
           : []),

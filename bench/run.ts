@@ -3,6 +3,7 @@
  * (b) a full signed SMS intake turn on the embedded database, 50 concurrent conversations,
  * measured in the same run on the same machine; the ratio b/a is the figure to compare.
  * BENCH_DURATION (seconds, default 10) and BENCH_CONNECTIONS (default 50) adjust it.
+ * Then the agreement report's time at 100,000 and 1,000,000 tickets (bench/report.ts).
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -11,6 +12,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import twilio from 'twilio'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
+import { benchReports } from './report.ts'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -86,3 +88,10 @@ console.log(`\nratio b/a (throughput): ${(full.result.requests.average / bare.re
 console.log(`ratio b/a (p50 latency): ${(full.result.latency.p50 / Math.max(bare.result.latency.p50, 1)).toFixed(1)}×`)
 const tickets = full.output.find((line) => line.startsWith('tickets '))
 if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)
+
+// The agreement report at scale (skip with BENCH_REPORT_SIZES=none).
+const sizes = (process.env.BENCH_REPORT_SIZES ?? '100000,1000000').split(',').map(Number).filter((size) => size > 0)
+if (sizes.length) {
+  console.log('\nAgreement report (SQL aggregates) on seeded history:')
+  for (const line of await benchReports(sizes)) console.log(line)
+}

@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger.ts'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 const logger = createLogger('warn')
-const { url, embedded } = await resolveDatabaseUrl({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: path.resolve(process.env.DATA_DIR || 'data'), logger })
+const { url, embedded } = await resolveDatabaseUrl({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: path.resolve(process.env.DATA_DIR || 'data'), logger, attach: true })
 try {
   const applied = await applyMigrations(url)
   console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'The database is up to date.')

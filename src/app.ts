@@ -21,6 +21,8 @@ import type { Logger } from './logger.ts'
 import { conversationRoutes } from './staff/api/conversations.ts'
 import { technicianRoutes } from './staff/api/technicians.ts'
 import { feedbackRoutes } from './staff/api/feedback.ts'
+import { reportRoutes } from './staff/api/reports.ts'
+import { dashboardRouter } from './staff/dashboard/router.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
@@ -98,7 +100,17 @@ export function buildApp(deps: AppDeps): App {
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
-  app.use('/api', bearerAuth(deps.adminToken), express.json({ limit: '256kb' }), ticketRoutes(prisma, tickets), feedbackRoutes({ prisma, feedback, complaints }), technicianRoutes(prisma), conversationRoutes(prisma))
+  app.use(dashboardRouter({ adminToken: deps.adminToken, secureCookies: config.publicUrl.startsWith('https:') }))
+  app.use(
+    '/api',
+    bearerAuth(deps.adminToken),
+    express.json({ limit: '256kb' }),
+    reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
+    ticketRoutes(prisma, tickets),
+    feedbackRoutes({ prisma, feedback, complaints }),
+    technicianRoutes(prisma),
+    conversationRoutes(prisma),
+  )
 
   app.use(notFound)
   app.use(errorHandler(logger))

@@ -12,6 +12,7 @@ import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
 import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
 import { startWorkers } from './jobs/workers.ts'
 import { createLocks } from './db/locks.ts'
+import { postWeeklyDigest } from './jobs/digest.job.ts'
 import type { Logger } from './logger.ts'
 import { createSlackClient } from './staff/slack/client.ts'
 
@@ -25,8 +26,8 @@ export interface AssembleOptions {
   adminToken: string
   /** Run job workers in this process (default). Off: the web part only. */
   workers?: boolean
-  /** Schedule the deadline sweep every minute (default). Tests sweep when they move their clock. */
-  scheduleDeadlines?: boolean
+  /** Run the scheduled jobs (the every-minute sweep, the weekly digest; default). Tests run them when they move their clock. */
+  schedules?: boolean
 }
 
 export interface Assembled {
@@ -38,6 +39,8 @@ export interface Assembled {
   escalateHandoffs(): Promise<number>
   /** Asks, reminds and closes feedback surveys that are due (every minute and at start-up too). */
   runSurveys(): Promise<{ asked: number; reminded: number; missed: number }>
+  /** §3.3c: posts last week's digest now (also on DIGEST_CRON); returns its text. */
+  postDigest(): Promise<string>
   /** Stops the workers, letting running jobs finish. */
   stop(): Promise<void>
 }
@@ -56,6 +59,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
   const runSurveys = () => app.feedback.sweep()
+  const postDigest = postWeeklyDigest({ prisma, slackClient, config, clock, logger })
   const locks = createLocks(options.databaseUrl)
   if (options.workers !== false) {
     await startWorkers({
@@ -67,9 +71,10 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       slackClient,
       escalateHandoffs,
       runSurveys,
+      postDigest,
       clock,
       logger,
-      scheduleDeadlines: options.scheduleDeadlines !== false,
+      schedules: options.schedules !== false,
     })
     // Deadlines that passed while nothing ran fire now, not at the next minute.
     await sweep()
@@ -82,6 +87,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     sweepDeadlines: sweep,
     escalateHandoffs,
     runSurveys,
+    postDigest,
     async stop() {
       app.webchat.close()
       await jobs.stop()

@@ -69,6 +69,8 @@ export interface Config {
   feedback: FeedbackConfig
   /** Words that make a message or comment a complaint (§3.3d), lower case. */
   complaintKeywords: string[]
+  /** When the weekly digest goes to the staff channel (cron, service time zone). */
+  digestCron: string
 }
 
 export interface FeedbackConfig {
@@ -128,6 +130,7 @@ const env = z.object({
   FEEDBACK_REMINDER: optional(z.coerce.number().min(0.1).max(24)),
   FEEDBACK_WINDOW: optional(z.coerce.number().min(1).max(24 * 14)),
   COMPLAINT_KEYWORDS: optional(z.string().max(4000)),
+  DIGEST_CRON: optional(z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression with 5 fields, such as "0 9 * * 1" (Mondays 09:00)')),
 })
 
 /** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
@@ -227,6 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reminderMs: (e.FEEDBACK_REMINDER ?? 12) * 3_600_000,
       windowMs: (e.FEEDBACK_WINDOW ?? 24) * 3_600_000,
     },
+    digestCron: e.DIGEST_CRON ?? '0 9 * * 1',
     complaintKeywords: e.COMPLAINT_KEYWORDS
       ? e.COMPLAINT_KEYWORDS.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean)
       : DEFAULT_COMPLAINT_KEYWORDS,

@@ -154,6 +154,25 @@ describe('npm start as a process', () => {
     expect(existsSync(path.join(dir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false)
   })
 
+  it('a second instance on a DATA_DIR in use is refused, naming the process; tools attach to it instead', async () => {
+    const dir = await dataDir()
+    const { child, exited, listening } = startProcess({ ...baseEnv, DATA_DIR: dir })
+    await listening
+    await expect(startAftercare(loadConfig({ ...baseEnv, DATA_DIR: dir }))).rejects.toThrow(`is in use by another Aftercare process (pid ${child.pid})`)
+    // Command-line tools (db:migrate, report, seed) use the running server.
+    const { resolveDatabaseUrl } = await import('../src/db/database.ts')
+    const { createLogger } = await import('../src/logger.ts')
+    const attached = await resolveDatabaseUrl({ databaseUrl: undefined, dataDir: dir, logger: createLogger('silent'), attach: true })
+    const { default: pg } = await import('pg')
+    const client = new pg.Client({ connectionString: attached.url })
+    await client.connect()
+    expect((await client.query('SELECT count(*)::int AS n FROM "Ticket"')).rows[0].n).toBe(0)
+    await client.end()
+    await attached.embedded?.stop()
+    child.kill('SIGTERM')
+    expect((await exited).code).toBe(0)
+  })
+
   it('refuses to start on a malformed variable and names it', async () => {
     const { exited } = startProcess({ ...baseEnv, DATA_DIR: await dataDir(), SERVICE_TIMEZONE: 'Mars/Olympus' })
     const { code, stderr } = await exited
@@ -192,3 +211,4 @@ describe('the example holidays file', () => {
     expect([...config.holidays.workdays]).toEqual(['2026-09-20', '2026-10-10'])
   })
 })
+

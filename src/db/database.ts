@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   dataDir: string
   logger: Logger
   poolSize?: number
+  /** Use the embedded server of a running `npm start` when there is one (command-line tools). */
+  attach?: boolean
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
@@ -40,7 +42,7 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 /** Starts the embedded server when needed, resolves the URL, applies migrations. */
 export async function resolveDatabaseUrl(options: Omit<DatabaseOptions, 'poolSize'>): Promise<{ url: string; embedded: EmbeddedPostgres | undefined }> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: undefined }
-  const embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres') })
+  const embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres'), attach: options.attach })
   try {
     await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE)
   } catch (error) {

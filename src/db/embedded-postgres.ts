@@ -26,6 +26,11 @@ export interface EmbeddedPostgresOptions {
   port?: number
   /** Extra `-c name=value` server settings (tests turn off fsync, for instance). */
   settings?: Record<string, string>
+  /**
+   * When another live process (a running `npm start`) already serves this directory, use its
+   * server instead of refusing; stop() then leaves it running. For command-line tools.
+   */
+  attach?: boolean
 }
 
 export interface EmbeddedPostgres {
@@ -78,6 +83,15 @@ async function assertReachable(dir: string, ids: { uid: number; gid: number }): 
       throw new Error(`PostgreSQL runs as the "${SUPERUSER}" user, which cannot enter ${current}: allow it (chmod o+x ${current}) or set DATA_DIR to a folder it can reach`)
     }
     if (current === path.dirname(current)) return
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
@@ -147,8 +161,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
-  // A postmaster.pid whose process is alive means a server outlived the process that started it.
-  if (existsSync(path.join(clusterDir, 'postmaster.pid'))) {
+  const ownerFile = path.join(dir, 'owner.pid')
+  const postmasterFile = path.join(clusterDir, 'postmaster.pid')
+  if (existsSync(postmasterFile)) {
+    const owner = existsSync(ownerFile) ? Number((await readFile(ownerFile, 'utf8')).trim()) : undefined
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      // Line 4 of postmaster.pid is the port the running server listens on.
+      const port = Number((await readFile(postmasterFile, 'utf8')).split('\n')[3])
+      if (!options.attach) throw new Error(`${dir} is in use by another Aftercare process (pid ${owner}): stop it first, or set DATA_DIR to another folder`)
+      const urlFor = (database: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
+      return { adminUrl: urlFor('postgres'), urlFor, stop: async () => {} }
+    }
+    // A server that outlived the process that started it (a crash): stop it, start afresh.
     await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w'], ids).catch(() => undefined)
   }
 
@@ -171,6 +195,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   // detached: its own session, so Ctrl-C in a terminal does not stop the database under us.
   await run(bin.pg_ctl, ['start', '-D', clusterDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60'], ids, true)
+  await writeFile(ownerFile, `${process.pid}\n`)
 
   const urlFor = (database: string) =>
     `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
@@ -182,6 +207,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (stopped) return
       stopped = true
       await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], ids)
+      await rm(ownerFile, { force: true })
     },
   }
 }

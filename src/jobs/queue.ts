@@ -22,6 +22,8 @@ export const QUEUES = {
   handoffThread: 'handoff-thread',
   /** Posts or updates a complaint's message in the staff channel. */
   complaintSync: 'complaint-sync',
+  /** §3.3c: last week's figures to the staff channel (DIGEST_CRON). */
+  digest: 'weekly-digest',
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
@@ -53,6 +55,8 @@ export interface RunningQueue extends JobQueue {
   /** Runs a job every minute, once across all instances. */
   everyMinute(name: QueueName): Promise<void>
   unschedule(name: QueueName): Promise<void>
+  /** Runs a job on a cron schedule in a time zone, once across all instances. */
+  cron(name: QueueName, cron: string, timeZone: string): Promise<void>
   /** Stops fetching, lets running jobs finish (up to `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>
 }
@@ -76,6 +80,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
       { name: QUEUES.staffAlert, ...retry },
       { name: QUEUES.handoffThread, ...retry },
       { name: QUEUES.complaintSync, policy: 'stately', ...retry },
+      { name: QUEUES.digest, policy: 'singleton', ...retry },
       { name: QUEUES.deadlines, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 },
     ]
     for (const queue of queues) {
@@ -103,6 +108,9 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
     },
     async unschedule(name) {
       await boss.unschedule(name)
+    },
+    async cron(name, cron, timeZone) {
+      await boss.schedule(name, cron, {}, { tz: timeZone, singletonKey: name })
     },
     async stop(timeoutMs = 10_000) {
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs })

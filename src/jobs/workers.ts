@@ -24,9 +24,10 @@ export interface WorkerDeps {
   escalateHandoffs(): Promise<number>
   /** Feedback surveys due to be asked, reminded or closed (also every minute). */
   runSurveys(): Promise<unknown>
+  postDigest(): Promise<unknown>
   clock: Clock
   logger: Logger
-  scheduleDeadlines: boolean
+  schedules: boolean
 }
 
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
@@ -48,6 +49,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
     await deps.escalateHandoffs()
     await deps.runSurveys()
   })
-  if (deps.scheduleDeadlines) await jobs.everyMinute(QUEUES.deadlines)
-  else await jobs.unschedule(QUEUES.deadlines)
+  await jobs.work(QUEUES.digest, async () => {
+    await deps.postDigest()
+  })
+  if (deps.schedules) {
+    await jobs.everyMinute(QUEUES.deadlines)
+    await jobs.cron(QUEUES.digest, config.digestCron, config.serviceTimeZone)
+  } else {
+    await jobs.unschedule(QUEUES.deadlines)
+    await jobs.unschedule(QUEUES.digest)
+  }
 }

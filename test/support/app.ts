@@ -70,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     adminToken: ADMIN_TOKEN,
     workers: options.workers,
     // The tests move a manual clock and sweep themselves; a background sweep would race them.
-    scheduleDeadlines: false,
+    schedules: false,
   })
   const app = assembled.app
   const { server, url } = await listen(app.express)

@@ -1,0 +1,120 @@
+/**
+ * Realistic history for trying the reports and measuring them: tickets of every service and
+ * channel over the past year, with responses (mostly in time), installations, diagnoses, parts,
+ * completions, feedback, complaints and breaches, in a few set-based SQL statements (a million
+ * tickets take about a minute). Deterministic for a given size.
+ */
+import pg from 'pg'
+
+export interface SeedOptions {
+  tickets: number
+  /** History ends here and goes back a year. */
+  now: Date
+}
+
+const statements = (n: number, now: Date) => {
+  const end = now.toISOString()
+  return [
+    `SELECT setseed(0.42)`,
+    `INSERT INTO "Technician" (id, name, phone, active, "createdAt")
+       SELECT gen_random_uuid(), 'Technician ' || lpad(g::text, 2, '0'), '+86139' || lpad(g::text, 8, '0'), true, '${end}'::timestamp
+       FROM generate_series(1, 24) g`,
+    `INSERT INTO "Customer" (id, phone, locale, "createdAt")
+       SELECT gen_random_uuid(), '+86138' || lpad(g::text, 8, '0'), CASE WHEN random() < 0.7 THEN 'zh-CN' ELSE 'en' END, '${end}'::timestamp
+       FROM generate_series(1, ${Math.max(1, Math.ceil(n / 4))}) g`,
+    // One row per ticket with everything drawn at random once; the inserts below read it.
+    `CREATE TEMP TABLE seed AS
+       WITH customers AS (SELECT array_agg(id) AS ids FROM "Customer"),
+            technicians AS (SELECT array_agg(id ORDER BY name) AS ids FROM "Technician"),
+            drawn AS (
+              SELECT g, gen_random_uuid() AS id,
+                '${end}'::timestamp - random() * interval '365 days' AS created,
+                random() AS r_type, random() AS r_channel, random() AS r_outcome, random() AS r_response, random() AS r_cause,
+                random() AS r_rating, random() AS r_feedback, random() AS r_parts, random() AS r_misc,
+                1 + floor(random() * 24)::int AS tech, 1 + floor(random() * ${Math.max(1, Math.ceil(n / 4))})::int AS customer
+              FROM generate_series(1, ${n}) g
+            )
+       SELECT d.*, c.ids[d.customer] AS customer_id, t.ids[d.tech] AS technician_id,
+         (CASE WHEN r_type < 0.45 THEN 'repair' WHEN r_type < 0.65 THEN 'installation' WHEN r_type < 0.77 THEN 'maintenance'
+               WHEN r_type < 0.88 THEN 'spare_parts' WHEN r_type < 0.96 THEN 'technical_support' ELSE 'training' END)::"ServiceType" AS type,
+         (CASE WHEN r_channel < 0.55 THEN 'sms' WHEN r_channel < 0.85 THEN 'webchat' ELSE 'slack' END)::"Channel" AS channel,
+         -- Responses: most within hours, about 3% after the 24 h deadline.
+         CASE WHEN r_response < 0.97 THEN r_response * 22 ELSE 25 + r_response * 20 END AS response_hours,
+         r_outcome < 0.03 AS cancelled,
+         r_outcome >= 0.03 AND created < '${end}'::timestamp - interval '10 days' AS completed
+       FROM drawn d, customers c, technicians t`,
+    `ALTER TABLE seed ADD COLUMN completed_at timestamp, ADD COLUMN responded_at timestamp, ADD COLUMN diagnosed_at timestamp, ADD COLUMN arrived_at timestamp`,
+    `UPDATE seed SET
+       responded_at = created + response_hours * interval '1 hour',
+       arrived_at = CASE WHEN type IN ('repair', 'installation', 'maintenance', 'training') THEN created + (response_hours + 4 + r_misc * 40) * interval '1 hour' END,
+       completed_at = CASE WHEN completed THEN created + (0.5 + r_outcome * 4.5) * interval '1 day' END`,
+    `UPDATE seed SET diagnosed_at = arrived_at + (CASE WHEN r_cause < 0.95 THEN r_cause * 55 ELSE 62 + r_cause * 30 END) * interval '1 minute'
+       WHERE type = 'repair' AND NOT cancelled`,
+    `INSERT INTO "Ticket" (id, seq, number, "customerId", "conversationId", type, status, "productModel", "serialNumber", description, "deliveryDate", "siteAddress",
+         "contactName", channel, "channelAddress", locale, warranty, "serviceValue", "technicianId", "rootCause", findings, solution,
+         "respondedAt", "arrivedAt", "diagnosedAt", "resolvedAt", "completedAt", "closedAt", "cancelledAt", "createdAt", "updatedAt")
+       SELECT id, nextval(pg_get_serial_sequence('"Ticket"', 'seq')), 'SR-' || to_char(created, 'YYYY') || '-' || lpad(currval(pg_get_serial_sequence('"Ticket"', 'seq'))::text, greatest(6, length(currval(pg_get_serial_sequence('"Ticket"', 'seq'))::text)), '0'),
+         customer_id, NULL, type,
+         (CASE WHEN cancelled THEN 'cancelled' WHEN completed THEN 'closed' ELSE 'responded' END)::"TicketStatus",
+         'Model ' || (1 + floor(r_misc * 40))::int, 'SN' || lpad(g::text, 9, '0'), 'Seeded request', CASE WHEN type = 'installation' THEN created::date END,
+         CASE WHEN type IN ('repair', 'installation', 'maintenance', 'training') THEN 'Seeded address ' || g END,
+         'Customer ' || customer, channel, '+86138' || lpad(customer::text, 8, '0'), 'zh-CN', type = 'repair' AND r_misc < 0.06,
+         CASE type WHEN 'repair' THEN 500 WHEN 'installation' THEN 300 WHEN 'maintenance' THEN 300 WHEN 'spare_parts' THEN 200 WHEN 'technical_support' THEN 100 ELSE 800 END,
+         CASE WHEN NOT cancelled THEN technician_id END,
+         CASE WHEN diagnosed_at IS NOT NULL THEN (CASE WHEN r_cause < 0.15 THEN 'product_defect' WHEN r_cause < 0.45 THEN 'improper_use' WHEN r_cause < 0.6 THEN 'environment' WHEN r_cause < 0.9 THEN 'wear' ELSE 'other' END)::"RootCause" END,
+         CASE WHEN diagnosed_at IS NOT NULL THEN 'Seeded findings' END, CASE WHEN completed THEN 'Seeded solution' END,
+         CASE WHEN NOT cancelled THEN responded_at END, CASE WHEN NOT cancelled THEN arrived_at END, diagnosed_at,
+         completed_at - interval '2 hours', completed_at, CASE WHEN completed THEN completed_at + interval '1 day' END,
+         CASE WHEN cancelled THEN created + interval '3 hours' END, created, created
+       FROM seed`,
+    // Deadlines: response for all; installation (3 working days, roughly 4.2 calendar days); diagnosis for repairs.
+    `INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt", "metAt")
+       SELECT gen_random_uuid(), id, 'response', created, created + interval '24 hours', CASE WHEN NOT cancelled AND response_hours IS NOT NULL THEN responded_at END FROM seed`,
+    `INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt", "metAt")
+       SELECT gen_random_uuid(), id, 'installation', created, created + interval '4 days 5 hours', CASE WHEN completed THEN LEAST(completed_at, created + interval '4 days 5 hours' + (CASE WHEN r_misc < 0.96 THEN -1 ELSE 1 END) * interval '6 hours') END
+       FROM seed WHERE type = 'installation' AND NOT cancelled`,
+    `INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt", "metAt")
+       SELECT gen_random_uuid(), id, 'diagnosis', arrived_at, arrived_at + interval '1 hour', diagnosed_at FROM seed WHERE diagnosed_at IS NOT NULL`,
+    `INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt", "metAt")
+       SELECT gen_random_uuid(), id, 'feedback', completed_at, completed_at + interval '24 hours', CASE WHEN r_feedback < 0.92 THEN completed_at + interval '3 hours' END FROM seed WHERE completed`,
+    // Every deadline met late, or never met and past due, is a breach; about 2% under force majeure.
+    `INSERT INTO "DeadlineBreach" (id, "deadlineId", "ticketId", kind, "dueAt", "breachedAt", "serviceValue", damages, "forceMajeure")
+       SELECT gen_random_uuid(), d.id, d."ticketId", d.kind, d."dueAt", d."dueAt" + interval '1 minute', t."serviceValue",
+         CASE WHEN random() < 0.02 THEN 0 ELSE t."serviceValue" * 0.10 END, false
+       FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId"
+       WHERE t.status <> 'cancelled' AND ((d."metAt" IS NOT NULL AND d."metAt" > d."dueAt") OR (d."metAt" IS NULL AND d."dueAt" < '${end}'::timestamp))`,
+    `UPDATE "DeadlineBreach" SET "forceMajeure" = true WHERE damages = 0`,
+    `INSERT INTO "Feedback" (id, "ticketId", status, channel, "completedAt", "askAt", "windowEndsAt", "askedAt", "answeredAt", rating, comment, "inWindow", source)
+       SELECT gen_random_uuid(), id, (CASE WHEN r_feedback < 0.92 THEN 'answered' ELSE 'missed' END)::"FeedbackStatus", channel, completed_at, completed_at + interval '10 minutes',
+         completed_at + interval '24 hours', completed_at + interval '10 minutes', CASE WHEN r_feedback < 0.92 THEN completed_at + interval '3 hours' END,
+         CASE WHEN r_feedback < 0.92 THEN (CASE WHEN r_rating < 0.04 THEN 1 WHEN r_rating < 0.08 THEN 2 WHEN r_rating < 0.16 THEN 3 WHEN r_rating < 0.45 THEN 4 ELSE 5 END) END,
+         CASE WHEN r_feedback < 0.3 THEN 'Seeded comment' END, r_feedback < 0.92, CASE WHEN r_feedback < 0.92 THEN 'customer' END
+       FROM seed WHERE completed`,
+    `INSERT INTO "PartUsage" (id, "ticketId", "partNumber", name, quantity, genuine, "fittedAt", "warrantyEndsAt")
+       SELECT gen_random_uuid(), id, 'P-' || (100 + floor(r_parts * 900))::int, 'Seeded part', 1 + floor(r_parts * 3)::int, r_parts < 0.98 * 0.6, diagnosed_at + interval '30 minutes', diagnosed_at + interval '1 year 30 minutes'
+       FROM seed WHERE diagnosed_at IS NOT NULL AND r_parts < 0.6`,
+    `INSERT INTO "Complaint" (id, seq, number, "customerId", "ticketId", source, status, text, "openedAt", "resolvedAt", outcome)
+       SELECT gen_random_uuid(), nextval(pg_get_serial_sequence('"Complaint"', 'seq')), 'CP-' || to_char(f."answeredAt", 'YYYY') || '-' || lpad(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text, greatest(6, length(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text)), '0'),
+         t."customerId", t.id, 'low_rating', (CASE WHEN random() < 0.8 THEN 'resolved' ELSE 'open' END)::"ComplaintStatus", 'Rated ' || f.rating || '/5', f."answeredAt", NULL, NULL
+       FROM "Feedback" f JOIN "Ticket" t ON t.id = f."ticketId" WHERE f.rating <= 2`,
+    `UPDATE "Complaint" SET "resolvedAt" = "openedAt" + interval '2 days', outcome = 'Seeded outcome' WHERE status = 'resolved'`,
+    `DROP TABLE seed`,
+    `ANALYZE`,
+  ]
+}
+
+export async function seedHistory(databaseUrl: string, options: SeedOptions): Promise<void> {
+  if (!Number.isInteger(options.tickets) || options.tickets < 1) throw new Error('the number of tickets must be a positive whole number')
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    await client.query('BEGIN')
+    for (const statement of statements(options.tickets, options.now)) await client.query(statement)
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The agreement's figures (§3.1f, §3.3b–d) as plain data: every share states its numerator and
+ * denominator, so a reader can check it and a report can be summed across periods.
+ */
+import { SERVICE_TYPES, type ServiceType } from '../../flows/service-types.ts'
+
+export interface Ratio {
+  numerator: number
+  denominator: number
+  /** numerator / denominator, or null when there is nothing to divide by. */
+  value: number | null
+}
+
+export const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator, value: denominator ? numerator / denominator : null })
+
+export const CHANNELS = ['sms', 'webchat', 'slack'] as const
+export const ROOT_CAUSES = ['product_defect', 'improper_use', 'environment', 'wear', 'other'] as const
+export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
+
+export interface Figures {
+  /** Requests submitted in the period. */
+  requests: { total: number; byType: Record<ServiceType, number>; byChannel: Record<(typeof CHANNELS)[number], number> }
+  /** §2.2: response deadlines due in the period and decided (met, or breached), met in time. */
+  respondedWithin24h: Ratio
+  /** §2.1a */
+  installedWithin3WorkingDays: Ratio
+  /** §3.1c */
+  diagnosedWithin1h: Ratio
+  /** Submission → the customer's confirmation, for services completed in the period: total days / services. */
+  cycleDays: { total: number; count: number; average: number | null; median: number | null }
+  /** §3.3b: ratings of 4 or 5 over ratings received, for services completed in the period. */
+  satisfaction: Ratio
+  averageRating: Ratio
+  /** §3.3a: feedback collected within 24 h over completed services whose feedback is settled. */
+  feedbackWithin24h: Ratio
+  /** §3.2c: diagnoses in the period by root cause, and the share each party answers for. */
+  rootCauses: { byCause: Record<(typeof ROOT_CAUSES)[number], number>; partyA: Ratio; partyB: Ratio }
+  /** §2.3: parts fitted in the period (quantities), share genuine. */
+  parts: { fitted: number; genuine: Ratio }
+  /** §2.2a: warranty repairs among repairs requested in the period. */
+  warrantyRepairs: Ratio
+  /** §3.3d */
+  complaints: { opened: number; resolved: number; openAtEnd: number }
+  /** §4.1b–c: deadlines breached in the period; force majeure shown apart, its damages waived. */
+  breaches: {
+    byKind: Record<(typeof DEADLINE_KINDS)[number], number>
+    total: number
+    damages: number
+    forceMajeure: { count: number; damagesWaived: number }
+  }
+}
+
+const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
+
+export function emptyFigures(): Figures {
+  return {
+    requests: { total: 0, byType: zeros(SERVICE_TYPES), byChannel: zeros(CHANNELS) },
+    respondedWithin24h: ratio(0, 0),
+    installedWithin3WorkingDays: ratio(0, 0),
+    diagnosedWithin1h: ratio(0, 0),
+    cycleDays: { total: 0, count: 0, average: null, median: null },
+    satisfaction: ratio(0, 0),
+    averageRating: ratio(0, 0),
+    feedbackWithin24h: ratio(0, 0),
+    rootCauses: { byCause: zeros(ROOT_CAUSES), partyA: ratio(0, 0), partyB: ratio(0, 0) },
+    parts: { fitted: 0, genuine: ratio(0, 0) },
+    warrantyRepairs: ratio(0, 0),
+    complaints: { opened: 0, resolved: 0, openAtEnd: 0 },
+    breaches: { byKind: zeros(DEADLINE_KINDS), total: 0, damages: 0, forceMajeure: { count: 0, damagesWaived: 0 } },
+  }
+}
+
+export interface AgreementReport {
+  period: { from: string; to: string; timeZone: string; start: string; end: string }
+  currency: string
+  overall: Figures
+  byType: Record<ServiceType, Figures>
+  byTechnician: { technician: { id: string; name: string }; figures: Figures }[]
+}

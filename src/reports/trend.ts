@@ -1,0 +1,46 @@
+/** Weekly trend of the two figures the dashboard charts over time (§2.2, §3.3b). */
+import { DateTime } from 'luxon'
+import type { PrismaClient } from '../db/client.ts'
+import { ratio, type Ratio } from './figures.ts'
+
+export interface TrendWeek {
+  /** Monday of the week, YYYY-MM-DD, service time. */
+  week: string
+  respondedWithin24h: Ratio
+  satisfaction: Ratio
+}
+
+/** The last `weeks` weeks up to `now` (the current week included), oldest first. */
+export async function weeklyTrend(prisma: PrismaClient, options: { weeks: number; now: Date; timeZone: string }): Promise<TrendWeek[]> {
+  const thisWeek = DateTime.fromJSDate(options.now, { zone: options.timeZone }).startOf('week')
+  const start = thisWeek.minus({ weeks: options.weeks - 1 })
+  const end = thisWeek.plus({ weeks: 1 })
+  const zone = options.timeZone
+  const [responses, ratings] = await Promise.all([
+    prisma.$queryRaw<{ week: string; on_time: number; decided: number }[]>`
+      SELECT to_char(date_trunc('week', (d."dueAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
+        count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
+        count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
+      FROM "Deadline" d LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
+      WHERE d.kind = 'response' AND d."dueAt" >= ${start.toJSDate()} AND d."dueAt" < ${end.toJSDate()}
+      GROUP BY 1`,
+    prisma.$queryRaw<{ week: string; satisfied: number; rated: number }[]>`
+      SELECT to_char(date_trunc('week', ("completedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
+        count(*) FILTER (WHERE rating >= 4)::int AS satisfied, count(rating)::int AS rated
+      FROM "Feedback" WHERE "completedAt" >= ${start.toJSDate()} AND "completedAt" < ${end.toJSDate()}
+      GROUP BY 1`,
+  ])
+  const byWeek = new Map<string, TrendWeek>()
+  for (let week = start; week < end; week = week.plus({ weeks: 1 })) {
+    byWeek.set(week.toISODate()!, { week: week.toISODate()!, respondedWithin24h: ratio(0, 0), satisfaction: ratio(0, 0) })
+  }
+  for (const row of responses) {
+    const entry = byWeek.get(row.week)
+    if (entry) entry.respondedWithin24h = ratio(row.on_time, row.decided)
+  }
+  for (const row of ratings) {
+    const entry = byWeek.get(row.week)
+    if (entry) entry.satisfaction = ratio(row.satisfied, row.rated)
+  }
+  return [...byWeek.values()]
+}

@@ -107,7 +107,7 @@ describe('a repair from request to confirmed fix', () => {
     )
     expect((await t.getJson(`/api/tickets/${number}`)).status).toBe('reopened')
     const thread = await eventually(async () => (await t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
-    const alert = await eventually(() => slack.of('chat.postMessage').find((call) => call.args.thread_ts === thread && String(call.args.text).includes('not fixed')), 'the Slack alert')
+    const alert = await eventually(() => slack.of('chat.postMessage').find((call) => call.args.thread_ts === thread && String(call.args.text).includes('says it is *not fixed*')), 'the Slack alert')
     expect(alert.args.text).toContain('<@U0TECH0001>')
   })
 

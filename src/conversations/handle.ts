@@ -103,7 +103,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
     await lockSender(tx, inbound.channel, inbound.address)
     const earlier = await tx.message.findUnique({
       where: { channel_providerId: { channel: inbound.channel, providerId: inbound.providerMessageId } },
-      select: { replies: { orderBy: { createdAt: 'asc' }, select: { body: true, payload: true } }, conversation: { select: { locale: true } } },
+      select: { replies: { orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }], select: { body: true, payload: true } }, conversation: { select: { locale: true } } },
     })
     if (!earlier) return undefined
     return {

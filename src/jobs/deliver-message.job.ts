@@ -102,7 +102,7 @@ export function deliverMessageJob(deps: DeliverMessageDeps): JobHandler<{ messag
       // Everything of this conversation still queued up to this message, oldest first.
       const due = await prisma.message.findMany({
         where: { conversationId: message.conversationId, direction: 'outbound', status: 'queued', createdAt: { lte: message.createdAt } },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }],
         select: outboxSelect,
       })
       for (const item of due) await deliverOne(item, item.id === message.id ? job : { retryCount: 0, retryLimit: Number.MAX_SAFE_INTEGER })

@@ -46,12 +46,13 @@ export function conversationRoutes(prisma: PrismaClient): Router {
       where: { id },
       select: {
         ...summarySelect,
-        messages: { orderBy: { createdAt: 'asc' }, take: 200, select: { direction: true, body: true, createdAt: true } },
+        // The latest messages, shown oldest first.
+        messages: { orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }], take: 200, select: { direction: true, body: true, createdAt: true } },
         tickets: { orderBy: { createdAt: 'desc' }, select: { number: true, status: true } },
       },
     })
     if (!conversation) throw new AppError('not_found', `no conversation ${id}`)
-    res.json(conversation)
+    res.json({ ...conversation, messages: conversation.messages.reverse() })
   })
 
   return router

@@ -48,7 +48,7 @@ export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; 
   async function transcript(conversationId: string): Promise<string> {
     const messages = await prisma.message.findMany({
       where: { conversationId, OR: [{ kind: null }, { kind: { notIn: ['staff_mirror'] } }] },
-      orderBy: { createdAt: 'desc' },
+      orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
       take: TRANSCRIPT_MESSAGES,
       select: { direction: true, body: true, kind: true },
     })

@@ -203,6 +203,8 @@ describe('npm run report', () => {
     expect(markdown).toContain('| responded within 24 h | 75.0% (3/4) | §2.2 |')
     expect(markdown).toContain('| liquidated damages | 50.00 CNY | §4.1b |')
     expect(markdown).toContain('| Li, Ming "Lao Li" 李明 |')
+    expect(markdown).toContain('| Repair | 2 |')
+    expect(markdown).toContain('| Spare parts | 0 |')
     expect(await run('csv')).toContain('overall,,responded_within_24h,3,4,0.75')
   })
 })

@@ -10,6 +10,7 @@ import { DateTime } from 'luxon'
 import { SERVICE_TYPES, type ServiceType } from '../../flows/service-types.ts'
 import type { PrismaClient } from '../db/client.ts'
 import { AppError } from '../errors.ts'
+import { RESPONSIBLE_PARTY, ROOT_CAUSES } from '../tickets/action-input.ts'
 import { emptyFigures, ratio, type AgreementReport, type Figures } from './figures.ts'
 
 export interface Period {
@@ -167,8 +168,9 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
     }
     figures.parts.genuine = ratio(figures.parts.genuine.numerator, figures.parts.genuine.denominator)
     const diagnosed = Object.values(figures.rootCauses.byCause).reduce((sum, n) => sum + n, 0)
-    figures.rootCauses.partyA = ratio(figures.rootCauses.byCause.product_defect, diagnosed)
-    figures.rootCauses.partyB = ratio(figures.rootCauses.byCause.improper_use + figures.rootCauses.byCause.environment, diagnosed)
+    const attributedTo = (party: 'A' | 'B') => ROOT_CAUSES.filter((cause) => RESPONSIBLE_PARTY[cause] === party).reduce((sum, cause) => sum + figures.rootCauses.byCause[cause], 0)
+    figures.rootCauses.partyA = ratio(attributedTo('A'), diagnosed)
+    figures.rootCauses.partyB = ratio(attributedTo('B'), diagnosed)
     figures.breaches.damages = Math.round(figures.breaches.damages * 100) / 100
     figures.breaches.forceMajeure.damagesWaived = Math.round(figures.breaches.forceMajeure.damagesWaived * 100) / 100
     return figures

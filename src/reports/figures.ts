@@ -2,6 +2,7 @@
  * The agreement's figures (§3.1f, §3.3b–d) as plain data: every share states its numerator and
  * denominator, so a reader can check it and a report can be summed across periods.
  */
+import { ROOT_CAUSES, type RootCause } from '../tickets/action-input.ts'
 import { SERVICE_TYPES, type ServiceType } from '../../flows/service-types.ts'
 
 export interface Ratio {
@@ -14,7 +15,6 @@ export interface Ratio {
 export const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator, value: denominator ? numerator / denominator : null })
 
 export const CHANNELS = ['sms', 'webchat', 'slack'] as const
-export const ROOT_CAUSES = ['product_defect', 'improper_use', 'environment', 'wear', 'other'] as const
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
 
 export interface Figures {
@@ -34,7 +34,7 @@ export interface Figures {
   /** §3.3a: feedback collected within 24 h over completed services whose feedback is settled. */
   feedbackWithin24h: Ratio
   /** §3.2c: diagnoses in the period by root cause, and the share each party answers for. */
-  rootCauses: { byCause: Record<(typeof ROOT_CAUSES)[number], number>; partyA: Ratio; partyB: Ratio }
+  rootCauses: { byCause: Record<RootCause, number>; partyA: Ratio; partyB: Ratio }
   /** §2.3: parts fitted in the period (quantities), share genuine. */
   parts: { fitted: number; genuine: Ratio }
   /** §2.2a: warranty repairs among repairs requested in the period. */

@@ -1,4 +1,6 @@
 /** The agreement report as rows (one figure each, with numerator and denominator), CSV and Markdown. */
+import type { ServiceType } from '../../flows/service-types.ts'
+import { SERVICE_LABELS } from '../tickets/labels.ts'
 import type { AgreementReport, Figures, Ratio } from './figures.ts'
 
 export interface FigureRow {
@@ -98,7 +100,7 @@ export function toMarkdown(report: AgreementReport): string {
     '',
     '| type | requests | responded ≤ 24 h | satisfied | cycle (avg days) | breaches | damages |',
     '|---|---|---|---|---|---|---|',
-    ...Object.entries(report.byType).map(([type, f]) => `| ${type} | ${f.requests.total} | ${percent(f.respondedWithin24h)} | ${percent(f.satisfaction)} | ${days(f.cycleDays.average)} | ${f.breaches.total} | ${f.breaches.damages.toFixed(2)} |`),
+    ...Object.entries(report.byType).map(([type, f]) => `| ${SERVICE_LABELS[type as ServiceType]} | ${f.requests.total} | ${percent(f.respondedWithin24h)} | ${percent(f.satisfaction)} | ${days(f.cycleDays.average)} | ${f.breaches.total} | ${f.breaches.damages.toFixed(2)} |`),
     '',
     '## By technician (§3.2d–e)',
     '',

@@ -50,6 +50,9 @@ describe('the dashboard', () => {
     expect(rows.map((row) => row.split('\t')[0])).toEqual(['Li, Ming "Lao Li" 李明', 'Wang Gong', 'Zhao (no tickets)'])
     // Four charts drawn.
     expect(await page.evaluate(`[...document.querySelectorAll('canvas')].filter((canvas) => canvas.width > 0).length`)).toBe(4)
+    // The charts speak as Slack does: named services, and who answers for a root cause (§3.2c).
+    expect(await page.evaluate(`Chart.getChart('types').data.labels`)).toEqual(['Repair', 'Installation', 'Maintenance', 'Spare parts', 'Technical support', 'Training'])
+    expect(await page.evaluate(`Chart.getChart('causes').data.labels.slice(0, 3)`)).toEqual(['Product defect (Party A)', 'Improper use (Party B)', 'Environment (Party B)'])
     expect(await page.locator('#csv').getAttribute('href')).toBe('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true })
     expect(errors).toEqual([])

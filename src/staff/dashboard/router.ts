@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import express, { type Router } from 'express'
+import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
 import { cookie, SESSION_COOKIE, SESSION_HOURS, sessionCookieValue, validSession } from '../../http/session.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -41,6 +42,8 @@ export function dashboardRouter(options: { adminToken: string; secureCookies: bo
   })
 
   router.get('/dashboard/chart.js', (_req, res) => res.sendFile(chartJs, { maxAge: '1d' }))
+  const labelsJs = `window.AFTERCARE_LABELS = ${JSON.stringify({ serviceTypes: SERVICE_LABELS, rootCauses: ROOT_CAUSE_LABELS })};\n`
+  router.get('/dashboard/labels.js', (_req, res) => res.type('text/javascript').setHeader('cache-control', 'max-age=3600').send(labelsJs))
   router.use('/dashboard/assets', express.static(publicDir, { index: false, maxAge: '1h' }))
   return router
 }

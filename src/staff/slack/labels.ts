@@ -24,20 +24,3 @@ export const PRIMARY_ACTIONS: readonly TicketAction[] = ['respond', 'arrive', 'd
 export const CUSTOMER_ONLY_ACTIONS: readonly TicketAction[] = ['reject']
 /** Actions that need no input: applied at the click. */
 export const ONE_CLICK_ACTIONS: readonly TicketAction[] = ['arrive', 'confirm', 'close']
-
-export const SERVICE_LABELS: Record<string, string> = {
-  repair: 'Repair',
-  installation: 'Installation',
-  maintenance: 'Maintenance',
-  spare_parts: 'Spare parts',
-  technical_support: 'Technical support',
-  training: 'Training',
-}
-
-export const ROOT_CAUSE_LABELS: Record<string, string> = {
-  product_defect: 'Product defect (Party A)',
-  improper_use: 'Improper use (Party B)',
-  environment: 'Environment (Party B)',
-  wear: 'Normal wear',
-  other: 'Other',
-}

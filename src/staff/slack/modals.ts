@@ -5,7 +5,8 @@
 import type { KnownBlock, View } from '@slack/types'
 import type { TicketAction } from '../../../flows/ticket.machine.ts'
 import { ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
-import { ACTION_LABELS, ROOT_CAUSE_LABELS } from './labels.ts'
+import { ROOT_CAUSE_LABELS } from '../../tickets/labels.ts'
+import { ACTION_LABELS } from './labels.ts'
 
 export const MODAL_CALLBACK_ID = 'ticket_action'
 
@@ -31,7 +32,7 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
       ]
     case 'diagnose':
       return [
-        { kind: 'select', id: 'rootCause', label: 'Root cause (§3.2c)', options: ROOT_CAUSES.map((cause) => ({ value: cause, label: ROOT_CAUSE_LABELS[cause]! })) },
+        { kind: 'select', id: 'rootCause', label: 'Root cause (§3.2c)', options: ROOT_CAUSES.map((cause) => ({ value: cause, label: ROOT_CAUSE_LABELS[cause] })) },
         { kind: 'text', id: 'findings', label: 'Findings', multiline: true },
       ]
     case 'record_parts':

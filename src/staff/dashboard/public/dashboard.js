@@ -6,9 +6,8 @@
   var status = document.getElementById('status');
   var charts = {};
   var COLORS = ['#1d4f91', '#2e7d32', '#c77700', '#8e24aa', '#00838f', '#b42318'];
-  var TYPE_NAMES = { installation: 'Installation', repair: 'Repair', maintenance: 'Maintenance', spare_parts: 'Spare parts', technical_support: 'Technical support', training: 'Training' };
-  // §3.2c: whose the cause is decides who pays.
-  var CAUSE_NAMES = { product_defect: 'Product defect (Party A)', improper_use: 'Improper use (Party B)', environment: 'Environment (Party B)', wear: 'Normal wear', other: 'Other' };
+  // Set by /dashboard/labels.js, from the same names Slack and the reports use.
+  var LABELS = window.AFTERCARE_LABELS || { serviceTypes: {}, rootCauses: {} };
   function named(names) { return function (key) { return names[key] || key; }; }
 
   function iso(date) { return date.toISOString().slice(0, 10); }
@@ -67,9 +66,9 @@
       options: { animation: false, scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + '%'; } } } } }
     });
     var types = Object.keys(report.byType);
-    chart('types', { type: 'bar', data: { labels: types.map(named(TYPE_NAMES)), datasets: [{ label: 'Requests', data: types.map(function (type) { return report.byType[type].requests.total; }), backgroundColor: COLORS[0] }] }, options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
+    chart('types', { type: 'bar', data: { labels: types.map(named(LABELS.serviceTypes)), datasets: [{ label: 'Requests', data: types.map(function (type) { return report.byType[type].requests.total; }), backgroundColor: COLORS[0] }] }, options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
     var causes = Object.keys(o.rootCauses.byCause);
-    chart('causes', { type: 'doughnut', data: { labels: causes.map(named(CAUSE_NAMES)), datasets: [{ data: causes.map(function (cause) { return o.rootCauses.byCause[cause]; }), backgroundColor: COLORS }] }, options: { animation: false, aspectRatio: 2 } });
+    chart('causes', { type: 'doughnut', data: { labels: causes.map(named(LABELS.rootCauses)), datasets: [{ data: causes.map(function (cause) { return o.rootCauses.byCause[cause]; }), backgroundColor: COLORS }] }, options: { animation: false, aspectRatio: 2 } });
     chart('technicians', {
       type: 'bar',
       data: {

@@ -100,7 +100,7 @@ export function buildApp(deps: AppDeps): App {
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
-  app.use(dashboardRouter({ adminToken: deps.adminToken, secureCookies: config.publicUrl.startsWith('https:') }))
+  app.use(dashboardRouter({ adminToken: deps.adminToken, secureCookies: config.publicUrl.startsWith('https:'), timeZone: config.serviceTimeZone }))
   app.use(
     '/api',
     bearerAuth(deps.adminToken),

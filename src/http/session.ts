@@ -19,7 +19,12 @@ export function sessionCookieValue(token: string, now: Date): string {
 export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.header('cookie') ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(value.join('='))
+    if (key !== name) continue
+    try {
+      return decodeURIComponent(value.join('='))
+    } catch {
+      return undefined // malformed escapes: no session, not an error
+    }
   }
   return undefined
 }

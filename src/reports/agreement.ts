@@ -12,6 +12,7 @@ import type { PrismaClient } from '../db/client.ts'
 import { AppError } from '../errors.ts'
 import { RESPONSIBLE_PARTY, ROOT_CAUSES } from '../tickets/action-input.ts'
 import { emptyFigures, ratio, type AgreementReport, type Figures } from './figures.ts'
+import { inReportSlot } from './query-slots.ts'
 
 export interface Period {
   /** First day, YYYY-MM-DD, in the service's time zone. */
@@ -20,12 +21,19 @@ export interface Period {
   to: string
 }
 
+/** Years PostgreSQL and every time zone agree on; luxon alone would accept year 0. */
+const DAY = /^(19|2\d)\d{2}-\d{2}-\d{2}$/
+/** A leap year. Longer periods are better asked for year by year (a year of 1M tickets takes seconds). */
+const MAX_DAYS = 366
+
 /** The instants that bound a period of whole days in a time zone: [start, end). */
 export function periodBounds(period: Period, timeZone: string): { start: Date; end: Date } {
-  const start = DateTime.fromISO(period.from, { zone: timeZone }).startOf('day')
-  const end = DateTime.fromISO(period.to, { zone: timeZone }).startOf('day').plus({ days: 1 })
-  if (!start.isValid || !end.isValid) throw new AppError('bad_request', 'from and to must be dates, YYYY-MM-DD')
+  const day = (text: string) => (DAY.test(text) ? DateTime.fromFormat(text, 'yyyy-MM-dd', { zone: timeZone }) : DateTime.invalid('not YYYY-MM-DD'))
+  const start = day(period.from)
+  const end = day(period.to).plus({ days: 1 })
+  if (!start.isValid || !end.isValid) throw new AppError('bad_request', 'from and to must be dates, YYYY-MM-DD, between 1900 and 2999')
   if (end <= start) throw new AppError('bad_request', 'to must not be before from')
+  if (end.diff(start, 'days').days > MAX_DAYS + 1) throw new AppError('bad_request', `a report covers at most ${MAX_DAYS} days: ask for one year at a time`)
   return { start: start.toJSDate(), end: end.toJSDate() }
 }
 
@@ -62,59 +70,59 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
   }
 
   const [requests, deadlines, cycles, feedback, causes, parts, complaints, breaches] = await Promise.all([
-    prisma.$queryRaw<(Key & { channel: 'sms' | 'webchat' | 'slack'; n: number; warranty: number })[]>`
+    inReportSlot(() => prisma.$queryRaw<(Key & { channel: 'sms' | 'webchat' | 'slack'; n: number; warranty: number })[]>`
       SELECT type::text AS type, "technicianId"::text AS tech, channel::text AS channel, count(*)::int AS n, count(*) FILTER (WHERE warranty)::int AS warranty
       FROM "Ticket" WHERE "createdAt" >= ${start} AND "createdAt" < ${end}
-      GROUP BY 1, 2, 3`,
+      GROUP BY 1, 2, 3`),
     // A deadline is decided once met or breached; met at or before it is due is in time.
-    prisma.$queryRaw<(Key & { kind: string; on_time: number; decided: number })[]>`
+    inReportSlot(() => prisma.$queryRaw<(Key & { kind: string; on_time: number; decided: number })[]>`
       SELECT t.type::text AS type, t."technicianId"::text AS tech, d.kind::text AS kind,
         count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
         count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
       FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId" LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
       WHERE d."dueAt" >= ${start} AND d."dueAt" < ${end}
-      GROUP BY 1, 2, 3`,
+      GROUP BY 1, 2, 3`),
     // The median cannot be summed from groups: one grouping set per scope.
-    prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; scope: number; total: number; count: number; median: number | null }[]>`
+    inReportSlot(() => prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; scope: number; total: number; count: number; median: number | null }[]>`
       SELECT type::text AS type, "technicianId"::text AS tech, GROUPING(type, "technicianId")::int AS scope,
         COALESCE(sum(EXTRACT(EPOCH FROM ("completedAt" - "createdAt")) / 86400), 0)::float8 AS total,
         count(*)::int AS count,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("completedAt" - "createdAt")) / 86400)::float8 AS median
       FROM "Ticket" WHERE "completedAt" >= ${start} AND "completedAt" < ${end}
-      GROUP BY GROUPING SETS ((), (type), ("technicianId"))`,
-    prisma.$queryRaw<(Key & { rated: number; satisfied: number; rating_sum: number; settled: number; in_time: number })[]>`
+      GROUP BY GROUPING SETS ((), (type), ("technicianId"))`),
+    inReportSlot(() => prisma.$queryRaw<(Key & { rated: number; satisfied: number; rating_sum: number; settled: number; in_time: number })[]>`
       SELECT t.type::text AS type, t."technicianId"::text AS tech,
         count(f.rating)::int AS rated, count(*) FILTER (WHERE f.rating >= 4)::int AS satisfied, COALESCE(sum(f.rating), 0)::int AS rating_sum,
         count(*) FILTER (WHERE f.status IN ('answered', 'missed', 'skipped'))::int AS settled,
         count(*) FILTER (WHERE f."inWindow")::int AS in_time
       FROM "Feedback" f JOIN "Ticket" t ON t.id = f."ticketId"
       WHERE f."completedAt" >= ${start} AND f."completedAt" < ${end}
-      GROUP BY 1, 2`,
-    prisma.$queryRaw<(Key & { cause: string; n: number })[]>`
+      GROUP BY 1, 2`),
+    inReportSlot(() => prisma.$queryRaw<(Key & { cause: string; n: number })[]>`
       SELECT type::text AS type, "technicianId"::text AS tech, "rootCause"::text AS cause, count(*)::int AS n
       FROM "Ticket" WHERE "diagnosedAt" >= ${start} AND "diagnosedAt" < ${end} AND "rootCause" IS NOT NULL
-      GROUP BY 1, 2, 3`,
-    prisma.$queryRaw<(Key & { fitted: number; genuine: number })[]>`
+      GROUP BY 1, 2, 3`),
+    inReportSlot(() => prisma.$queryRaw<(Key & { fitted: number; genuine: number })[]>`
       SELECT t.type::text AS type, t."technicianId"::text AS tech, COALESCE(sum(p.quantity), 0)::int AS fitted, COALESCE(sum(p.quantity) FILTER (WHERE p.genuine), 0)::int AS genuine
       FROM "PartUsage" p JOIN "Ticket" t ON t.id = p."ticketId"
       WHERE p."fittedAt" >= ${start} AND p."fittedAt" < ${end}
-      GROUP BY 1, 2`,
-    prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; opened: number; resolved: number; open_at_end: number }[]>`
+      GROUP BY 1, 2`),
+    inReportSlot(() => prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; opened: number; resolved: number; open_at_end: number }[]>`
       SELECT t.type::text AS type, t."technicianId"::text AS tech,
         count(*) FILTER (WHERE c."openedAt" >= ${start} AND c."openedAt" < ${end})::int AS opened,
         count(*) FILTER (WHERE c."resolvedAt" >= ${start} AND c."resolvedAt" < ${end})::int AS resolved,
         count(*) FILTER (WHERE c."openedAt" < ${end} AND (c."resolvedAt" IS NULL OR c."resolvedAt" >= ${end}))::int AS open_at_end
       FROM "Complaint" c LEFT JOIN "Ticket" t ON t.id = c."ticketId"
       WHERE c."openedAt" < ${end} AND (c."resolvedAt" IS NULL OR c."resolvedAt" >= ${start})
-      GROUP BY 1, 2`,
-    prisma.$queryRaw<(Key & { kind: string; n: number; damages: number; fm: number; waived: number })[]>`
+      GROUP BY 1, 2`),
+    inReportSlot(() => prisma.$queryRaw<(Key & { kind: string; n: number; damages: number; fm: number; waived: number })[]>`
       SELECT t.type::text AS type, t."technicianId"::text AS tech, b.kind::text AS kind, count(*)::int AS n,
         COALESCE(sum(b.damages), 0)::float8 AS damages,
         count(*) FILTER (WHERE b."forceMajeure")::int AS fm,
-        COALESCE(sum(b."serviceValue" * 0.10) FILTER (WHERE b."forceMajeure"), 0)::float8 AS waived
+        COALESCE(sum(round(b."serviceValue" * 0.10, 2)) FILTER (WHERE b."forceMajeure"), 0)::float8 AS waived
       FROM "DeadlineBreach" b JOIN "Ticket" t ON t.id = b."ticketId"
       WHERE b."breachedAt" >= ${start} AND b."breachedAt" < ${end}
-      GROUP BY 1, 2, 3`,
+      GROUP BY 1, 2, 3`),
   ])
 
   rollUp(requests, scopes, (figures, row) => {

@@ -57,7 +57,9 @@ export function reportRows(report: AgreementReport): FigureRow[] {
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF lines. */
 export function csvField(value: string | number | null): string {
   if (value === null) return ''
-  const text = typeof value === 'number' ? String(Math.round(value * 1e6) / 1e6) : value
+  // A text cell a spreadsheet would run as a formula (a technician named "=HYPERLINK(…)") is
+  // quoted with a leading apostrophe, which spreadsheets show as text.
+  const text = typeof value === 'number' ? String(Math.round(value * 1e6) / 1e6) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

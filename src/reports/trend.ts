@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon'
 import type { PrismaClient } from '../db/client.ts'
 import { ratio, type Ratio } from './figures.ts'
+import { inReportSlot } from './query-slots.ts'
 
 export interface TrendWeek {
   /** Monday of the week, YYYY-MM-DD, service time. */
@@ -17,18 +18,18 @@ export async function weeklyTrend(prisma: PrismaClient, options: { weeks: number
   const end = thisWeek.plus({ weeks: 1 })
   const zone = options.timeZone
   const [responses, ratings] = await Promise.all([
-    prisma.$queryRaw<{ week: string; on_time: number; decided: number }[]>`
+    inReportSlot(() => prisma.$queryRaw<{ week: string; on_time: number; decided: number }[]>`
       SELECT to_char(date_trunc('week', (d."dueAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
         count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
         count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
       FROM "Deadline" d LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
       WHERE d.kind = 'response' AND d."dueAt" >= ${start.toJSDate()} AND d."dueAt" < ${end.toJSDate()}
-      GROUP BY 1`,
-    prisma.$queryRaw<{ week: string; satisfied: number; rated: number }[]>`
+      GROUP BY 1`),
+    inReportSlot(() => prisma.$queryRaw<{ week: string; satisfied: number; rated: number }[]>`
       SELECT to_char(date_trunc('week', ("completedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
         count(*) FILTER (WHERE rating >= 4)::int AS satisfied, count(rating)::int AS rated
       FROM "Feedback" WHERE "completedAt" >= ${start.toJSDate()} AND "completedAt" < ${end.toJSDate()}
-      GROUP BY 1`,
+      GROUP BY 1`),
   ])
   const byWeek = new Map<string, TrendWeek>()
   for (let week = start; week < end; week = week.plus({ weeks: 1 })) {

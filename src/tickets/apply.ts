@@ -177,6 +177,9 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         })
         break
       case 'reopen':
+        // No longer a completed service (§3.1f): the cycle ends at the next confirmation.
+        update.completedAt = null
+        update.closedAt = null
         break
       case 'close':
         update.closedAt = now

@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const publicDir = path.join(here, 'public')
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
-export function dashboardRouter(options: { adminToken: string; secureCookies: boolean }): Router {
+export function dashboardRouter(options: { adminToken: string; secureCookies: boolean; timeZone: string }): Router {
   const router = express.Router()
   const chartJs = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js')
   const signedIn = (req: express.Request) => validSession(cookie(req, SESSION_COOKIE), options.adminToken, new Date())
@@ -42,8 +42,9 @@ export function dashboardRouter(options: { adminToken: string; secureCookies: bo
   })
 
   router.get('/dashboard/chart.js', (_req, res) => res.sendFile(chartJs, { maxAge: '1d' }))
-  const labelsJs = `window.AFTERCARE_LABELS = ${JSON.stringify({ serviceTypes: SERVICE_LABELS, rootCauses: ROOT_CAUSE_LABELS })};\n`
-  router.get('/dashboard/labels.js', (_req, res) => res.type('text/javascript').setHeader('cache-control', 'max-age=3600').send(labelsJs))
+  // What the page needs from the server's configuration: the service's day, and how staff name things.
+  const configJs = `window.AFTERCARE_DASHBOARD = ${JSON.stringify({ timeZone: options.timeZone, serviceTypes: SERVICE_LABELS, rootCauses: ROOT_CAUSE_LABELS })};\n`
+  router.get('/dashboard/config.js', (_req, res) => res.type('text/javascript').setHeader('cache-control', 'no-cache').send(configJs))
   router.use('/dashboard/assets', express.static(publicDir, { index: false, maxAge: '1h' }))
   return router
 }

@@ -6,19 +6,23 @@
   var status = document.getElementById('status');
   var charts = {};
   var COLORS = ['#1d4f91', '#2e7d32', '#c77700', '#8e24aa', '#00838f', '#b42318'];
-  // Set by /dashboard/labels.js, from the same names Slack and the reports use.
-  var LABELS = window.AFTERCARE_LABELS || { serviceTypes: {}, rootCauses: {} };
+  // Set by /dashboard/config.js: the service's time zone, and the names Slack and the reports use.
+  var CONFIG = window.AFTERCARE_DASHBOARD || { timeZone: 'UTC', serviceTypes: {}, rootCauses: {} };
   function named(names) { return function (key) { return names[key] || key; }; }
 
-  function iso(date) { return date.toISOString().slice(0, 10); }
+  // A day as the service counts it (SERVICE_TIMEZONE), not as this browser's clock does.
+  var dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: CONFIG.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  function iso(date) { return dayFormat.format(date); }
   function short(ratio) { return ratio.value !== null && ratio.value < 1; }
   function pct(ratio) { return ratio.value === null ? '—' : (ratio.value * 100).toFixed(1) + '%'; }
   function detail(ratio) { return ratio.numerator + ' / ' + ratio.denominator; }
   function get(path) {
     return fetch(path, { credentials: 'same-origin' }).then(function (response) {
       if (response.status === 401) { location.reload(); throw new Error('signed out'); }
-      if (!response.ok) throw new Error(path + ': ' + response.status);
-      return response.json();
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (!response.ok) throw new Error(body && body.error ? body.error : path + ': ' + response.status);
+        return body;
+      });
     });
   }
   function card(label, value, sub, warn) {
@@ -66,9 +70,9 @@
       options: { animation: false, scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + '%'; } } } } }
     });
     var types = Object.keys(report.byType);
-    chart('types', { type: 'bar', data: { labels: types.map(named(LABELS.serviceTypes)), datasets: [{ label: 'Requests', data: types.map(function (type) { return report.byType[type].requests.total; }), backgroundColor: COLORS[0] }] }, options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
+    chart('types', { type: 'bar', data: { labels: types.map(named(CONFIG.serviceTypes)), datasets: [{ label: 'Requests', data: types.map(function (type) { return report.byType[type].requests.total; }), backgroundColor: COLORS[0] }] }, options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
     var causes = Object.keys(o.rootCauses.byCause);
-    chart('causes', { type: 'doughnut', data: { labels: causes.map(named(LABELS.rootCauses)), datasets: [{ data: causes.map(function (cause) { return o.rootCauses.byCause[cause]; }), backgroundColor: COLORS }] }, options: { animation: false, aspectRatio: 2 } });
+    chart('causes', { type: 'doughnut', data: { labels: causes.map(named(CONFIG.rootCauses)), datasets: [{ data: causes.map(function (cause) { return o.rootCauses.byCause[cause]; }), backgroundColor: COLORS }] }, options: { animation: false, aspectRatio: 2 } });
     chart('technicians', {
       type: 'bar',
       data: {

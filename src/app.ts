@@ -2,7 +2,6 @@
  * Builds the HTTP application from its dependencies, so tests build exactly what production
  * runs, in-process, against their own database, clock and fake providers.
  */
-import type { WebClient } from '@slack/web-api'
 import type { Server } from 'node:http'
 import express, { type Express } from 'express'
 import { createWebchat, type Webchat } from './channels/webchat/index.ts'
@@ -29,6 +28,7 @@ import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { createFeedbackService, type FeedbackService } from './feedback/service.ts'
 import { createComplaintService, type ComplaintService } from './complaints/service.ts'
 import { BusinessCalendar } from './tickets/calendar.ts'
+import type { SlackClient } from './staff/slack/client.ts'
 
 export interface AppDeps {
   config: Config
@@ -39,7 +39,7 @@ export interface AppDeps {
   logger: Logger
   jobs: JobQueue
   /** The Slack Web API client, when Slack is configured. */
-  slackClient: WebClient | undefined
+  slackClient: SlackClient | undefined
   /** The admin API's bearer token (ADMIN_TOKEN, or the one generated in DATA_DIR). */
   adminToken: string
 }

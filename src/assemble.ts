@@ -14,7 +14,10 @@ import { startWorkers } from './jobs/workers.ts'
 import { createLocks } from './db/locks.ts'
 import { postWeeklyDigest } from './jobs/digest.job.ts'
 import type { Logger } from './logger.ts'
+import { createSlackCustomerSender } from './channels/slack/sender.ts'
 import { createSlackClient } from './staff/slack/client.ts'
+import { handoffThreads } from './staff/slack/handoff.ts'
+import { createStaffChannel } from './staff/slack/staff-channel.ts'
 
 export interface AssembleOptions {
   config: Config
@@ -55,20 +58,24 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     pollSeconds: config.jobPollSeconds,
   })
   const slackClient = config.slack ? createSlackClient(config.slack) : undefined
+  // What the workers say in Slack: the staff channel, hand-off threads, and customers' DMs.
+  const slack = slackClient && config.slack
+    ? { staff: createStaffChannel(slackClient, config.slack.staffChannel), handoff: handoffThreads({ prisma, client: slackClient, config: config.slack }), customers: createSlackCustomerSender(slackClient) }
+    : undefined
   const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
   const runSurveys = () => app.feedback.sweep()
-  const postDigest = postWeeklyDigest({ prisma, slackClient, config, clock, logger })
+  const postDigest = postWeeklyDigest({ prisma, staff: slack?.staff, config, clock, logger })
   const locks = createLocks(options.databaseUrl)
   if (options.workers !== false) {
     await startWorkers({
       config,
       prisma,
       jobs,
-      senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender },
+      senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender, slack: slack?.customers },
       locks,
-      slackClient,
+      slack,
       escalateHandoffs,
       runSurveys,
       postDigest,

@@ -1,5 +1,4 @@
 /** Which handler serves which queue. Started by every instance that runs workers. */
-import type { WebClient } from '@slack/web-api'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { PrismaClient } from '../db/client.ts'
@@ -9,9 +8,9 @@ import { sweepDeadlines } from './deadlines.job.ts'
 import { deliverMessageJob } from './deliver-message.job.ts'
 import { QUEUES, type RunningQueue } from './queue.ts'
 import { complaintSyncJob, slackSyncJob, staffAlertJob } from './slack.jobs.ts'
-import { createSlackCustomerSender } from '../channels/slack/sender.ts'
 import { outboxLock, type Locks } from '../db/locks.ts'
-import { handoffThreads } from '../staff/slack/handoff.ts'
+import type { HandoffThreads } from '../staff/slack/handoff.ts'
+import type { StaffChannel } from '../staff/slack/staff-channel.ts'
 
 export interface WorkerDeps {
   config: Config
@@ -19,7 +18,8 @@ export interface WorkerDeps {
   jobs: RunningQueue
   senders: Senders
   locks: Locks
-  slackClient: WebClient | undefined
+  /** The staff channel and hand-off threads; undefined when Slack is off. */
+  slack: { staff: StaffChannel; handoff: HandoffThreads } | undefined
   /** Escalates hand-offs nobody answered (runs with the minute's deadline sweep). */
   escalateHandoffs(): Promise<number>
   /** Feedback surveys due to be asked, reminded or closed (also every minute). */
@@ -32,11 +32,9 @@ export interface WorkerDeps {
 
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { config, prisma, jobs, clock, logger } = deps
-  const slack = deps.slackClient && config.slack ? { client: deps.slackClient, config: config.slack } : undefined
-  const slackDeps = { prisma, slack, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
-  const handoff = slack ? handoffThreads({ prisma, client: slack.client, config: slack.config }) : undefined
-  const senders = { ...deps.senders, slack: slack ? createSlackCustomerSender(slack.client) : undefined }
-  await jobs.work(QUEUES.deliverMessage, deliverMessageJob({ prisma, senders, jobs, locks: deps.locks, handoff, clock, logger }))
+  const slackDeps = { prisma, staff: deps.slack?.staff, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
+  const handoff = deps.slack?.handoff
+  await jobs.work(QUEUES.deliverMessage, deliverMessageJob({ prisma, senders: deps.senders, jobs, locks: deps.locks, handoff, clock, logger }))
   await jobs.work<{ conversationId: string }>(QUEUES.handoffThread, async ({ conversationId }) => {
     // Under the conversation's outbox lock: a mirrored message may be opening the same thread.
     if (handoff) await deps.locks.withLock(outboxLock(conversationId), () => handoff.ensure(conversationId))

@@ -5,6 +5,8 @@ import type { SlackConfig } from '../../config.ts'
  * The Slack Web API client, pointed at SLACK_API_URL. Its own retries are off: the job queue
  * retries failed posts, and interactive calls (views.open) must answer within seconds anyway.
  */
-export function createSlackClient(config: SlackConfig): WebClient {
+export type SlackClient = WebClient
+
+export function createSlackClient(config: SlackConfig): SlackClient {
   return new WebClient(config.botToken, { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true })
 }

@@ -63,15 +63,20 @@ export class SlackWorkspace {
 
 export const staffUser = { id: 'U0STAFF001', username: 'li.ming', name: 'li.ming', team_id: 'T0TEAM0001' }
 
+/** What every interaction payload from our test workspace carries. */
+const interaction = (type: string, user: typeof staffUser, triggerId: string) => ({
+  type,
+  team: { id: 'T0TEAM0001', domain: 'test' },
+  user,
+  api_app_id: 'A0APP00001',
+  token: 'legacy',
+  trigger_id: triggerId,
+})
+
 /** A button press in the ticket's message. */
 export function buttonPress(actionId: string, value: string, user = staffUser) {
   return {
-    type: 'block_actions',
-    team: { id: 'T0TEAM0001', domain: 'test' },
-    user,
-    api_app_id: 'A0APP00001',
-    token: 'legacy',
-    trigger_id: `trigger-${randomBytes(4).toString('hex')}`,
+    ...interaction('block_actions', user, `trigger-${randomBytes(4).toString('hex')}`),
     channel: { id: 'C0STAFF0001', name: 'service-desk' },
     container: { type: 'message', channel_id: 'C0STAFF0001', message_ts: '1.1' },
     actions: [{ type: 'button', action_id: actionId, block_id: `ticket:${value}`, value, action_ts: '1.2' }],
@@ -81,12 +86,7 @@ export function buttonPress(actionId: string, value: string, user = staffUser) {
 /** Submitting a modal that Aftercare opened, with the values typed into it. */
 export function viewSubmission(view: { private_metadata: string; blocks: unknown[]; callback_id?: string }, values: Record<string, unknown>, user = staffUser) {
   return {
-    type: 'view_submission',
-    team: { id: 'T0TEAM0001', domain: 'test' },
-    user,
-    api_app_id: 'A0APP00001',
-    token: 'legacy',
-    trigger_id: 'trigger-submit',
+    ...interaction('view_submission', user, 'trigger-submit'),
     view: {
       id: 'V0VIEW0001',
       type: 'modal',

@@ -14,6 +14,8 @@ import { AppError } from './errors.ts'
 import { bearerAuth } from './http/bearer-auth.ts'
 import { errorHandler, notFound } from './http/error-handler.ts'
 import { health } from './http/health.ts'
+import { metricsRoute } from './http/metrics-route.ts'
+import type { Metrics } from './observability/metrics.ts'
 import { requestLog } from './http/request-log.ts'
 import type { JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
@@ -42,6 +44,7 @@ export interface AppDeps {
   slackClient: SlackClient | undefined
   /** The admin API's bearer token (ADMIN_TOKEN, or the one generated in DATA_DIR). */
   adminToken: string
+  metrics: Metrics
 }
 
 export interface App {
@@ -77,6 +80,7 @@ export function buildApp(deps: AppDeps): App {
     smsSending: Boolean(config.twilio?.accountSid && config.twilio.from),
     complaintKeywords: config.complaintKeywords,
     recordFeedback: (tx, number, input, actor) => feedback!.recordFromCustomer(tx, number, input, actor),
+    metrics: deps.metrics,
   })
   feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
   const complaints = createComplaintService({ prisma, jobs, clock, logger })
@@ -88,6 +92,7 @@ export function buildApp(deps: AppDeps): App {
   const webchat = createWebchat({ config, prisma, clock, logger, handle: conversations.handle })
 
   app.get('/healthz', health(deps.ping))
+  app.get('/metrics', metricsRoute({ prisma, metrics: deps.metrics, ping: deps.ping, tokens: [deps.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])] }))
   // Before /api's bearer auth: Bot Framework channels authenticate with their own tokens.
   app.use(webchat.router)
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))

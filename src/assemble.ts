@@ -1,7 +1,7 @@
 /**
- * Everything that runs on top of a database: the job queue, the HTTP app and the workers.
- * runtime.ts calls it for `npm start`; tests call it on their own database with a manual clock
- * and fake providers, so both run the same wiring.
+ * Everything that runs on top of a database: the job queue, the HTTP app, the outbox
+ * dispatcher and the workers. runtime.ts calls it for `npm start`; tests call it on their own
+ * database with a manual clock and fake providers, so both run the same wiring.
  */
 import { buildApp, type App } from './app.ts'
 import { createSmsSender } from './channels/sms/sender.ts'
@@ -14,6 +14,10 @@ import { startWorkers } from './jobs/workers.ts'
 import { createLocks } from './db/locks.ts'
 import { postWeeklyDigest } from './jobs/digest.job.ts'
 import type { Logger } from './logger.ts'
+import { createDispatcher, type Dispatcher } from './notifications/dispatcher.ts'
+import { createOutboxDelivery } from './notifications/delivery.ts'
+import { createProviderHealth } from './notifications/provider-health.ts'
+import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createSlackCustomerSender } from './channels/slack/sender.ts'
 import { createSlackClient } from './staff/slack/client.ts'
 import { handoffThreads } from './staff/slack/handoff.ts'
@@ -27,7 +31,9 @@ export interface AssembleOptions {
   clock: Clock
   logger: Logger
   adminToken: string
-  /** Run job workers in this process (default). Off: the web part only. */
+  /** Where the instance's figures go (/metrics); a fresh registry when not given. */
+  metrics?: Metrics
+  /** Run job workers and the outbox dispatcher in this process (default). Off: the web part only. */
   workers?: boolean
   /** Run the scheduled jobs (the every-minute sweep, the weekly digest; default). Tests run them when they move their clock. */
   schedules?: boolean
@@ -36,6 +42,7 @@ export interface AssembleOptions {
 export interface Assembled {
   app: App
   jobs: RunningQueue
+  metrics: Metrics
   /** Runs the deadline check now (it also runs every minute and at start-up). */
   sweepDeadlines(): Promise<SweepResult>
   /** Escalates hand-offs nobody answered in time (every minute and at start-up too). */
@@ -44,15 +51,18 @@ export interface Assembled {
   runSurveys(): Promise<{ asked: number; reminded: number; missed: number }>
   /** §3.3c: posts last week's digest now (also on DIGEST_CRON); returns its text. */
   postDigest(): Promise<string>
-  /** Stops the workers, letting running jobs finish. */
+  /** Stops the dispatcher and the workers, letting running sends and jobs finish. */
   stop(): Promise<void>
 }
 
 export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const { config, prisma, clock, logger } = options
+  const metrics = options.metrics ?? createMetrics()
+  const onDropped = (pool: string) => metrics.connectionsDropped.inc({ pool })
   const jobs = await startJobQueue({
     databaseUrl: options.databaseUrl,
     logger,
+    onDropped,
     retryLimit: config.outbox.retryLimit,
     retryDelaySeconds: config.outbox.retryDelaySeconds,
     pollSeconds: config.jobPollSeconds,
@@ -62,19 +72,45 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const slack = slackClient && config.slack
     ? { staff: createStaffChannel(slackClient, config.slack.staffChannel), handoff: handoffThreads({ prisma, client: slackClient, config: config.slack }), customers: createSlackCustomerSender(slackClient) }
     : undefined
-  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken })
-  const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency })
+  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken, metrics })
+  const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
   const runSurveys = () => app.feedback.sweep()
   const postDigest = postWeeklyDigest({ prisma, staff: slack?.staff, config, clock, logger })
-  const locks = createLocks(options.databaseUrl)
+  const locks = createLocks(options.databaseUrl, logger)
+  let dispatcher: Dispatcher | undefined
   if (options.workers !== false) {
+    const sms = createSmsSender(config.twilio)
+    const health = createProviderHealth({
+      prisma,
+      jobs,
+      logger,
+      metrics,
+      alertAfterMs: config.outbox.providerAlertAfterMs,
+      alertPhones: config.outbox.providerAlertPhones,
+      sms,
+      slack: Boolean(slack),
+    })
+    const delivery = createOutboxDelivery({
+      prisma,
+      senders: { sms, webchat: app.webchat.sender, slack: slack?.customers },
+      jobs,
+      locks,
+      handoff: slack?.handoff,
+      health,
+      policy: config.outbox,
+      clock,
+      logger,
+      metrics,
+    })
+    dispatcher = createDispatcher({ prisma, delivery, health, config: config.outbox, logger })
     await startWorkers({
       config,
       prisma,
       jobs,
-      senders: { sms: createSmsSender(config.twilio), webchat: app.webchat.sender, slack: slack?.customers },
       locks,
+      health,
+      metrics,
       slack,
       escalateHandoffs,
       runSurveys,
@@ -83,6 +119,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       logger,
       schedules: options.schedules !== false,
     })
+    dispatcher.start()
     // Deadlines that passed while nothing ran fire now, not at the next minute.
     await sweep()
     await escalateHandoffs()
@@ -91,12 +128,14 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   return {
     app,
     jobs,
+    metrics,
     sweepDeadlines: sweep,
     escalateHandoffs,
     runSurveys,
     postDigest,
     async stop() {
       app.webchat.close()
+      await dispatcher?.stop()
       await jobs.stop()
       await locks.close()
     },

@@ -38,9 +38,19 @@ export interface BotFrameworkConfig {
 }
 
 export interface OutboxConfig {
-  /** Attempts after the first, with exponential backoff from `retryDelaySeconds`. */
+  /** Failures held against one message after the first, with exponential backoff from `retryDelaySeconds`. */
   retryLimit: number
   retryDelaySeconds: number
+  /** Sends in flight at once per provider, per instance. */
+  concurrency: Record<'sms' | 'webchat' | 'slack', number>
+  /** How often an idle instance looks for new messages. */
+  pollMs: number
+  /** A claimed message is another instance's to send again after this long (a crash mid-send). */
+  leaseSeconds: number
+  /** Staff are told when a provider has failed continuously for this long. */
+  providerAlertAfterMs: number
+  /** On-call phones told by SMS of a failing provider (when Twilio is not the one failing). */
+  providerAlertPhones: string[]
 }
 
 export interface Config {
@@ -64,6 +74,8 @@ export interface Config {
   outbox: OutboxConfig
   /** How often job workers look for work. */
   jobPollSeconds: number
+  /** Bearer token for GET /metrics (the admin token works too). */
+  metricsToken: string | undefined
   /** A hand-off nobody from staff answers within this long is escalated again. */
   handoffTimeoutMinutes: number
   feedback: FeedbackConfig
@@ -118,6 +130,12 @@ const env = z.object({
   OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
   OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
   JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
+  OUTBOX_CONCURRENCY: optional(z.string().max(200)),
+  OUTBOX_POLL_MS: optional(z.coerce.number().int().min(20).max(10_000)),
+  OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(25).max(3600)),
+  PROVIDER_ALERT_AFTER: optional(z.coerce.number().min(0.05).max(1440)),
+  PROVIDER_ALERT_PHONES: optional(z.string().max(1000)),
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   MICROSOFT_APP_ID: optional(z.string().regex(/^[0-9a-f-]{36}$/i, 'must be the app registration’s id (a GUID)')),
   MICROSOFT_APP_PASSWORD: optional(z.string()),
   MICROSOFT_APP_TENANT_ID: optional(z.string()),
@@ -155,6 +173,33 @@ function parseServiceValues(text: string | undefined): Record<ServiceType, numbe
     values[type as ServiceType] = Number(amount)
   }
   return values
+}
+
+/** Sends in flight per provider: `8` for all, or `sms=8,webchat=16,slack=4` (the rest keep the default). */
+const DEFAULT_CONCURRENCY = { sms: 8, webchat: 8, slack: 4 }
+
+function parseConcurrency(text: string | undefined): OutboxConfig['concurrency'] {
+  if (!text) return { ...DEFAULT_CONCURRENCY }
+  if (/^\d+$/.test(text.trim())) {
+    const all = Number(text)
+    if (all < 1 || all > 256) throw new ConfigError('OUTBOX_CONCURRENCY: must be 1 to 256')
+    return { sms: all, webchat: all, slack: all }
+  }
+  const values = { ...DEFAULT_CONCURRENCY }
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [provider, amount] = entry.split('=').map((part) => part.trim())
+    if (!provider || !(provider in values) || !amount || !/^\d+$/.test(amount) || Number(amount) < 1 || Number(amount) > 256) {
+      throw new ConfigError(`OUTBOX_CONCURRENCY: "${entry}" is not <provider>=<1..256> (providers: sms, webchat, slack)`)
+    }
+    values[provider as keyof typeof values] = Number(amount)
+  }
+  return values
+}
+
+function parsePhones(text: string | undefined): string[] {
+  const phones = (text ?? '').split(',').map((phone) => phone.trim()).filter(Boolean)
+  for (const phone of phones) if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new ConfigError(`PROVIDER_ALERT_PHONES: "${phone}" is not an E.164 number (+8613800138000)`)
+  return phones
 }
 
 const holidaysFile = z.looseObject({
@@ -222,8 +267,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     brandName: e.BRAND_NAME ?? 'Aftercare',
     serviceValues: parseServiceValues(e.SERVICE_VALUES),
     currency: e.CURRENCY ?? 'CNY',
-    outbox: { retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8, retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30 },
+    outbox: {
+      retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8,
+      retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30,
+      concurrency: parseConcurrency(e.OUTBOX_CONCURRENCY),
+      pollMs: e.OUTBOX_POLL_MS ?? 250,
+      leaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 30,
+      providerAlertAfterMs: (e.PROVIDER_ALERT_AFTER ?? 5) * 60_000,
+      providerAlertPhones: parsePhones(e.PROVIDER_ALERT_PHONES),
+    },
     jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
+    metricsToken: e.METRICS_TOKEN,
     handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
     feedback: {
       delayMs: (e.FEEDBACK_DELAY ?? 10) * 60_000,

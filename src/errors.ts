@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  too_many_requests: 429,
   unsupported_media_type: 415,
   unavailable: 503,
 } as const
@@ -23,6 +24,8 @@ export class AppError extends Error {
     message: string,
     /** Extra fields for the JSON answer (e.g. the legal actions after a 409). */
     readonly details?: Record<string, unknown>,
+    /** For 429 and 503: when the caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
   }

@@ -15,6 +15,7 @@ import { describeChannels, type Config } from './config.ts'
 import type { PrismaClient } from './db/client.ts'
 import { openDatabase } from './db/database.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { createMetrics } from './observability/metrics.ts'
 
 export interface RunningAftercare {
   url: string
@@ -49,11 +50,12 @@ export async function startAftercare(config: Config, options: StartOptions = {})
   const clock = options.clock ?? systemClock
   await mkdir(config.dataDir, { recursive: true })
   const adminToken = await adminTokenFor(config, logger)
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
+  const metrics = createMetrics({ defaultMetrics: true })
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, metrics })
 
   let assembled: Assembled
   try {
-    assembled = await assemble({ config, prisma: database.prisma, databaseUrl: database.url, ping: database.ping, clock, logger, adminToken })
+    assembled = await assemble({ config, prisma: database.prisma, databaseUrl: database.url, ping: database.ping, clock, logger, adminToken, metrics })
   } catch (error) {
     await database.close()
     throw error

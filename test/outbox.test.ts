@@ -3,10 +3,6 @@
  * after commit, retries what can succeed later, and gives up (telling staff) on what cannot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSmsSender } from '../src/channels/sms/sender.ts'
-import { createLogger } from '../src/logger.ts'
-import { deliverMessageJob } from '../src/jobs/deliver-message.job.ts'
-import { createLocks } from '../src/db/locks.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -100,24 +96,25 @@ describe('a crash between commit and delivery', () => {
     expect(world.twilio.sent.filter((sent) => sent.to === phone.number)).toHaveLength(1)
   })
 
-  it('a job that runs twice sends once', async () => {
-    const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
-    await respondTo(number)
-    const { id } = await eventually(async () => {
-      const row = await notification(number)
-      return row.status === 'sent' && row
-    }, 'first delivery')
-    const { twilio } = world
-    const handler = deliverMessageJob({
-      prisma: world.t.db.prisma,
-      senders: { sms: createSmsSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+8610000000000', apiUrl: twilio.url }) },
-      jobs: world.t.assembled.jobs,
-      locks: createLocks(world.t.db.url),
-      handoff: undefined,
-      clock: world.t.clock,
-      logger: createLogger('silent'),
-    })
-    await handler({ messageId: id }, { id: 'again', retryCount: 0, retryLimit: 3 })
-    expect(world.twilio.sent.filter((sent) => sent.to === phone.number)).toHaveLength(1)
+  it('two instances dispatching one outbox send each message once, in order per customer', async () => {
+    const paused = await world.restart({ workers: false })
+    const customers = await Promise.all([0, 1, 2, 3, 4, 5].map(() => submitBySms(paused, nextPhone(), ['5', 'Router R1', 'skip', 'How to reset?', 'Ed'])))
+    for (const { number } of customers) await respondTo(number)
+    // A second message to each customer, written after the first: it must never arrive first.
+    for (const { number } of customers) {
+      const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'resolve', solution: 'Hold reset for 10 s' }) })
+      expect(response.status).toBe(200)
+    }
+    const queued = await world.t.db.prisma.message.count({ where: { status: 'queued', ticket: { number: { in: customers.map((c) => c.number) } } } })
+    expect(queued).toBe(2 * customers.length)
+
+    await Promise.all([world.restart({ workers: true }), world.another({ workers: true })])
+    await eventually(async () => (await world.t.db.prisma.message.count({ where: { status: 'queued' } })) === 0, 'the outbox drained', 20_000)
+    for (const { phone } of customers) {
+      const received = world.twilio.sent.filter((sent) => sent.to === phone.number).map((sent) => sent.body)
+      expect(received.filter((body) => body.includes('accepted'))).toHaveLength(1)
+      const rows = await world.t.db.prisma.message.findMany({ where: { status: 'sent', conversation: { identity: { address: phone.number } }, kind: { not: null } }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }], select: { body: true } })
+      expect(received.slice(-rows.length)).toEqual(rows.map((row) => row.body))
+    }
   })
 })

@@ -35,16 +35,37 @@ export interface TurnResult {
   locale: Locale
 }
 
-/** A provider refused a proactive message. `permanent`: retrying the same message cannot help. */
+/**
+ * A provider refused a proactive message, or could not be reached. `permanent`: retrying the
+ * same message cannot help. Every channel's sender throws only this, so the outbox decides on
+ * retries and provider health without knowing any SDK.
+ */
 export class SendError extends Error {
   override name = 'SendError'
+  /** The provider's error code, when it gave one (Twilio 21610, Slack `channel_not_found`…). */
+  readonly code: number | string | undefined
+  /** The HTTP status, when there was an answer at all. */
+  readonly status: number | undefined
+  /** The provider asked us to wait this long (a 429's Retry-After). */
+  readonly retryAfterSeconds: number | undefined
 
   constructor(
     message: string,
     readonly permanent: boolean,
-    /** The provider's error code, when it gave one (Twilio 21610…). */
-    readonly code?: number,
+    details: { code?: number | string; status?: number; retryAfterSeconds?: number } = {},
   ) {
     super(message)
+    this.code = details.code
+    this.status = details.status
+    this.retryAfterSeconds = details.retryAfterSeconds
   }
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date; undefined when absent or nonsense. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined
+  const text = String(value).trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Number(text), 24 * 3600)
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.min((at - now) / 1000, 24 * 3600))
 }

@@ -37,7 +37,7 @@ async function tellCustomer(tx: Tx, jobs: JobQueue, complaint: { conversationId:
   if (!complaint.conversationId) return
   const conversation = await tx.conversation.findUnique({ where: { id: complaint.conversationId }, select: { locale: true, identity: { select: { channel: true } } } })
   if (!conversation) return
-  await queueMessage(tx, jobs, { conversationId: complaint.conversationId, channel: conversation.identity.channel, kind: 'bot_message', ticketId: complaint.ticketId, reply: { text: text(conversation.locale as Locale) }, at })
+  await queueMessage(tx, { conversationId: complaint.conversationId, channel: conversation.identity.channel, kind: 'bot_message', ticketId: complaint.ticketId, reply: { text: text(conversation.locale as Locale) }, at })
 }
 
 /**

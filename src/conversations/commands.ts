@@ -90,7 +90,7 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
         return undefined
       }
       case 'relayToStaff':
-        await queueMessage(tx, jobs, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
+        await queueMessage(tx, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
         return undefined
       case 'recordFeedback':
         await deps.recordFeedback(tx, command.number, { rating: command.rating, comment: command.comment }, `customer:${party.id}`)

@@ -25,7 +25,11 @@ import type { TicketService } from '../tickets/apply.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { commandRunner } from './commands.ts'
 import { openComplaint, soundsLikeComplaint } from '../complaints/service.ts'
-import { findOrCreateParty, lockSender, partyOfConversation, type Party } from './party.ts'
+import { findOrCreateParty, lockSender, partyOfConversation, senderKey, type Party } from './party.ts'
+import { createSenderQueue } from './sender-queue.ts'
+import { isDatabaseUnavailable } from '../db/errors.ts'
+import { AppError } from '../errors.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { runTurn } from './turn.ts'
 
 export interface ConversationDeps {
@@ -47,6 +51,7 @@ export interface ConversationDeps {
   /** §3.3d: words that make a message a complaint. */
   complaintKeywords: string[]
   recordFeedback(tx: Tx, number: string, input: { rating?: number; comment?: string | null }, actor: string): Promise<void>
+  metrics?: Metrics
 }
 
 export interface Conversations {
@@ -59,14 +64,17 @@ export interface Conversations {
   raise(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, kind: MessageKind): Promise<unknown>
 }
 
-/** Generous: a turn waits its turn behind the same sender's earlier messages. */
+/** A turn's transaction: waiting for a connection, and running (behind another instance's turn for the same sender, at worst). */
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
+/** Far more than anyone types while their earlier messages are processed. */
+const MAX_QUEUED_PER_SENDER = 200
 
 const stored = (reply: Reply) => ({ body: reply.text, payload: reply as unknown as Prisma.InputJsonValue })
 
 export function createConversations(deps: ConversationDeps): Conversations {
   const { prisma, clock, logger, calendar } = deps
   const execute = commandRunner(deps)
+  const senders = createSenderQueue({ maxPerSender: MAX_QUEUED_PER_SENDER })
 
   /** Records the message and its answers in one statement; returns the answers. */
   async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale): Promise<TurnResult> {
@@ -166,9 +174,9 @@ export function createConversations(deps: ConversationDeps): Conversations {
     }, TRANSACTION)
   }
 
-  /** After a failed turn: keep the message, reset the conversation, apologise. */
+  /** After a bug in our turn logic (never a database failure): keep the message, reset the conversation, apologise. */
   async function recover(inbound: Inbound, failure: unknown): Promise<TurnResult> {
-    logger.error({ err: failure, channel: inbound.channel }, 'conversation turn failed; resetting the conversation')
+    logger.error({ err: failure, channel: inbound.channel }, 'conversation turn failed in our code; resetting the conversation')
     return prisma.$transaction(async (tx) => {
       const duplicate = await lockAndFindDuplicate(tx, inbound)
       if (duplicate) return duplicate
@@ -192,7 +200,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
     await tx.conversation.update({ where: { id: conversationId }, data: change })
     const outcome = await advance(tx, party, event, now)
     for (const [index, reply] of outcome.replies.entries()) {
-      await queueMessage(tx, deps.jobs, { conversationId, channel: party.channel, kind, ticketId: null, reply, at: new Date(now.getTime() + index) })
+      await queueMessage(tx, { conversationId, channel: party.channel, kind, ticketId: null, reply, at: new Date(now.getTime() + index) })
     }
     return party
   }
@@ -201,11 +209,29 @@ export function createConversations(deps: ConversationDeps): Conversations {
     raise: (tx, conversationId, event, now, kind) => systemEvent(tx, conversationId, event, now, {}, kind),
 
     async handle(inbound) {
+      const started = performance.now()
+      let outcome = 'unavailable'
       try {
-        return await turn(inbound)
-      } catch (failure) {
-        if (isDatabaseUnavailable(failure)) throw failure
-        return recover(inbound, failure)
+        return await senders.run(senderKey(inbound.channel, inbound.address), async () => {
+          try {
+            const result = await turn(inbound)
+            outcome = result.duplicate ? 'duplicate' : 'ok'
+            return result
+          } catch (failure) {
+            // The database went away mid-turn: nothing was stored, the conversation is as it was.
+            // The caller answers 503 and the provider's retry continues where the customer was.
+            if (isDatabaseUnavailable(failure)) throw failure
+            const result = await recover(inbound, failure)
+            outcome = 'reset'
+            return result
+          }
+        })
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'unavailable' && !isDatabaseUnavailable(error)) outcome = 'refused'
+        throw error
+      } finally {
+        deps.metrics?.turns.inc({ channel: inbound.channel, outcome })
+        deps.metrics?.turnSeconds.observe({ channel: inbound.channel }, (performance.now() - started) / 1000)
       }
     },
 
@@ -244,17 +270,4 @@ export function createConversations(deps: ConversationDeps): Conversations {
       return overdue.length
     },
   }
-}
-
-/** Connection-level failures: nothing can be stored, so the provider must hear an error. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string })?.code
-  return (
-    error instanceof Prisma.PrismaClientInitializationError ||
-    code === 'ECONNREFUSED' ||
-    code === 'P1001' ||
-    code === 'P1017' ||
-    code === 'P2024' ||
-    code === 'P2028'
-  )
 }

@@ -25,7 +25,7 @@ export async function sendVerificationCode(tx: Tx, jobs: JobQueue, party: Party,
   await lockSender(tx, 'sms', phone)
   const sms = await findOrCreateParty(tx, { channel: 'sms', address: phone, text: '' }, party.conversation.locale as Locale)
   const text = party.conversation.locale === 'zh-CN' ? `您的售后服务验证码：${code}（10 分钟内有效）。` : `Your after-sales service code: ${code} (valid for 10 minutes).`
-  await queueMessage(tx, jobs, { conversationId: sms.conversation.id, channel: 'sms', kind: 'verification_code', ticketId: null, reply: { text }, at: now })
+  await queueMessage(tx, { conversationId: sms.conversation.id, channel: 'sms', kind: 'verification_code', ticketId: null, reply: { text }, at: now })
 }
 
 /**

@@ -1,11 +1,12 @@
-import pg from 'pg'
+import type pg from 'pg'
+import { createClient } from './pool.ts'
 
 /**
  * Runs `work` while holding a PostgreSQL session advisory lock on its own connection: instances
  * starting together on one database take turns (migrations, job-queue set-up).
  */
 export async function withAdvisoryLock<T>(connection: string | pg.ClientConfig, key: bigint, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection } : connection)
+  const client = createClient(connection, undefined)
   await client.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [key.toString()])

@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg'
+import type { Logger } from '../logger.ts'
 import { PrismaClient } from './generated/client.ts'
+import { createPool } from './pool.ts'
 
 export { Prisma } from './generated/client.ts'
 export type { PrismaClient }
@@ -11,10 +13,14 @@ export type Db = PrismaClient | Tx
 export interface ClientOptions {
   /** Connections in the pool. One conversation turn holds one for its transaction. */
   poolSize?: number
+  /** Where dropped connections are reported. */
+  logger?: Logger
+  onDropped?(pool: string): void
 }
 
 /** Prisma over node-postgres: no native query engine, the WebAssembly query compiler. */
 export function createPrisma(databaseUrl: string, options: ClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 20 })
-  return new PrismaClient({ adapter })
+  const pool = createPool(databaseUrl, { name: 'aftercare', max: options.poolSize ?? 20, logger: options.logger, onDropped: options.onDropped })
+  // Our pool, not one the adapter makes: ours survives dropped connections (see pool.ts).
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) })
 }

@@ -3,13 +3,15 @@
  * embedded one under DATA_DIR. Either way, pending migrations are applied before use.
  */
 import path from 'node:path'
-import pg from 'pg'
 import type { Logger } from '../logger.ts'
 import { createPrisma, type PrismaClient } from './client.ts'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { applyMigrations } from './migrations.ts'
+import { createClient } from './pool.ts'
 
 export const EMBEDDED_DATABASE = 'aftercare'
+const PING_TIMEOUT_MS = 2_000
 
 export interface Database {
   url: string
@@ -26,10 +28,12 @@ export interface DatabaseOptions {
   poolSize?: number
   /** Use the embedded server of a running `npm start` when there is one (command-line tools). */
   attach?: boolean
+  /** Supervise the embedded server (restart it if it exits) and count in these metrics: the server does, tools do not. */
+  metrics?: Metrics
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl })
+  const client = createClient(adminUrl, undefined)
   await client.connect()
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
@@ -42,7 +46,16 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 /** Starts the embedded server when needed, resolves the URL, applies migrations. */
 export async function resolveDatabaseUrl(options: Omit<DatabaseOptions, 'poolSize'>): Promise<{ url: string; embedded: EmbeddedPostgres | undefined }> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: undefined }
-  const embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres'), attach: options.attach })
+  const { logger, metrics } = options
+  const supervise = metrics && {
+    exited: () => logger.error('embedded PostgreSQL exited: restarting it; requests get 503 until it is back'),
+    restarted: (attempts: number) => {
+      metrics.embeddedRestarts.inc()
+      logger.warn({ attempts }, 'embedded PostgreSQL restarted')
+    },
+    restartFailed: (error: Error, retryInMs: number) => logger.error({ err: { message: error.message }, retryInMs }, 'embedded PostgreSQL did not start; trying again'),
+  }
+  const embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres'), attach: options.attach, supervise })
   try {
     await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE)
   } catch (error) {
@@ -62,17 +75,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await embedded?.stop()
     throw error
   }
-  const prisma = createPrisma(url, { poolSize: options.poolSize })
+  const prisma = createPrisma(url, { poolSize: options.poolSize, logger: options.logger, onDropped: (pool) => options.metrics?.connectionsDropped.inc({ pool }) })
   return {
     url,
     prisma,
     async ping() {
-      try {
-        await prisma.$queryRaw`SELECT 1`
-        return true
-      } catch {
-        return false
-      }
+      if (embedded && !embedded.up()) return false
+      // A server that does not answer at all (a network partition) is as down as one that refuses.
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)))
+      const answered = prisma.$queryRaw`SELECT 1`.then(() => true, () => false)
+      return Promise.race([answered, timeout]).finally(() => clearTimeout(timer))
     },
     async close() {
       await prisma.$disconnect()

@@ -31,6 +31,17 @@ export interface EmbeddedPostgresOptions {
    * server instead of refusing; stop() then leaves it running. For command-line tools.
    */
   attach?: boolean
+  /**
+   * Watch the server and start it again if it exits (crash, OOM kill, an operator's kill):
+   * told of each exit and restart. Off for tests' shared server and command-line tools.
+   */
+  supervise?: SupervisorEvents
+}
+
+export interface SupervisorEvents {
+  exited(): void
+  restarted(attempts: number): void
+  restartFailed(error: Error, retryInMs: number): void
 }
 
 export interface EmbeddedPostgres {
@@ -38,8 +49,14 @@ export interface EmbeddedPostgres {
   readonly adminUrl: string
   /** Connection URL for a database on this cluster. */
   urlFor(database: string): string
+  /** False while a supervised server is down and being restarted. */
+  up(): boolean
   stop(): Promise<void>
 }
+
+/** How often a supervised server's process is checked, and the restart backoff. */
+const SUPERVISE_INTERVAL_MS = 500
+const RESTART_BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000]
 
 interface Binaries {
   initdb: string
@@ -170,7 +187,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       const port = Number((await readFile(postmasterFile, 'utf8')).split('\n')[3])
       if (!options.attach) throw new Error(`${dir} is in use by another Aftercare process (pid ${owner}): stop it first, or set DATA_DIR to another folder`)
       const urlFor = (database: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
-      return { adminUrl: urlFor('postgres'), urlFor, stop: async () => {} }
+      return { adminUrl: urlFor('postgres'), urlFor, up: () => true, stop: async () => {} }
     }
     // A server that outlived the process that started it (a crash): stop it, start afresh.
     await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w'], ids).catch(() => undefined)
@@ -194,18 +211,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await chown(logFile, ids.uid, ids.gid)
   }
   // detached: its own session, so Ctrl-C in a terminal does not stop the database under us.
-  await run(bin.pg_ctl, ['start', '-D', clusterDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60'], ids, true)
+  const startServer = () => run(bin.pg_ctl, ['start', '-D', clusterDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60'], ids, true)
+  await startServer()
   await writeFile(ownerFile, `${process.pid}\n`)
 
   const urlFor = (database: string) =>
     `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
   let stopped = false
+  let up = true
+  let supervisor: NodeJS.Timeout | undefined
+
+  /** The postmaster's pid, from the first line of postmaster.pid (absent once it exited cleanly). */
+  const postmasterPid = async () => Number((await readFile(postmasterFile, 'utf8').catch(() => '')).split('\n')[0]) || undefined
+
+  if (options.supervise) {
+    const events = options.supervise
+    let pid = await postmasterPid()
+    let restarting = false
+    const restart = async () => {
+      restarting = true
+      up = false
+      events.exited()
+      for (let attempt = 1; !stopped; attempt++) {
+        try {
+          // A crashed postmaster's backends linger a moment; PostgreSQL refuses to start until they are gone.
+          await startServer()
+          pid = await postmasterPid()
+          up = true
+          events.restarted(attempt)
+          break
+        } catch (error) {
+          const wait = RESTART_BACKOFF_MS[Math.min(attempt - 1, RESTART_BACKOFF_MS.length - 1)]!
+          events.restartFailed(error as Error, wait)
+          await new Promise((resolve) => setTimeout(resolve, wait))
+        }
+      }
+      restarting = false
+    }
+    supervisor = setInterval(() => {
+      if (stopped || restarting) return
+      if (pid === undefined || !isAlive(pid)) void restart()
+    }, SUPERVISE_INTERVAL_MS)
+    supervisor.unref()
+  }
+
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
+    up: () => up,
     async stop() {
       if (stopped) return
       stopped = true
+      clearInterval(supervisor)
       await run(bin.pg_ctl, ['stop', '-D', clusterDir, '-m', 'fast', '-w', '-t', '60'], ids)
       await rm(ownerFile, { force: true })
     },

@@ -1,4 +1,5 @@
-import pg from 'pg'
+import type { Logger } from '../logger.ts'
+import { createPool } from './pool.ts'
 
 /**
  * Session-level advisory locks on a small pool of their own, for work that must not run inside a
@@ -10,8 +11,8 @@ export interface Locks {
   close(): Promise<void>
 }
 
-export function createLocks(databaseUrl: string): Locks {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'aftercare-locks' })
+export function createLocks(databaseUrl: string, logger?: Logger): Locks {
+  const pool = createPool(databaseUrl, { name: 'aftercare-locks', max: 4, logger })
   return {
     async withLock(key, work) {
       const client = await pool.connect()

@@ -15,6 +15,7 @@ import * as engineModule from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg'
 import pg from 'pg'
 import { LOCKS, withAdvisoryLock } from './advisory-lock.ts'
+import { createClient } from './pool.ts'
 import { parse as parseConnectionString } from 'pg-connection-string'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -89,7 +90,7 @@ async function withEngine<T>(
   // PostgreSQL refuses; ours closes the pool first.
   factory.connectToShadowDb = async () => {
     const name = `prisma_migrate_shadow_db_${randomUUID()}`
-    const admin = new pg.Client(poolConfig(databaseUrl))
+    const admin = createClient(poolConfig(databaseUrl), undefined)
     await admin.connect()
     await admin.query(`CREATE DATABASE "${name}"`)
     const shadow = await new PrismaPg({ ...poolConfig(databaseUrl), database: name }).connect()

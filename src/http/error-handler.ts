@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express'
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
+import { isDatabaseUnavailable } from '../db/errors.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 
@@ -14,20 +15,44 @@ const BODY_ERRORS: Record<string, AppError> = {
   'encoding.unsupported': new AppError('unsupported_media_type', 'unsupported content encoding'),
 }
 
+/** How long a client should wait when the database is away: long enough for a restart, short enough for a blip. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
+
+export const databaseUnavailable = () => new AppError('unavailable', 'the service is briefly unavailable; try again shortly', undefined, DATABASE_RETRY_AFTER_SECONDS)
+
+/**
+ * What a failure means for the caller: an AppError as it is, a dropped or absent database as
+ * 503 with Retry-After (the provider or client tries again and nothing is lost), body-parser's
+ * errors by their type; anything else is ours and undefined (500).
+ */
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error
+  if (isDatabaseUnavailable(error)) return databaseUnavailable()
+  const type = (error as { type?: unknown })?.type
+  return typeof type === 'string' ? BODY_ERRORS[type] : undefined
+}
+
+/** Writes an AppError as our JSON error answer, with Retry-After when it says when to come back. */
+export function sendAppError(res: Response, error: AppError): void {
+  if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds))
+  res.status(error.status).json({ error: error.message, ...error.details })
+}
+
 export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found', 'no such endpoint'))
 
 /** Errors as JSON `{ "error": … }` with the right status; never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error)
-    const known = error instanceof AppError ? error : typeof error?.type === 'string' ? BODY_ERRORS[error.type] : undefined
+    const known = toAppError(error)
     // Errors from Express itself that carry a client status (a malformed URL is 400).
     if (!known && Number.isInteger(error?.status) && error.status >= 400 && error.status < 500) {
       res.status(error.status).json({ error: error.expose && typeof error.message === 'string' ? error.message : 'bad request' })
       return
     }
     if (known) {
-      res.status(known.status).json({ error: known.message, ...known.details })
+      if (known.status === 503 && !(error instanceof AppError)) logger.warn({ path: req.path, err: { message: (error as Error)?.message } }, 'database unavailable: answered 503')
+      sendAppError(res, known)
       return
     }
     logger.error({ err: error }, 'unhandled error')

@@ -11,6 +11,7 @@
 import type { Clock } from '../clock.ts'
 import { Prisma, type PrismaClient } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import { damagesFor } from '../tickets/damages.ts'
 import { WARNING_AT } from '../tickets/deadlines.ts'
@@ -22,6 +23,8 @@ export interface DeadlineSweepDeps {
   clock: Clock
   logger: Logger
   currency: string
+  /** Counts warnings and breaches by kind, for /metrics. */
+  metrics?: Metrics
 }
 
 const BATCH = 200
@@ -51,10 +54,11 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
         await tx.deadline.update({ where: { id: deadline.id }, data: { warnedAt: now } })
         await alertStaff(tx, jobs, deadline.ticketId, { kind: 'deadline_warning', deadline: deadline.kind, dueAt: deadline.dueAt.toISOString() })
       }
-      return due.length
+      return due
     })
-    result.warned += warned
-    if (warned < BATCH) break
+    for (const deadline of warned) deps.metrics?.deadlineWarnings.inc({ kind: deadline.kind })
+    result.warned += warned.length
+    if (warned.length < BATCH) break
   }
 
   for (;;) {
@@ -95,10 +99,11 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
           forceMajeure: deadline.forceMajeure,
         })
       }
-      return missed.length
+      return missed
     })
-    result.breached += breached
-    if (breached < BATCH) break
+    for (const deadline of breached) deps.metrics?.deadlineBreaches.inc({ kind: deadline.kind })
+    result.breached += breached.length
+    if (breached.length < BATCH) break
   }
   // Provider retries arrive within minutes; a week of delivery ids is plenty to recognise them.
   await prisma.processedDelivery.deleteMany({ where: { at: { lt: new Date(now.getTime() - 7 * 24 * 3_600_000) } } })

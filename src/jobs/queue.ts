@@ -7,11 +7,19 @@
 import PgBoss from 'pg-boss'
 import { LOCKS, withAdvisoryLock } from '../db/advisory-lock.ts'
 import type { Tx } from '../db/client.ts'
+import { createPool } from '../db/pool.ts'
 import type { Logger } from '../logger.ts'
 
+/**
+ * A job held by a worker that died (kill -9, a lost machine) is retried after this long. Our
+ * handlers make provider calls of at most 15 s; the default (15 minutes) left a crashed Slack
+ * post waiting that long.
+ */
+const EXPIRE_IN_SECONDS = 60
+/** How often pg-boss looks for expired jobs (and archives): a crashed job is back within about 90 s. */
+const MAINTENANCE_INTERVAL_SECONDS = 30
+
 export const QUEUES = {
-  /** Sends one outbox message through its channel. */
-  deliverMessage: 'deliver-message',
   /** Posts or updates a ticket's message in the Slack staff channel. */
   slackSync: 'slack-sync',
   /** Posts an alert in a ticket's Slack thread. */
@@ -44,6 +52,7 @@ export type JobHandler<T> = (data: T, job: { id: string; retryCount: number; ret
 export interface JobQueueOptions {
   databaseUrl: string
   logger: Logger
+  onDropped?(pool: string): void
   retryLimit: number
   retryDelaySeconds: number
   pollSeconds: number
@@ -67,14 +76,21 @@ const inTransaction = (tx: Tx): PgBoss.Db => ({
 })
 
 export async function startJobQueue(options: JobQueueOptions): Promise<RunningQueue> {
-  const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: 'aftercare-jobs' })
-  boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'))
-  const retry = { retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true }
+  // Our pool rather than pg-boss's own: it survives dropped connections like every pool of ours.
+  const pool = createPool(options.databaseUrl, { name: 'aftercare-jobs', max: 4, logger: options.logger, onDropped: options.onDropped })
+  const boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) }, maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS })
+  let lastError = 0
+  boss.on('error', (error) => {
+    // While the database is away every worker's poll fails: say so once a minute, not per poll.
+    if (Date.now() - lastError < 60_000) return
+    lastError = Date.now()
+    options.logger.error({ err: error }, 'job queue error')
+  })
+  const retry = { retryLimit: options.retryLimit, retryDelay: options.retryDelaySeconds, retryBackoff: true, expireInSeconds: EXPIRE_IN_SECONDS }
   // Instances starting together would deadlock creating the same schema and queues: take turns.
   await withAdvisoryLock(options.databaseUrl, LOCKS.jobQueueSetup, async () => {
     await boss.start()
     const queues: PgBoss.Queue[] = [
-      { name: QUEUES.deliverMessage, ...retry },
       // One active job per ticket at a time (stately): posts and updates of one message never race.
       { name: QUEUES.slackSync, policy: 'stately', ...retry },
       { name: QUEUES.staffAlert, ...retry },
@@ -100,7 +116,15 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
     },
     async work<T>(name: QueueName, handler: JobHandler<T>, workOptions: { batchSize?: number } = {}) {
       await boss.work<T>(name, { includeMetadata: true, pollingIntervalSeconds: options.pollSeconds, batchSize: workOptions.batchSize ?? 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit })
+        for (const job of jobs) {
+          try {
+            await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit })
+          } catch (error) {
+            const last = job.retryCount >= job.retryLimit
+            options.logger[last ? 'error' : 'warn']({ queue: name, job: job.id, attempt: job.retryCount + 1, err: error }, last ? 'job failed for good' : 'job failed; pg-boss retries it')
+            throw error
+          }
+        }
       })
     },
     async everyMinute(name) {
@@ -114,6 +138,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
     },
     async stop(timeoutMs = 10_000) {
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs })
+      await pool.end()
     },
   }
 }

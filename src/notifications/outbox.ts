@@ -1,11 +1,10 @@
 /**
  * The outbox: a proactive message is a row first, written in the transaction of the change that
- * causes it, with its delivery job. The job (deliver-message.job.ts) calls the provider after
- * commit, never inside a transaction.
+ * causes it. The row is the queue: once the transaction commits, a dispatcher (dispatcher.ts)
+ * claims it and calls the provider, never inside a transaction.
  */
 import type { Reply } from '../../flows/conversation.machine.ts'
 import type { Prisma, Tx } from '../db/client.ts'
-import { QUEUES, type JobQueue } from '../jobs/queue.ts'
 
 export type MessageKind =
   | 'response_notification'
@@ -24,7 +23,6 @@ export type MessageKind =
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(
   tx: Tx,
-  jobs: JobQueue,
   message: { conversationId: string; channel: 'sms' | 'webchat' | 'slack'; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date },
 ): Promise<string> {
   const row = await tx.message.create({
@@ -41,6 +39,5 @@ export async function queueMessage(
     },
     select: { id: true },
   })
-  await jobs.send(QUEUES.deliverMessage, { messageId: row.id }, { tx, singletonKey: row.id })
   return row.id
 }

@@ -14,6 +14,8 @@ export type StaffAlert =
   | { kind: 'opted_out'; channel: string }
   | { kind: 'handoff_unanswered'; channel: string; address: string; minutes: number }
   | { kind: 'feedback_needed'; number: string; reason: string }
+  /** A provider down or back (our own words, no customer text). */
+  | { kind: 'provider'; text: string }
 
 export interface StaffAlertJob {
   ticketId: string | null

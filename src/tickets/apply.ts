@@ -75,9 +75,9 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     const { action, ...fields } = input
     const update: Prisma.TicketUncheckedUpdateInput = { status: next, updatedAt: now }
     const meet = (kind: 'response' | 'installation' | 'diagnosis') => tx.deadline.updateMany({ where: { ticketId: ticket.id, kind, metAt: null }, data: { metAt: now } })
-    const notify = async (kind: 'response_notification' | 'resolution_notification', reply: Parameters<typeof queueMessage>[2]['reply']) => {
+    const notify = async (kind: 'response_notification' | 'resolution_notification', reply: Parameters<typeof queueMessage>[1]['reply']) => {
       if (!ticket.conversationId || !ticket.conversation) return
-      await queueMessage(tx, jobs, { conversationId: ticket.conversationId, channel: ticket.conversation.identity.channel, kind, ticketId: ticket.id, reply, at: now })
+      await queueMessage(tx, { conversationId: ticket.conversationId, channel: ticket.conversation.identity.channel, kind, ticketId: ticket.id, reply, at: now })
     }
     // The customer's language now (they may have switched since submitting).
     const locale = (ticket.conversation?.locale ?? ticket.locale) as Locale

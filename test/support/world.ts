@@ -17,6 +17,8 @@ export interface World {
   workspace: SlackWorkspace
   /** Another app on the same database and fakes (a restart, or a second instance). */
   restart(options?: TestAppOptions): Promise<TestApp>
+  /** A second instance beside `t`, on the same database and fakes (closed by close()). */
+  another(options?: TestAppOptions): Promise<TestApp>
   close(): Promise<void>
 }
 
@@ -38,6 +40,7 @@ export async function startWorld(options: TestAppOptions = {}): Promise<World> {
   }
   const db = options.db ?? (await createTestDatabase())
   let t = await startTestApp({ ...options, env, db })
+  const others: TestApp[] = []
   const world: World = {
     get t() {
       return t
@@ -52,7 +55,13 @@ export async function startWorld(options: TestAppOptions = {}): Promise<World> {
       t = await startTestApp({ ...options, ...next, env: { ...env, ...next.env }, db, clock: next.clock ?? t.clock })
       return t
     },
+    async another(next = {}) {
+      const instance = await startTestApp({ ...options, ...next, env: { ...env, ...next.env }, db, clock: next.clock ?? t.clock })
+      others.push(instance)
+      return instance
+    },
     async close() {
+      for (const other of others) await other.close()
       await t.close()
       await db.drop()
       await twilio.stop()

@@ -2,6 +2,7 @@
 import type { WebClient } from '@slack/web-api'
 import { SendError, type Reply } from '../types.ts'
 import { renderSlack } from './render.ts'
+import { slackSendError } from './send-error.ts'
 
 export interface SlackCustomerSender {
   /** `address` is `team:user`. */
@@ -18,10 +19,8 @@ export function createSlackCustomerSender(client: WebClient): SlackCustomerSende
         const posted = await client.chat.postMessage({ channel: opened.channel!.id!, ...renderSlack(reply) })
         return posted.ts ? [`slack:${posted.channel}:${posted.ts}`] : []
       } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error
-        // The user left, the app was removed, or it may not DM them: retrying will not help.
-        const permanent = ['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled', 'not_allowed_token_type', 'missing_scope', 'invalid_auth'].includes(code ?? '')
-        throw new SendError(`Slack refused the direct message${code ? ` (${code})` : ''}: ${(error as Error).message}`, permanent)
+        // The user left, the app was removed, or it may not DM them: permanent, as Slack says.
+        throw slackSendError(error, 'the direct message')
       }
     },
   }

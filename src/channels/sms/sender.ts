@@ -1,12 +1,13 @@
 /**
  * Proactive SMS through Twilio's REST API, with the official SDK. twilio-node has no base-URL
- * option, so a request client rewrites Twilio's hosts to TWILIO_API_URL (a local fake in tests,
- * a regional edge or proxy in some deployments).
+ * option and hides response headers from its errors, so our own request client rewrites
+ * Twilio's hosts to TWILIO_API_URL (a local fake in tests, a regional edge or proxy in some
+ * deployments) and reads a 429's Retry-After before the SDK turns it into an exception.
  */
 import twilio from 'twilio'
 import type RequestClient from 'twilio/lib/base/RequestClient.js'
 import type { TwilioConfig } from '../../config.ts'
-import { SendError } from '../types.ts'
+import { parseRetryAfter, SendError } from '../types.ts'
 import { splitForSms } from './render.ts'
 
 /** Twilio error codes after which retrying the same message cannot succeed. */
@@ -19,20 +20,31 @@ const PERMANENT_ERRORS: Record<number, string> = {
   21617: 'message body too long',
 }
 
+/** How long one REST call may take; the outbox's lease is longer than this. */
+export const TWILIO_TIMEOUT_MS = 15_000
+
 export class SmsSendError extends SendError {
   override name = 'SmsSendError'
 }
 
 type RequestOptions<T> = RequestClient.RequestOptions<T>
 
-class RedirectingRequestClient extends twilio.RequestClient {
-  constructor(private readonly apiUrl: string) {
-    super({ timeout: 15_000 })
+class AftercareRequestClient extends twilio.RequestClient {
+  constructor(private readonly apiUrl: string | undefined) {
+    super({ timeout: TWILIO_TIMEOUT_MS })
   }
 
-  override request<T>(opts: RequestOptions<T>) {
-    const uri = opts.uri.replace(/^https:\/\/[a-z.-]*twilio\.com/, this.apiUrl)
-    return super.request<T>({ ...opts, uri })
+  override async request<T>(opts: RequestOptions<T>) {
+    const uri = this.apiUrl ? opts.uri.replace(/^https:\/\/[a-z.-]*twilio\.com/, this.apiUrl) : opts.uri
+    const response = await super.request<T>({ ...opts, uri })
+    if (response.statusCode === 429) {
+      const headers = response.headers as Record<string, unknown> | undefined
+      const retryAfterSeconds = parseRetryAfter(headers?.['retry-after'] ?? headers?.['Retry-After'])
+      if (retryAfterSeconds !== undefined) {
+        throw new SmsSendError(`Twilio is rate limiting (HTTP 429, retry after ${retryAfterSeconds} s)`, false, { status: 429, retryAfterSeconds })
+      }
+    }
+    return response
   }
 }
 
@@ -41,12 +53,25 @@ export interface SmsSender {
   send(to: string, text: string): Promise<string[]>
 }
 
+function toSendError(error: unknown): SendError {
+  if (error instanceof SendError) return error
+  const code = (error as { code?: unknown }).code
+  const status = (error as { status?: unknown }).status
+  const twilioCode = typeof code === 'number' ? code : undefined
+  const httpStatus = typeof status === 'number' ? status : undefined
+  // Only network errors, 429 and 5xx can succeed later; any other 4xx is about this message.
+  const permanent = (twilioCode !== undefined && twilioCode in PERMANENT_ERRORS) || (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 429)
+  const reason = twilioCode !== undefined && twilioCode in PERMANENT_ERRORS ? PERMANENT_ERRORS[twilioCode] : (error as Error).message
+  const answer = httpStatus ? ` (HTTP ${httpStatus}${twilioCode ? `, error ${twilioCode}` : ''})` : ' (no answer)'
+  return new SmsSendError(`Twilio refused the message${answer}: ${reason}`, permanent, { code: twilioCode ?? (typeof code === 'string' ? code : undefined), status: httpStatus })
+}
+
 /** undefined when proactive SMS is not configured (no account SID or sender). */
 export function createSmsSender(config: TwilioConfig | undefined): SmsSender | undefined {
   if (!config?.accountSid || !config.from) return undefined
   const from = config.from
-  const redirect = config.apiUrl !== 'https://api.twilio.com'
-  const client = twilio(config.accountSid, config.authToken, redirect ? { httpClient: new RedirectingRequestClient(config.apiUrl) } : {})
+  const redirect = config.apiUrl !== 'https://api.twilio.com' ? config.apiUrl : undefined
+  const client = twilio(config.accountSid, config.authToken, { httpClient: new AftercareRequestClient(redirect) })
   const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from }
   return {
     async send(to, text) {
@@ -56,12 +81,7 @@ export function createSmsSender(config: TwilioConfig | undefined): SmsSender | u
           const message = await client.messages.create({ to, body, ...sender })
           sids.push(message.sid)
         } catch (error) {
-          const code = (error as { code?: number }).code
-          const status = (error as { status?: number }).status
-          // Only network errors, 429 and 5xx can succeed later; any other 4xx is about this message.
-          const permanent = (code !== undefined && code in PERMANENT_ERRORS) || (status !== undefined && status >= 400 && status < 500 && status !== 429)
-          const reason = code !== undefined && code in PERMANENT_ERRORS ? PERMANENT_ERRORS[code] : (error as Error).message
-          throw new SmsSendError(`Twilio refused the message${status ? ` (HTTP ${status}${code ? `, error ${code}` : ''})` : ''}: ${reason}`, permanent, code)
+          throw toSendError(error)
         }
       }
       return sids

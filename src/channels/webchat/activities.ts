@@ -7,7 +7,18 @@ import type { Activity, CardAction } from 'botbuilder'
 import type { Locale } from '../../../flows/locale.ts'
 import type { Reply } from '../types.ts'
 
-export function toActivity(reply: Reply, locale: Locale): Partial<Activity> {
+/**
+ * Which reply this is (the n-th answer to one message): the same turn, sent again after a
+ * retried request, yields the same keys, so the built-in Direct Line stores each reply once.
+ */
+const REPLY_KEY = 'aftercareReplyKey'
+
+export const replyKey = (activity: { channelData?: unknown }): string | undefined => {
+  const key = (activity.channelData as Record<string, unknown> | undefined)?.[REPLY_KEY]
+  return typeof key === 'string' && key.length <= 200 ? `reply:${key}` : undefined
+}
+
+export function toActivity(reply: Reply, locale: Locale, key?: string): Partial<Activity> {
   const actions: CardAction[] = (reply.choices ?? []).map((choice) => ({
     type: 'messageBack',
     title: choice.label,
@@ -21,5 +32,6 @@ export function toActivity(reply: Reply, locale: Locale): Partial<Activity> {
     textFormat: 'plain',
     locale,
     ...(actions.length && { suggestedActions: { to: [], actions } }),
+    ...(key && { channelData: { [REPLY_KEY]: key } }),
   }
 }

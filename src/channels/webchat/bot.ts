@@ -42,6 +42,8 @@ export function webchatBot(deps: WebchatBotDeps) {
       localeHint: localeFrom(joined ? value?.locale : activity.locale),
       reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
     })
-    for (const reply of turn.replies) await context.sendActivity(toActivity(reply, turn.locale))
+    // A retried message gets the same replies with the same keys (see toActivity).
+    const message = activity.id
+    for (const [index, reply] of turn.replies.entries()) await context.sendActivity(toActivity(reply, turn.locale, message && `${message}#${index}`))
   }
 }

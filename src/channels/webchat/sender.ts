@@ -5,7 +5,7 @@
  */
 import type { CloudAdapter, ConversationReference } from 'botbuilder'
 import type { Locale } from '../../../flows/locale.ts'
-import { SendError, type Reply } from '../types.ts'
+import { parseRetryAfter, SendError, type Reply } from '../types.ts'
 import { toActivity } from './activities.ts'
 import type { DirectLineStore } from './directline/store.ts'
 
@@ -31,9 +31,13 @@ export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string
         })
       } catch (error) {
         const status = (error as { statusCode?: number }).statusCode
+        const headers = (error as { response?: { headers?: { get?(name: string): unknown } } }).response?.headers
         // 4xx other than 429: the conversation is gone or the bot may not write to it.
         const permanent = status !== undefined && status >= 400 && status < 500 && status !== 429
-        throw new WebchatSendError(`the web chat channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`, permanent)
+        throw new WebchatSendError(`the web chat channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`, permanent, {
+          status,
+          retryAfterSeconds: status === 429 ? parseRetryAfter(headers?.get?.('retry-after')) : undefined,
+        })
       }
       return ids
     },

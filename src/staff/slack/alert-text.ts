@@ -21,6 +21,8 @@ export function alertText(alert: StaffAlert, timeZone: string): string {
       return `<!here> :rotating_light: The customer (${alert.channel.toUpperCase()} ${alert.address}) has waited ${alert.minutes} minutes for a person and nobody has answered. Please reply in the hand-off thread.`
     case 'feedback_needed':
       return `:telephone_receiver: The feedback survey could not reach the customer (${alert.reason}). Please collect their rating another way, by phone say, and record it: \`POST /api/tickets/${alert.number}/feedback\` (§3.3a: within 24 hours of completion).`
+    case 'provider':
+      return alert.text
     case 'opted_out':
       return `:mute: The customer opted out of ${alert.channel.toUpperCase()} messages.`
   }

@@ -22,6 +22,8 @@ import type { Actor } from '../../tickets/actors.ts'
 import { TICKET_NUMBER } from '../../tickets/numbers.ts'
 import { findTicketDetail } from '../../tickets/view.ts'
 import { boltLogger } from './bolt-logger.ts'
+import { slackErrorAnswer } from './error-answer.ts'
+import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { ACTION_LABELS, ONE_CLICK_ACTIONS } from './labels.ts'
 import { actionModal, MODAL_CALLBACK_ID, readSubmission } from './modals.ts'
 import { RELEASE_ACTION_ID } from './handoff.ts'
@@ -55,7 +57,17 @@ const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as re
 export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   const { config, client, prisma, tickets, logger, timeZone } = deps
   const router = express.Router()
-  const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, endpoints: '/slack/events', processBeforeResponse: false, router, logger: boltLogger(logger) })
+  const receiver = new ExpressReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: '/slack/events',
+    // Answer Slack once the work is done, so a failure can still say "try again": with the
+    // database away, Slack gets 503 and retries the event (deduped by event_id), instead of a 200
+    // for a message we never stored.
+    processBeforeResponse: true,
+    processEventErrorHandler: slackErrorAnswer(logger),
+    router,
+    logger: boltLogger(logger),
+  })
   // Bolt makes its own client (auth.test at start, listeners' `client`): point it at SLACK_API_URL too.
   const app = new App({ token: config.botToken, receiver, logger: boltLogger(logger), clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } } })
 
@@ -229,6 +241,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   registerSlackCustomerListeners(app, { handle: deps.handle, staffChannel: config.staffChannel, now: () => deps.clock.now(), logger })
 
   app.error(async (error) => {
+    // Rethrown: the receiver answers 503 and Slack retries. Anything else is ours, logged.
+    if (isDatabaseUnavailable(error)) throw error
     logger.error({ err: error }, 'Slack listener failed')
   })
 

@@ -7,6 +7,9 @@ import type { SlackConfig } from '../../config.ts'
  */
 export type SlackClient = WebClient
 
+/** How long one Web API call may take; the outbox lease is longer. */
+export const SLACK_TIMEOUT_MS = 15_000
+
 export function createSlackClient(config: SlackConfig): SlackClient {
-  return new WebClient(config.botToken, { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true })
+  return new WebClient(config.botToken, { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: SLACK_TIMEOUT_MS })
 }

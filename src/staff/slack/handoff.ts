@@ -4,6 +4,7 @@
  * far posted into it, and the customer's messages mirrored there.
  */
 import type { KnownBlock } from '@slack/types'
+import { slackSendError } from '../../channels/slack/send-error.ts'
 import type { WebClient } from '@slack/web-api'
 import type { SlackConfig } from '../../config.ts'
 import type { PrismaClient } from '../../db/client.ts'
@@ -83,11 +84,21 @@ export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; 
   }
 
   return {
-    ensure,
+    async ensure(conversationId) {
+      try {
+        return await ensure(conversationId)
+      } catch (error) {
+        throw slackSendError(error, 'the hand-off thread')
+      }
+    },
     async mirror(conversationId, text) {
-      const thread = await ensure(conversationId)
-      const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `:speech_balloon: *Customer*: ${escape(text)}` })
-      return posted.ts
+      try {
+        const thread = await ensure(conversationId)
+        const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `:speech_balloon: *Customer*: ${escape(text)}` })
+        return posted.ts
+      } catch (error) {
+        throw slackSendError(error, 'the hand-off message')
+      }
     },
   }
 }

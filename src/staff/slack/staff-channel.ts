@@ -4,6 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types'
 import type { WebClient } from '@slack/web-api'
+import { slackSendError } from '../../channels/slack/send-error.ts'
 
 export interface SlackMessage {
   text: string
@@ -24,18 +25,29 @@ export interface StaffChannel {
   reply(thread: SlackMessageRef, text: string, options?: { broadcast?: boolean }): Promise<void>
 }
 
+/** Failures come out as SendError (status, Retry-After), so the jobs can log them and honour Slack's rate limits. */
 export function createStaffChannel(client: WebClient, channel: string): StaffChannel {
+  const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (error) {
+      throw slackSendError(error, what)
+    }
+  }
   return {
-    async post(message) {
-      const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false })
-      return { channel: posted.channel ?? channel, ts: posted.ts! }
-    },
-    async update(at, message) {
-      await client.chat.update({ channel: at.channel, ts: at.ts, ...message })
-    },
-    async reply(thread, text, options = {}) {
-      const at = { channel: thread.channel, thread_ts: thread.ts, text }
-      await client.chat.postMessage(options.broadcast ? { ...at, reply_broadcast: true } : at)
-    },
+    post: (message) =>
+      call('a staff channel post', async () => {
+        const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false })
+        return { channel: posted.channel ?? channel, ts: posted.ts! }
+      }),
+    update: (at, message) =>
+      call('a staff message update', async () => {
+        await client.chat.update({ channel: at.channel, ts: at.ts, ...message })
+      }),
+    reply: (thread, text, options = {}) =>
+      call('a staff thread reply', async () => {
+        const at = { channel: thread.channel, thread_ts: thread.ts, text }
+        await client.chat.postMessage(options.broadcast ? { ...at, reply_broadcast: true } : at)
+      }),
   }
 }

@@ -43,7 +43,7 @@ export async function handleThreadReply(deps: { prisma: PrismaClient; jobs: JobQ
       select: { id: true, handoffAnsweredAt: true, identity: { select: { channel: true } } },
     })
     if (handoff && !note) {
-      await queueMessage(tx, deps.jobs, {
+      await queueMessage(tx, {
         conversationId: handoff.id,
         channel: handoff.identity.channel,
         kind: 'staff_reply',

@@ -10,6 +10,8 @@ import type { Activity as BotActivity, CloudAdapter, TurnContext } from 'botbuil
 import express, { type Request, type Router } from 'express'
 import { z } from 'zod'
 import { AppError } from '../../../errors.ts'
+import { toAppError } from '../../../http/error-handler.ts'
+import { replyKey } from '../activities.ts'
 import type { Logger } from '../../../logger.ts'
 import { TOKEN_EXPIRES_IN_SECONDS, type Activity, type DirectLineConversationRecord, type DirectLineStore } from './store.ts'
 
@@ -120,11 +122,11 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     // The visitor is who the token says, whatever the client claims.
     const from = { id: conversation.userId, name: posted.from?.name, role: 'user' }
     const { id: _ignored, ...rest } = posted
-    const { activity, duplicate } = await store.append(conversation.id, { ...rest, from } as Activity, { fromBot: false, clientActivityId })
-    if (duplicate) {
-      res.json({ id: activity.id })
-      return
-    }
+    const { activity } = await store.append(conversation.id, { ...rest, from } as Activity, { fromBot: false, clientActivityId })
+    // A client's retry of an activity already stored still goes to the bot: if the first attempt
+    // failed (the database went away mid-turn), this one does the turn; if it succeeded, the
+    // conversation recognises the message id and its replies are not stored twice (the connector
+    // below keys them by the message they answer).
     const forBot = {
       ...activity,
       channelId: 'directline',
@@ -134,10 +136,24 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       locale: posted.locale ?? conversation.locale ?? undefined,
     } as unknown as BotActivity
     // Answer once the bot has replied, so the client's next poll finds the replies in order.
+    let failure: unknown
     try {
-      await deps.adapter.processActivityDirect('', forBot, deps.bot)
+      await deps.adapter.processActivityDirect('', forBot, async (context) => {
+        try {
+          await deps.bot(context)
+        } catch (error) {
+          failure = error
+          throw error
+        }
+      })
     } catch (error) {
-      deps.logger.error({ err: error, conversation: conversation.id }, 'Direct Line activity failed in the bot')
+      failure ??= error
+    }
+    if (failure !== undefined) {
+      const known = toAppError(failure)
+      // 503 with Retry-After: DirectLineJS offers the visitor "Retry", which posts it again.
+      if (known?.status === 503) throw known
+      deps.logger.error({ err: failure, conversation: conversation.id }, 'Direct Line activity failed in the bot')
     }
     res.json({ id: activity.id })
   })
@@ -157,7 +173,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const body = (req.body ?? {}) as Activity
     if (typeof body.type !== 'string') throw new AppError('bad_request', 'malformed activity')
     const { id: _ignored, serviceUrl: _serviceUrl, ...rest } = body
-    const { activity } = await store.append(conversationId, { ...rest, from: { id: 'bot', name: deps.botName, role: 'bot' } }, { fromBot: true })
+    const { activity } = await store.append(conversationId, { ...rest, from: { id: 'bot', name: deps.botName, role: 'bot' } }, { fromBot: true, clientActivityId: replyKey(body as { channelData?: unknown }) })
     return { id: activity.id }
   }
   connector.post('/v3/conversations/:conversationId/activities', async (req, res) => {

@@ -66,8 +66,12 @@ export interface Conversations {
 
 /** A turn's transaction: waiting for a connection, and running (behind another instance's turn for the same sender, at worst). */
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
-/** Far more than anyone types while their earlier messages are processed. */
-const MAX_QUEUED_PER_SENDER = 200
+/**
+ * More than anyone types while their earlier messages are processed (a turn takes milliseconds);
+ * beyond it a sender's messages are answered 503 at once, without processing, and the provider
+ * retries them later. Keeps one flooding sender's queue, and its CPU, small.
+ */
+const MAX_QUEUED_PER_SENDER = 20
 
 const stored = (reply: Reply) => ({ body: reply.text, payload: reply as unknown as Prisma.InputJsonValue })
 

@@ -25,15 +25,15 @@ export function createSenderQueue(options: { maxPerSender: number }): SenderQueu
       queue.length++
       total++
       queues.set(key, queue)
-      const result = queue.tail.then(work)
-      queue.tail = result.then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => {
+      const result = queue.tail.then(work).finally(() => {
         queue.length--
         total--
         if (queue.length === 0 && queues.get(key) === queue) queues.delete(key)
       })
+      queue.tail = result.then(
+        () => undefined,
+        () => undefined,
+      )
       return result
     },
     size: () => total,

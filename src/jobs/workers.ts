@@ -32,33 +32,58 @@ export interface WorkerDeps {
   schedules: boolean
 }
 
+/** A staff job's own retries (in its data, since pg-boss's backoff has no ceiling). */
+interface SlackRetry {
+  slackAttempt?: number
+  slackSince?: number
+}
+/** Short enough that staff posts follow within half a minute of Slack coming back. */
+const SLACK_JOB_MAX_BACKOFF_SECONDS = 30
+const SLACK_JOB_GIVE_UP_MS = 24 * 3_600_000
+
 export async function startWorkers(deps: WorkerDeps): Promise<void> {
   const { config, prisma, jobs, clock, logger, health, metrics } = deps
   const slackDeps = { prisma, staff: deps.slack?.staff, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
   const handoff = deps.slack?.handoff
 
   /**
-   * A job that talks to Slack: its outcome tells provider health; a 429 waits for Slack's
-   * Retry-After (a new job then, since pg-boss's own retry delay is fixed); a refusal Slack will
-   * repeat forever is logged once and dropped instead of retried.
+   * A job that talks to Slack. Its outcome tells provider health. A failure Slack will repeat
+   * forever (invalid_blocks, channel_not_found) is logged once and dropped. Any other failure
+   * is Slack's, not the job's: the job waits (Retry-After, or backoff up to 30 s) and tries
+   * again for up to a day, instead of spending pg-boss's few retries in the first minutes of an
+   * outage and losing a new ticket's post.
    */
   async function workOnSlack<T extends object>(name: QueueName, handler: JobHandler<T>, singletonKey?: (data: T) => string) {
-    await jobs.work<T>(name, async (data, job) => {
+    const later = (data: T & SlackRetry, seconds: number) => jobs.send(name, data, { startAfterSeconds: seconds, ...(singletonKey && { singletonKey: singletonKey(data) }) })
+    await jobs.work<T & SlackRetry>(name, async (data, job) => {
+      // Slack asked us to wait (Retry-After) or is down: no call before it is due, the job waits.
+      const admitted = health.admit('slack')
+      if (admitted.waitMs > 0) {
+        await later(data, Math.ceil(admitted.waitMs / 1000))
+        return
+      }
       try {
         await handler(data, job)
       } catch (error) {
-        if (!(error instanceof SendError)) throw error
-        await health.failed('slack', error, `job:${job.id}`)
+        if (!(error instanceof SendError)) {
+          if (admitted.probe) health.abandonProbe('slack')
+          throw error
+        }
         if (error.permanent) {
           logger.error({ queue: name, job: job.id, code: error.code, status: error.status, err: error }, 'Slack refused the staff message; not retrying')
           return
         }
-        if (error.retryAfterSeconds !== undefined) {
-          logger.warn({ queue: name, job: job.id, retryInSeconds: error.retryAfterSeconds }, 'Slack is rate limiting: the job waits for its Retry-After')
-          await jobs.send(name, data, { startAfterSeconds: error.retryAfterSeconds, ...(singletonKey && { singletonKey: singletonKey(data) }) })
+        await health.failed('slack', error, `job:${job.id}`)
+        const attempt = (data.slackAttempt ?? 0) + 1
+        const since = data.slackSince ?? Date.now()
+        if (Date.now() - since > SLACK_JOB_GIVE_UP_MS) {
+          logger.error({ queue: name, job: job.id, attempts: attempt, err: error }, 'Slack has refused this staff message for a day; giving up')
           return
         }
-        throw error
+        const wait = error.retryAfterSeconds ?? Math.min(config.outbox.retryDelaySeconds * 2 ** (attempt - 1), SLACK_JOB_MAX_BACKOFF_SECONDS)
+        logger.warn({ queue: name, job: job.id, status: error.status, code: error.code, attempt, retryInSeconds: wait, error: error.message }, 'Slack call failed; the job waits and tries again')
+        await later({ ...data, slackAttempt: attempt, slackSince: since }, wait)
+        return
       }
       await health.succeeded('slack')
     })

@@ -72,6 +72,13 @@ export interface ProviderHealth {
   allowance(provider: Provider, concurrency: number, inFlight: number): { count: number; probe: boolean }
   /** Call when a probe is started (only one at a time). */
   probing(provider: Provider): void
+  /**
+   * For one call outside the outbox (a staff job): go now (`waitMs` 0, perhaps as the circuit's
+   * probe), or come back after `waitMs` — a Retry-After holds every call to the provider.
+   */
+  admit(provider: Provider): { waitMs: number; probe: boolean }
+  /** A probe that ended without reaching the provider (the caller failed first). */
+  abandonProbe(provider: Provider): void
   /** A send succeeded. `recovered`: the circuit was open, delayed messages may go now. */
   succeeded(provider: Provider): Promise<{ recovered: boolean }>
   /** A send failed in a way a retry can fix. `counted`: held against the message (false during an outage or rate limit). */
@@ -119,6 +126,21 @@ export function createProviderHealth(deps: ProviderHealthDeps): ProviderHealth {
 
     probing(provider) {
       circuit(provider).probing = true
+    },
+
+    admit(provider) {
+      const c = circuit(provider)
+      if (c.state === 'closed') return { waitMs: 0, probe: false }
+      const now = Date.now()
+      if (!c.probing && now >= c.probeAt) {
+        c.probing = true
+        return { waitMs: 0, probe: true }
+      }
+      return { waitMs: Math.max(c.probeAt - now, 1_000), probe: false }
+    },
+
+    abandonProbe(provider) {
+      circuit(provider).probing = false
     },
 
     async succeeded(provider) {
@@ -178,13 +200,15 @@ export function createProviderHealth(deps: ProviderHealthDeps): ProviderHealth {
     },
 
     async checkAlerts() {
-      // Failing for long enough, and still failing lately (not a failure long ago and no traffic since).
+      // Failing for long enough, and still failing lately (not one failure long ago and no traffic since).
+      const recentSeconds = Math.max(deps.alertAfterMs / 1000, 60)
       const due = await prisma.$queryRawUnsafe<{ provider: Provider; failingSince: Date; lastError: string | null }[]>(
         `UPDATE "ProviderStatus" SET "alertedAt" = ${NOW}
          WHERE "alertedAt" IS NULL AND "failingSince" IS NOT NULL
-           AND "failingSince" <= ${NOW} - make_interval(secs => $1) AND "updatedAt" >= ${NOW} - make_interval(secs => $1)
+           AND "failingSince" <= ${NOW} - make_interval(secs => $1) AND "updatedAt" >= ${NOW} - make_interval(secs => $2)
          RETURNING provider, "failingSince", "lastError"`,
         deps.alertAfterMs / 1000,
+        recentSeconds,
       )
       for (const status of due) {
         const waiting = await prisma.message.count({ where: { status: 'queued', ...messagesFor(status.provider) } })

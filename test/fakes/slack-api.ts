@@ -17,8 +17,23 @@ export interface SlackCall {
 
 const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata']
 
+/** How a scripted Slack failure answers: an HTTP error, a 429 with Retry-After, or `ok: false`. */
+export interface SlackFailure {
+  status?: number
+  retryAfter?: number
+  error?: string
+}
+
+/** Methods that post or change messages: the ones an outage takes down. */
+const POSTING = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'conversations.open'])
+
 export class FakeSlackApi {
   readonly calls: SlackCall[] = []
+  /** Every posting call, answered or not, with when it arrived and its HTTP status. */
+  readonly attempts: { at: number; method: string; status: number }[] = []
+  /** While set, every posting call fails this way (an outage); clear it to recover. */
+  outage: SlackFailure | undefined
+  private readonly failures: SlackFailure[] = []
   private server: Server | undefined
   private nextTs = 1_770_000_000
   url = ''
@@ -33,6 +48,14 @@ export class FakeSlackApi {
       }
       const args: Record<string, unknown> = { ...req.body }
       for (const field of JSON_FIELDS) if (typeof args[field] === 'string') args[field] = JSON.parse(args[field] as string)
+      const failure = POSTING.has(method) ? (this.outage ?? this.failures.shift()) : undefined
+      if (POSTING.has(method)) this.attempts.push({ at: Date.now(), method, status: failure ? (failure.status ?? 200) : 200 })
+      if (failure) {
+        if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter))
+        if (failure.status && failure.status !== 200) res.status(failure.status).json({ ok: false, error: failure.error ?? 'ratelimited' })
+        else res.json({ ok: false, error: failure.error ?? 'internal_error' })
+        return
+      }
       this.calls.push({ method, args })
       res.json(this.answer(method, args))
     })
@@ -60,6 +83,11 @@ export class FakeSlackApi {
       default:
         return { ok: true }
     }
+  }
+
+  /** The next posting calls fail in this order, then calls succeed again. */
+  failNext(...failures: SlackFailure[]): void {
+    this.failures.push(...failures)
   }
 
   /** Texts posted to a channel (a DM, or a thread when given), in order. */

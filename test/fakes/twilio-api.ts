@@ -20,11 +20,24 @@ export interface ScriptedFailure {
   status: number
   code?: number
   message?: string
+  /** Sent as Retry-After (seconds), as Twilio does on some 429s. */
+  retryAfter?: number
+}
+
+/** Every call to the Messages resource, answered or not, with when it arrived. */
+export interface SendAttempt {
+  at: number
+  to: string
+  status: number
 }
 
 export class FakeTwilioApi {
   readonly sent: SentSms[] = []
+  readonly attempts: SendAttempt[] = []
+  /** While set, every send fails this way (an outage); clear it to recover. */
+  outage: ScriptedFailure | undefined
   private readonly failures: ScriptedFailure[] = []
+  private hanging = 0
   private server: Server | undefined
   url = ''
 
@@ -32,6 +45,11 @@ export class FakeTwilioApi {
     readonly accountSid = `AC${'a'.repeat(32)}`,
     readonly authToken = 'test-twilio-auth-token',
   ) {}
+
+  /** The next `count` sends are never answered (a provider call in flight when the caller dies). */
+  hangNext(count = 1): void {
+    this.hanging += count
+  }
 
   /** The next sends fail in this order, then sends succeed again. */
   failNext(...failures: ScriptedFailure[]): void {
@@ -46,8 +64,15 @@ export class FakeTwilioApi {
         res.status(401).json({ code: 20003, message: 'Authenticate', status: 401 })
         return
       }
-      const failure = this.failures.shift()
+      if (this.hanging > 0) {
+        this.hanging--
+        this.attempts.push({ at: Date.now(), to: req.body.To, status: 0 })
+        return
+      }
+      const failure = this.outage ?? this.failures.shift()
+      this.attempts.push({ at: Date.now(), to: req.body.To, status: failure?.status ?? 201 })
       if (failure) {
+        if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter))
         res.status(failure.status).json({ code: failure.code, message: failure.message ?? `scripted failure ${failure.code ?? failure.status}`, status: failure.status })
         return
       }

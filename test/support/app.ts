@@ -8,7 +8,7 @@ import type { App } from '../../src/app.ts'
 import { assemble, type Assembled } from '../../src/assemble.ts'
 import { ManualClock } from '../../src/clock.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
-import { createLogger } from '../../src/logger.ts'
+import { createLogger, type Logger } from '../../src/logger.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
 export const PUBLIC_URL = 'https://aftercare.example.test'
@@ -44,6 +44,8 @@ export interface TestAppOptions {
   clock?: ManualClock
   /** Run job workers (default true); off simulates a crash after commit. */
   workers?: boolean
+  /** Where the app logs (silent by default, or TEST_LOG_LEVEL). */
+  logger?: Logger
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -66,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl: db.url,
     ping: () => db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
     clock,
-    logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
+    logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
     adminToken: ADMIN_TOKEN,
     workers: options.workers,
     // The tests move a manual clock and sweep themselves; a background sweep would race them.

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { isDatabaseUnavailable } from '../../../db/errors.ts'
 import type { Logger } from '../../../logger.ts'
 import type { DirectLineStore } from './store.ts'
 
@@ -39,7 +40,8 @@ export function attachDirectLineStream(server: Server, store: DirectLineStore, l
           }
         } while (again)
       } catch (error) {
-        logger.warn({ err: error }, 'Direct Line stream read failed')
+        // While the database is away every open stream fails each second: the outage is logged elsewhere.
+        if (!isDatabaseUnavailable(error)) logger.warn({ err: error }, 'Direct Line stream read failed')
       } finally {
         sending = false
       }

@@ -14,6 +14,10 @@ interface Options {
   tickets?: TicketSummary[]
   liveHandoff?: boolean
   phoneLinking?: boolean
+  /** What the app answers a live hand-off request (default: started). */
+  handoff?: 'started' | 'refused'
+  /** What the app answers a request for a verification code (default: sent). */
+  code?: { sent: false; reason: 'cooldown' | 'limit' | 'country' | 'budget'; retryAfterSeconds: number }
 }
 
 /** A customer talking to the bot; `say` returns the bot's answer as one text. */
@@ -38,6 +42,8 @@ function chat(options: Options = {}) {
       }
     }
     if (command.type === 'listTickets') return { type: 'STATUS_RESULT', tickets: options.tickets ?? [], timeZone: 'Asia/Shanghai' }
+    if (command.type === 'requestHandoff' && command.live) return { type: options.handoff === 'refused' ? 'HANDOFF_REFUSED' : 'HANDOFF_STARTED' }
+    if (command.type === 'sendVerificationCode') return options.code ? { type: 'CODE_RESULT', ...options.code } : { type: 'CODE_RESULT', sent: true, phone: command.phone }
     return undefined
   }
   return {
@@ -298,6 +304,16 @@ describe('language', () => {
 describe('talking to a person (live hand-off, when staff are on Slack)', () => {
   const relayed = (c: ReturnType<typeof chat>) => c.commands.filter((command) => command.type === 'relayToStaff').map((command) => (command as { text: string }).text)
 
+  it('a hand-off refused for asking too often lately (§ issue 11): the bot says so and carries on where the customer was', async () => {
+    const c = chat({ liveHandoff: true, handoff: 'refused' })
+    await c.sayAll(['hi', '1'])
+    expect(await c.say('AGENT')).toBe(
+      'You have asked for a person several times in the last hour. Our team has your earlier requests and will answer them; meanwhile I can go on helping you here.\nWhich product is it? Please send the model as printed on its label (for example X200).',
+    )
+    expect(c.state).toBe('intake.productModel')
+    expect(await c.say('WM-800')).toMatch(/serial number/i)
+  })
+
   it('AGENT hands the conversation to staff: messages are passed on, the bot stays silent', async () => {
     const c = chat({ liveHandoff: true })
     await c.sayAll(['hi', '1', 'WM-800'])
@@ -396,5 +412,27 @@ describe('the feedback survey (§3.3a)', () => {
     await c.say('4')
     expect(await c.event({ type: 'FEEDBACK_REQUESTED', number: 'SR-2026-000003', reminder: true })).toBe('')
     expect(await c.say('All good')).toBe('Thank you for your feedback.')
+  })
+})
+
+describe('linking a phone: codes refused by a limit (issue 11)', () => {
+  it('a code sent is announced only once the app has sent it', async () => {
+    const c = chat({ phoneLinking: true })
+    await c.say('hi')
+    expect(await c.say('LINK')).toMatch(/mobile number/i)
+    expect(await c.say('13800138000')).toBe('We have texted a 6-digit code to +8613800138000. Please send it here (it is valid for 10 minutes), or CANCEL.')
+    expect(c.state).toBe('linking.code')
+  })
+
+  it.each([
+    [{ sent: false, reason: 'cooldown', retryAfterSeconds: 42 } as const, 'We have just sent a code. Please wait 42 seconds before asking for another one.'],
+    [{ sent: false, reason: 'limit', retryAfterSeconds: 3600 } as const, 'We have sent as many codes as we can today. Please try again tomorrow.'],
+    [{ sent: false, reason: 'country', retryAfterSeconds: 0 } as const, 'Sorry, we cannot send codes to numbers in that country.'],
+    [{ sent: false, reason: 'budget', retryAfterSeconds: 600 } as const, 'Sorry, we cannot send codes right now. Please try again later.'],
+  ])('refused (%o): the customer is told why and the bot carries on', async (code, text) => {
+    const c = chat({ phoneLinking: true, code })
+    await c.sayAll(['hi', 'LINK'])
+    expect(await c.say('13800138000')).toBe(text)
+    expect(c.state).toBe('idle')
   })
 })

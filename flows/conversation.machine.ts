@@ -56,6 +56,7 @@ export const conversationMachine = setup({
     isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
     isCode: ({ event }) => event.type === 'TEXT' && /^\d{6}$/.test(event.text.trim()),
     linked: ({ event }) => event.type === 'LINK_RESULT' && event.linked,
+    codeSent: ({ event }) => event.type === 'CODE_RESULT' && event.sent,
     triesLeft: ({ event }) => event.type === 'LINK_RESULT' && event.attemptsLeft > 0,
     isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
   },
@@ -131,9 +132,9 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'requestHandoff', reason: 'customer_asked', live: false })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoff } })
     }),
+    /** The customer hears "passing you to our team" once the request is accepted (HANDOFF_STARTED). */
     startHandoff: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'requestHandoff', reason: context.handoffReason ?? 'customer_asked', live: true })
-      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).handoffLive } })
     }),
     askRating: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'FEEDBACK_REQUESTED') return
@@ -168,12 +169,17 @@ export const conversationMachine = setup({
       enqueue.assign({ survey: { ...context.survey, hinted: true } })
       enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).ratingHint, choices: copyFor(context.locale).ratingLabels.map((label, index) => ({ value: String(index + 1), label })) } })
     }),
-    sendCode: enqueueActions(({ context, event, enqueue }) => {
+    sendCode: enqueueActions(({ event, enqueue }) => {
       const phone = event.type === 'TEXT' ? parsePhone(event.text) : undefined
       if (!phone) return
       enqueue.assign({ linkingPhone: phone })
       enqueue.emit({ type: 'sendVerificationCode', phone })
-      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).codeSent(phone) } })
+    }),
+    codeOutcome: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'CODE_RESULT') return
+      const copy = copyFor(context.locale)
+      const refusals = { cooldown: copy.codeTooSoon(event.sent ? 0 : event.retryAfterSeconds), limit: copy.codeLimit, country: copy.codeCountry, budget: copy.codesPaused }
+      enqueue.emit({ type: 'reply', reply: { text: event.sent ? copy.codeSent(event.phone) : refusals[event.reason] } })
     }),
     verifyCode: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'TEXT') enqueue.emit({ type: 'verifyCode', code: event.text.trim() })
@@ -316,6 +322,7 @@ export const conversationMachine = setup({
         code: {
           on: {
             TEXT: [{ guard: 'isCode', actions: 'verifyCode' }, { actions: { type: 'say', params: { text: (copy) => copy.badCode } } }],
+            CODE_RESULT: [{ guard: 'codeSent', actions: 'codeOutcome' }, { target: '#conversation.idle', actions: 'codeOutcome' }],
             LINK_RESULT: [
               { guard: 'linked', target: '#conversation.idle', actions: 'linkOutcome' },
               { guard: 'triesLeft', actions: 'linkOutcome' },
@@ -339,6 +346,12 @@ export const conversationMachine = setup({
         LINK: { actions: 'relay' },
         SET_LOCALE: { actions: ['relay', assign(({ event }) => (event.type === 'SET_LOCALE' ? { locale: event.locale, localeChosen: true } : {}))] },
         START: { actions: { type: 'say', params: { text: (copy) => copy.stillWithHuman } } },
+        HANDOFF_STARTED: { actions: { type: 'say', params: { text: (copy) => copy.handoffLive } } },
+        // Asked too often lately: back to where the customer was, the bot carries on.
+        HANDOFF_REFUSED: [
+          { guard: 'inIntake', target: '#conversation.intake.hist', actions: { type: 'say', params: { text: (copy) => copy.handoffLimited } } },
+          { target: 'idle', actions: { type: 'say', params: { text: (copy) => copy.handoffLimited } } },
+        ],
         HANDOFF_DELAYED: { actions: { type: 'say', params: { text: (copy) => copy.handoffDelayed } } },
         HANDOFF_ENDED: [
           { guard: 'inIntake', target: '#conversation.intake.hist', actions: { type: 'say', params: { text: (copy) => copy.backWithBot } } },

@@ -49,6 +49,12 @@ export type ConversationEvent =
   | { type: 'FEEDBACK_REQUESTED'; number: string; reminder: boolean }
   /** The answer to `verifyCode`: linked, or how many tries are left (0: start again). */
   | { type: 'LINK_RESULT'; linked: boolean; phone: string; attemptsLeft: number }
+  /** The answer to `sendVerificationCode`: sent, or refused by a limit (and why). */
+  | { type: 'CODE_RESULT'; sent: true; phone: string }
+  | { type: 'CODE_RESULT'; sent: false; reason: CodeRefusal; retryAfterSeconds: number }
+  /** The answer to a live `requestHandoff`: staff are being asked, or the customer asked too often lately. */
+  | { type: 'HANDOFF_STARTED' }
+  | { type: 'HANDOFF_REFUSED' }
 
 export type ConversationEmitted =
   | { type: 'reply'; reply: Reply }
@@ -67,6 +73,8 @@ export type ConversationEmitted =
   | { type: 'answerResolution'; number: string; fixed: boolean }
 
 export type Asking = Field | 'confirm'
+/** Why no code was sent: asked again too soon, too many today, a country we do not text, the hourly SMS budget spent. */
+export type CodeRefusal = 'cooldown' | 'limit' | 'country' | 'budget'
 export type HandoffReason = 'customer_asked' | 'repeated_misses' | 'fix_rejected'
 
 export interface ConversationContext {

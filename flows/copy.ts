@@ -78,6 +78,18 @@ export interface Copy {
   wrongCode: (attemptsLeft: number) => string
   codeExpired: string
   linkUnavailable: string
+  /** Over the message limit: said once, the messages are kept but not answered. */
+  tooFast: string
+  /** Too many hand-offs lately: the bot carries on. */
+  handoffLimited: string
+  /** A code was asked for too soon after the last one. */
+  codeTooSoon: (seconds: number) => string
+  /** Too many codes today, to this number or in this conversation. */
+  codeLimit: string
+  /** Codes are not sent to this country. */
+  codeCountry: string
+  /** The service's hourly budget of code SMS is spent. */
+  codesPaused: string
   linkCancelled: string
   surveyQuestion: (number: string) => string
   surveyReminder: (number: string) => string
@@ -211,6 +223,12 @@ const en: Copy = {
   askPhone: 'Which mobile number do you use with us? We will text it a code, so that your requests by SMS and here are one list.',
   badPhone: 'Please send a mobile number, such as +8613800138000 or 13800138000.',
   codeSent: (phone) => `We have texted a 6-digit code to ${phone}. Please send it here (it is valid for 10 minutes), or CANCEL.`,
+  tooFast: 'You are sending messages faster than we can read them. We have kept them; please wait a minute before sending more.',
+  handoffLimited: 'You have asked for a person several times in the last hour. Our team has your earlier requests and will answer them; meanwhile I can go on helping you here.',
+  codeTooSoon: (seconds) => `We have just sent a code. Please wait ${seconds} seconds before asking for another one.`,
+  codeLimit: 'We have sent as many codes as we can today. Please try again tomorrow.',
+  codeCountry: 'Sorry, we cannot send codes to numbers in that country.',
+  codesPaused: 'Sorry, we cannot send codes right now. Please try again later.',
   badCode: 'Please send the 6 digits of the code we texted you, or CANCEL.',
   phoneLinked: (phone) => `Done: ${phone} is linked. STATUS here now lists all your requests.`,
   wrongCode: (left) => `That code is not right. You can try ${left} more time${left === 1 ? '' : 's'}.`,
@@ -345,6 +363,12 @@ const zhCN: Copy = {
   askPhone: '请问您在我们这里使用的手机号是多少？我们会发送验证码，把您通过短信和这里提交的申请合并在一起。',
   badPhone: '请发送手机号，例如 13800138000 或 +8613800138000。',
   codeSent: (phone) => `我们已向 ${phone} 发送 6 位验证码，请在这里回复（10 分钟内有效），或回复“取消”。`,
+  tooFast: '您发送消息太快了，我们已收到并保存，请稍等一分钟再继续发送。',
+  handoffLimited: '您在过去一小时内已多次要求人工服务，工作人员会处理您之前的请求。在此期间我可以继续为您办理。',
+  codeTooSoon: (seconds) => `验证码刚刚已发送，请等待 ${seconds} 秒后再重新获取。`,
+  codeLimit: '今天发送的验证码已达上限，请明天再试。',
+  codeCountry: '抱歉，我们无法向该国家或地区的号码发送验证码。',
+  codesPaused: '抱歉，目前无法发送验证码，请稍后再试。',
   badCode: '请回复我们短信发送的 6 位验证码，或回复“取消”。',
   phoneLinked: (phone) => `已绑定 ${phone}。现在回复“状态”可查看您的全部申请。`,
   wrongCode: (left) => `验证码不正确，您还可以再试 ${left} 次。`,

@@ -11,11 +11,14 @@ import type { Config } from './config.ts'
 import { createConversations, type Conversations } from './conversations/handle.ts'
 import type { PrismaClient } from './db/client.ts'
 import { AppError } from './errors.ts'
-import { bearerAuth } from './http/bearer-auth.ts'
+import { apiAuth } from './http/bearer-auth.ts'
+import { createSessions } from './http/session.ts'
 import { errorHandler, notFound } from './http/error-handler.ts'
 import { health } from './http/health.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { metricsRoute } from './http/metrics-route.ts'
 import type { Metrics } from './observability/metrics.ts'
+import type { RateLimits } from './http/rate-limits.ts'
 import { requestLog } from './http/request-log.ts'
 import type { JobQueue } from './jobs/queue.ts'
 import type { Logger } from './logger.ts'
@@ -45,6 +48,7 @@ export interface AppDeps {
   /** The admin API's bearer token (ADMIN_TOKEN, or the one generated in DATA_DIR). */
   adminToken: string
   metrics: Metrics
+  limits: RateLimits
 }
 
 export interface App {
@@ -81,15 +85,20 @@ export function buildApp(deps: AppDeps): App {
     complaintKeywords: config.complaintKeywords,
     recordFeedback: (tx, number, input, actor) => feedback!.recordFromCustomer(tx, number, input, actor),
     metrics: deps.metrics,
+    limits: deps.limits,
+    linkCountryCodes: config.limits.linkCountryCodes,
   })
   feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
   const complaints = createComplaintService({ prisma, jobs, clock, logger })
 
   const app = express()
   app.disable('x-powered-by')
+  // Who the client is, behind our own proxies (rate limits by IP): TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy)
   app.use(requestLog(logger))
+  app.use(securityHeaders({ publicUrl: config.publicUrl, connectTo: config.botFramework.directLineSecret ? [new URL(config.botFramework.directLineUrl).origin] : [] }))
 
-  const webchat = createWebchat({ config, prisma, clock, logger, handle: conversations.handle })
+  const webchat = createWebchat({ config, prisma, clock, logger, limits: deps.limits, handle: conversations.handle })
 
   app.get('/healthz', health(deps.ping))
   app.get('/metrics', metricsRoute({ prisma, metrics: deps.metrics, ping: deps.ping, tokens: [deps.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])] }))
@@ -105,10 +114,11 @@ export function buildApp(deps: AppDeps): App {
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
-  app.use(dashboardRouter({ adminToken: deps.adminToken, secureCookies: config.publicUrl.startsWith('https:'), timeZone: config.serviceTimeZone }))
+  const sessions = createSessions(prisma, clock)
+  app.use(dashboardRouter({ adminToken: deps.adminToken, publicUrl: config.publicUrl, timeZone: config.serviceTimeZone, sessions, limits: deps.limits }))
   app.use(
     '/api',
-    bearerAuth(deps.adminToken),
+    apiAuth(deps.adminToken, sessions),
     express.json({ limit: '256kb' }),
     reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
     ticketRoutes(prisma, tickets),

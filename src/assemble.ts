@@ -12,6 +12,8 @@ import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
 import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
 import { startWorkers } from './jobs/workers.ts'
 import { createLocks } from './db/locks.ts'
+import { createPool } from './db/pool.ts'
+import { createRateLimits } from './http/rate-limits.ts'
 import { postWeeklyDigest } from './jobs/digest.job.ts'
 import type { Logger } from './logger.ts'
 import { createDispatcher, type Dispatcher } from './notifications/dispatcher.ts'
@@ -69,10 +71,12 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   })
   const slackClient = config.slack ? createSlackClient(config.slack) : undefined
   // What the workers say in Slack: the staff channel, hand-off threads, and customers' DMs.
-  const slack = slackClient && config.slack
-    ? { staff: createStaffChannel(slackClient, config.slack.staffChannel), handoff: handoffThreads({ prisma, client: slackClient, config: config.slack }), customers: createSlackCustomerSender(slackClient) }
-    : undefined
-  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken, metrics })
+  const staffChannel = slackClient && config.slack ? createStaffChannel(slackClient, config.slack.staffChannel) : undefined
+  const slack = slackClient && staffChannel ? { staff: staffChannel, handoff: handoffThreads({ prisma, staff: staffChannel }), customers: createSlackCustomerSender(slackClient) } : undefined
+  // Rate-limit counters on a small pool of their own, shared with every instance through the database.
+  const limitsPool = createPool(options.databaseUrl, { name: 'aftercare-limits', max: 3, logger, onDropped })
+  const limits = createRateLimits(limitsPool, config.limits)
+  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken, metrics, limits })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
   const runSurveys = () => app.feedback.sweep()
@@ -115,6 +119,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       escalateHandoffs,
       runSurveys,
       postDigest,
+      purgeWebchat: () => app.webchat.purge(),
       clock,
       logger,
       schedules: options.schedules !== false,
@@ -138,6 +143,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       await dispatcher?.stop()
       await jobs.stop()
       await locks.close()
+      await limitsPool.end()
     },
   }
 }

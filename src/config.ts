@@ -53,6 +53,25 @@ export interface OutboxConfig {
   providerAlertPhones: string[]
 }
 
+/** `points` per `seconds`. */
+export interface RateLimit {
+  points: number
+  seconds: number
+}
+
+export interface LimitsConfig {
+  webchatSessions: RateLimit
+  directLinePosts: RateLimit
+  messages: RateLimit
+  handoffs: RateLimit
+  signIn: RateLimit
+  linkCooldownSeconds: number
+  linkCodesPerDay: number
+  /** Calling codes verification codes may go to (86, 852…); empty: any. */
+  linkCountryCodes: string[]
+  verificationSmsPerHour: number
+}
+
 export interface Config {
   port: number
   publicUrl: string
@@ -76,6 +95,13 @@ export interface Config {
   jobPollSeconds: number
   /** Bearer token for GET /metrics (the admin token works too). */
   metricsToken: string | undefined
+  limits: LimitsConfig
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits by IP). */
+  trustProxy: string | number | boolean
+  /** Bot Framework serviceUrls replies may go to (with an app id), as URL prefixes with * for one host label. */
+  botServiceUrls: string[]
+  /** Lets the Bot Framework Emulator talk to /api/messages without an app id (loopback serviceUrls only). */
+  botEmulator: boolean
   /** A hand-off nobody from staff answers within this long is escalated again. */
   handoffTimeoutMinutes: number
   feedback: FeedbackConfig
@@ -107,13 +133,26 @@ export class ConfigError extends Error {
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
 const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
+/** `30/600`: 30 per 600 seconds. */
+const rateLimit = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'must be <count>/<seconds>, such as 30/600')
+  .transform((text) => {
+    const [points, seconds] = text.split('/').map(Number) as [number, number]
+    return { points, seconds }
+  })
+  .refine((limit) => limit.points >= 1 && limit.seconds >= 1, 'count and seconds must be at least 1')
+
+/** Where Bot Framework channels (Azure Bot Service, Teams) post from: their replies go back there. */
+export const DEFAULT_BOT_SERVICE_URLS = ['https://*.botframework.com/', 'https://smba.trafficmanager.net/', 'https://*.trafficmanager.net/', 'https://*.botframework.azure.us/']
+
 const env = z.object({
   PORT: z.preprocess((v) => (v === '' || v === undefined ? '3000' : v), z.coerce.number().int().min(0).max(65535)),
   PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')),
   DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces')),
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
   TWILIO_AUTH_TOKEN: optional(z.string().min(8)),
   TWILIO_FROM: optional(z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number (+8613800138000) or a Messaging Service SID (MG…)')),
@@ -136,6 +175,18 @@ const env = z.object({
   PROVIDER_ALERT_AFTER: optional(z.coerce.number().min(0.05).max(1440)),
   PROVIDER_ALERT_PHONES: optional(z.string().max(1000)),
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  LIMIT_WEBCHAT_SESSIONS: optional(rateLimit),
+  LIMIT_DIRECTLINE_POSTS: optional(rateLimit),
+  LIMIT_MESSAGES: optional(rateLimit),
+  LIMIT_HANDOFFS: optional(rateLimit),
+  LIMIT_SIGN_IN: optional(rateLimit),
+  LINK_CODE_COOLDOWN: optional(z.coerce.number().int().min(1).max(3600)),
+  LINK_CODES_PER_DAY: optional(z.coerce.number().int().min(1).max(100)),
+  LINK_COUNTRY_CODES: optional(z.string().regex(/^\d{1,4}(,\d{1,4})*$/, 'must be calling codes such as 86,852')),
+  VERIFICATION_SMS_PER_HOUR: optional(z.coerce.number().int().min(1).max(100_000)),
+  TRUST_PROXY: optional(z.string().max(200)),
+  BOT_SERVICE_URLS: optional(z.string().max(2000)),
+  BOT_EMULATOR: optional(z.enum(['true', 'false', '1', '0'])),
   MICROSOFT_APP_ID: optional(z.string().regex(/^[0-9a-f-]{36}$/i, 'must be the app registration’s id (a GUID)')),
   MICROSOFT_APP_PASSWORD: optional(z.string()),
   MICROSOFT_APP_TENANT_ID: optional(z.string()),
@@ -194,6 +245,13 @@ function parseConcurrency(text: string | undefined): OutboxConfig['concurrency']
     values[provider as keyof typeof values] = Number(amount)
   }
   return values
+}
+
+/** `false`, `true`, a hop count, or Express's names and addresses (`loopback, 10.0.0.0/8`). Default: proxies on private networks. */
+function parseTrustProxy(text: string | undefined): string | number | boolean {
+  if (!text) return 'loopback, linklocal, uniquelocal'
+  if (text === 'true' || text === 'false') return text === 'true'
+  return /^\d+$/.test(text) ? Number(text) : text
 }
 
 function parsePhones(text: string | undefined): string[] {
@@ -278,6 +336,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
     metricsToken: e.METRICS_TOKEN,
+    limits: {
+      webchatSessions: e.LIMIT_WEBCHAT_SESSIONS ?? { points: 30, seconds: 600 },
+      directLinePosts: e.LIMIT_DIRECTLINE_POSTS ?? { points: 120, seconds: 60 },
+      messages: e.LIMIT_MESSAGES ?? { points: 30, seconds: 60 },
+      handoffs: e.LIMIT_HANDOFFS ?? { points: 3, seconds: 3600 },
+      signIn: e.LIMIT_SIGN_IN ?? { points: 10, seconds: 900 },
+      linkCooldownSeconds: e.LINK_CODE_COOLDOWN ?? 60,
+      linkCodesPerDay: e.LINK_CODES_PER_DAY ?? 5,
+      linkCountryCodes: e.LINK_COUNTRY_CODES ? e.LINK_COUNTRY_CODES.split(',') : [],
+      verificationSmsPerHour: e.VERIFICATION_SMS_PER_HOUR ?? 100,
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    botServiceUrls: e.BOT_SERVICE_URLS ? e.BOT_SERVICE_URLS.split(',').map((url) => url.trim()).filter(Boolean) : DEFAULT_BOT_SERVICE_URLS,
+    botEmulator: e.BOT_EMULATOR === 'true' || e.BOT_EMULATOR === '1',
     handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
     feedback: {
       delayMs: (e.FEEDBACK_DELAY ?? 10) * 60_000,

@@ -34,14 +34,22 @@ export interface StartOptions {
   drainMilliseconds?: number
 }
 
+/** An admin token must be long and without blanks: anything else in the file is replaced, never trusted. */
+export const usableAdminToken = (token: string) => token.length >= 16 && !/\s/.test(token)
+
 /** ADMIN_TOKEN, or a random one kept in DATA_DIR so that it survives restarts. */
 async function adminTokenFor(config: Config, logger: Logger): Promise<string> {
   if (config.adminToken) return config.adminToken
   const file = path.join(config.dataDir, 'admin-token')
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
+  if (existsSync(file)) {
+    const kept = (await readFile(file, 'utf8')).trim()
+    if (usableAdminToken(kept)) return kept
+    logger.warn({ file }, 'the admin-token file was empty, short or blank: replaced it with a new generated token')
+  } else {
+    logger.warn({ file }, 'ADMIN_TOKEN is not set: generated an admin API token and saved it in this file')
+  }
   const token = randomBytes(24).toString('base64url')
   await writeFile(file, token + '\n', { mode: 0o600 })
-  logger.warn({ file }, 'ADMIN_TOKEN is not set: generated an admin API token and saved it in this file')
   return token
 }
 

@@ -116,13 +116,20 @@ describe('Direct Line 3.0, built in', () => {
     expect((await activities(conversationId, token)).activities).toEqual([])
   })
 
-  it('refreshes a token and reconnects to the same conversation', async () => {
+  it('refreshes a token: the new one opens the same conversation, the old one stops after a short grace', async () => {
     const { conversationId, token } = await session()
     const refreshed = (await (await dl('/tokens/refresh', token, { method: 'POST' })).json()) as Json
     expect(refreshed).toMatchObject({ conversationId, expires_in: 1800 })
-    const reconnect = await dl(`/conversations/${conversationId}?watermark=3`, token)
+    expect(refreshed.token).not.toBe(token)
+    const reconnect = await dl(`/conversations/${conversationId}?watermark=3`, refreshed.token)
     expect(reconnect.status).toBe(200)
     expect(((await reconnect.json()) as Json).streamUrl).toContain('watermark=3')
+    // Requests already on their way with the old token still work for a moment…
+    expect((await dl(`/conversations/${conversationId}/activities`, token)).status).toBe(200)
+    world.t.clock.advance(61_000)
+    // …then it is refused, and the new one carries on.
+    expect((await dl(`/conversations/${conversationId}/activities`, token)).status).toBe(403)
+    expect((await dl(`/conversations/${conversationId}/activities`, refreshed.token)).status).toBe(200)
   })
 
   it('resumes the visitor’s conversation from the page’s saved token, and starts afresh when it is unknown', async () => {
@@ -221,16 +228,18 @@ describe('Bot Framework /api/messages', () => {
     timestamp: new Date().toISOString(),
   })
 
-  it('without an app id (local mode) runs the bot, which answers to the serviceUrl', async () => {
-    const response = await fetch(`${world.t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity('hello')) })
-    expect(response.status).toBe(200)
-    expect(received.at(-1)!.path).toMatch(/^\/v3\/conversations\/conv-1\/activities\//)
-    expect(received.at(-1)!.body.text).toBe('Hello! This is the after-sales service desk. What can we help you with?')
-  })
-
-  it('answers 400 to a body that is not an activity', async () => {
-    const response = await fetch(`${world.t.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"just a string"' })
-    expect(response.status).toBe(400)
+  it('with BOT_EMULATOR and no app id, runs the bot for the Emulator on loopback, which it answers', async () => {
+    const emulator = await startTestApp({ env: { BOT_EMULATOR: 'true' } })
+    try {
+      const response = await fetch(`${emulator.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity('hello')) })
+      expect(response.status).toBe(200)
+      expect(received.at(-1)!.path).toMatch(/^\/v3\/conversations\/conv-1\/activities\//)
+      expect(received.at(-1)!.body.text).toBe('Hello! This is the after-sales service desk. What can we help you with?')
+      const malformed = await fetch(`${emulator.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"just a string"' })
+      expect(malformed.status).toBe(400)
+    } finally {
+      await emulator.close()
+    }
   })
 
   describe('with an app id configured', () => {

@@ -8,6 +8,9 @@ import type { Locale } from '../../flows/locale.ts'
 export type { Reply }
 export type Channel = 'sms' | 'webchat' | 'slack'
 
+/** One customer identity as a key (locks, rate limits): the channel and the address on it. */
+export const identityKey = (channel: string, address: string) => `${channel}:${address}`
+
 export interface Inbound {
   channel: Channel
   /** The sender on that channel: an E.164 phone number for SMS. */
@@ -24,6 +27,8 @@ export interface Inbound {
   localeHint?: Locale
   /** How to reach this customer unprompted later (a Bot Framework conversation reference). */
   reference?: Record<string, unknown>
+  /** The visitor's IP address, when the channel knows it first-hand (the built-in Direct Line). */
+  clientIp?: string
 }
 
 /** What a turn produced for the customer. */

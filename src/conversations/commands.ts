@@ -15,6 +15,9 @@ import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { createTicket } from '../tickets/create.ts'
 import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
 import type { Party } from './party.ts'
+import { identityKey } from '../channels/types.ts'
+import type { RateLimits } from '../http/rate-limits.ts'
+import type { CodeRefusal } from '../../flows/conversation.types.ts'
 import type { Command } from './turn.ts'
 import { sendVerificationCode, verifyCode } from './phone-link.ts'
 
@@ -28,19 +31,49 @@ export interface CommandDeps {
   liveHandoff: boolean
   /** §3.3a: stores a customer's survey answer (the feedback service). */
   recordFeedback(tx: Tx, number: string, input: { rating?: number; comment?: string | null }, actor: string): Promise<void>
+  limits: RateLimits
+  /** Verification codes go only to these calling codes (empty: any). */
+  linkCountryCodes: string[]
+}
+
+/** Where the message that raised a command came from, when the channel knows (web chat: the visitor's IP). */
+export interface Origin {
+  clientIp?: string
 }
 
 /** A customer asking for a person again within this time does not alert staff again. */
 const HANDOFF_REALERT_MS = 30 * 60_000
 
-export type CommandRunner = (tx: Tx, party: Party, command: Command, now: Date) => Promise<ConversationEvent | undefined>
+export type CommandRunner = (tx: Tx, party: Party, command: Command, now: Date, origin?: Origin) => Promise<ConversationEvent | undefined>
 
 export function commandRunner(deps: CommandDeps): CommandRunner {
   const { jobs, calendar, logger } = deps
   const latestOpenTicket = (tx: Tx, party: Party) =>
     tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
 
-  return async (tx, party, command, now): Promise<ConversationEvent | undefined> => {
+  /** A live hand-off is allowed a few times an hour per customer, and per visitor IP on web chat (new identities are cheap there). */
+  async function handoffAllowed(party: Party, origin: Origin | undefined): Promise<boolean> {
+    const byIdentity = await deps.limits.take('handoffs', identityKey(party.channel, party.address))
+    if (!byIdentity.ok) return false
+    return !origin?.clientIp || (await deps.limits.take('handoffs', `ip:${origin.clientIp}`)).ok
+  }
+
+  /** Every limit on codes, most specific first: a code goes out only when all allow it. */
+  async function codeAllowed(party: Party, phone: string): Promise<ConversationEvent | undefined> {
+    const refuse = (reason: CodeRefusal, retryAfterSeconds = 0): ConversationEvent => ({ type: 'CODE_RESULT', sent: false, reason, retryAfterSeconds })
+    if (deps.linkCountryCodes.length && !deps.linkCountryCodes.some((code) => phone.startsWith(`+${code}`))) return refuse('country')
+    const cooldown = await deps.limits.take('linkCooldown', phone)
+    if (!cooldown.ok) return refuse('cooldown', cooldown.retryAfterSeconds)
+    for (const key of [`phone:${phone}`, `conversation:${party.conversation.id}`]) {
+      const daily = await deps.limits.take('linkCodesPerDay', key)
+      if (!daily.ok) return refuse('limit', daily.retryAfterSeconds)
+    }
+    const budget = await deps.limits.take('verificationSms', 'all')
+    if (!budget.ok) return refuse('budget', budget.retryAfterSeconds)
+    return undefined
+  }
+
+  return async (tx, party, command, now, origin): Promise<ConversationEvent | undefined> => {
     switch (command.type) {
       case 'submitTicket': {
         const ticket = await createTicket(
@@ -72,6 +105,10 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
       case 'requestHandoff': {
         const conversation = party.conversation
         if (command.live) {
+          if (!(await handoffAllowed(party, origin))) {
+            logger.warn({ conversation: conversation.id }, 'hand-off refused: too many lately from this customer')
+            return { type: 'HANDOFF_REFUSED' }
+          }
           await tx.conversation.update({
             where: { id: conversation.id },
             // A new hand-off announces itself again (in the ticket's thread, or a new one).
@@ -80,7 +117,7 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
           // The Slack thread opens (with the conversation so far) from a job, after commit.
           await jobs.send(QUEUES.handoffThread, { conversationId: conversation.id }, { tx, singletonKey: conversation.id })
           logger.info({ conversation: conversation.id, reason: command.reason }, 'live hand-off started')
-          return undefined
+          return { type: 'HANDOFF_STARTED' }
         }
         // Asking twice in a row is one request: staff hear of it once per half hour at most.
         const recent = conversation.handoffRequestedAt && now.getTime() - conversation.handoffRequestedAt.getTime() < HANDOFF_REALERT_MS
@@ -95,9 +132,18 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
       case 'recordFeedback':
         await deps.recordFeedback(tx, command.number, { rating: command.rating, comment: command.comment }, `customer:${party.id}`)
         return undefined
-      case 'sendVerificationCode':
-        await sendVerificationCode(tx, jobs, party, command.phone, now)
-        return undefined
+      case 'sendVerificationCode': {
+        const refused = await codeAllowed(party, command.phone)
+        if (refused) {
+          logger.warn({ conversation: party.conversation.id, reason: refused.type === 'CODE_RESULT' && !refused.sent ? refused.reason : undefined }, 'verification code refused by a limit')
+          if (refused.type === 'CODE_RESULT' && !refused.sent && refused.reason === 'budget' && (await deps.limits.take('verificationSmsAlert', 'all')).ok) {
+            await alertStaff(tx, jobs, null, { kind: 'provider', text: ':no_mobile_phones: The hourly budget of verification SMS (VERIFICATION_SMS_PER_HOUR) is spent: phone-linking codes are paused until the hour is over. Notifications to customers still go out.' })
+          }
+          return refused
+        }
+        await sendVerificationCode(tx, party, command.phone, now)
+        return { type: 'CODE_RESULT', sent: true, phone: command.phone }
+      }
       case 'verifyCode':
         return { type: 'LINK_RESULT', ...(await verifyCode(tx, logger, party, command.code, now)) }
       case 'answerResolution': {

@@ -23,7 +23,9 @@ import { queueMessage, type MessageKind } from '../notifications/outbox.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import type { TicketService } from '../tickets/apply.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
-import { commandRunner } from './commands.ts'
+import { commandRunner, type Origin } from './commands.ts'
+import { identityKey } from '../channels/types.ts'
+import type { RateLimits } from '../http/rate-limits.ts'
 import { openComplaint, soundsLikeComplaint } from '../complaints/service.ts'
 import { findOrCreateParty, lockSender, partyOfConversation, senderKey, type Party } from './party.ts'
 import { createSenderQueue } from './sender-queue.ts'
@@ -52,6 +54,9 @@ export interface ConversationDeps {
   complaintKeywords: string[]
   recordFeedback(tx: Tx, number: string, input: { rating?: number; comment?: string | null }, actor: string): Promise<void>
   metrics?: Metrics
+  /** Messages per identity, hand-offs, verification codes. */
+  limits: RateLimits
+  linkCountryCodes: string[]
 }
 
 export interface Conversations {
@@ -81,7 +86,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
   const senders = createSenderQueue({ maxPerSender: MAX_QUEUED_PER_SENDER })
 
   /** Records the message and its answers in one statement; returns the answers. */
-  async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale): Promise<TurnResult> {
+  async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale, status: 'received' | 'throttled' = 'received'): Promise<TurnResult> {
     const inboundId = randomUUID()
     const conversationId = party.conversation.id
     await tx.message.createMany({
@@ -93,7 +98,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
           channel: inbound.channel,
           providerId: inbound.providerMessageId,
           body: inbound.intent === 'start' ? '[opened the chat]' : inbound.text,
-          status: 'received',
+          status,
           createdAt: inbound.receivedAt,
         },
         ...replies.map((reply, index) => ({
@@ -126,9 +131,9 @@ export function createConversations(deps: ConversationDeps): Conversations {
   }
 
   /** Runs one event through the conversation and saves where it stands. */
-  async function advance(tx: Tx, party: Party, event: ConversationEvent, now: Date) {
+  async function advance(tx: Tx, party: Party, event: ConversationEvent, now: Date, origin?: Origin) {
     const locale = party.conversation.locale as Locale
-    const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now))
+    const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now, origin))
     await tx.conversation.update({
       where: { id: party.conversation.id },
       data: { snapshot: outcome.snapshot as Prisma.InputJsonValue, state: outcome.state, locale: outcome.context.locale, version: { increment: 1 }, lastMessageAt: now },
@@ -168,13 +173,30 @@ export function createConversations(deps: ConversationDeps): Conversations {
               // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
               phoneLinking: party.channel !== 'sms' && deps.smsSending,
             })
-      const outcome = await advance(tx, party, event, now)
+      const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp })
       if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {
         const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId }, orderBy: { createdAt: 'desc' }, select: { id: true } })
         await openComplaint(tx, deps.jobs, { customerId: party.customerId, ticketId: ticket?.id ?? null, conversationId: party.conversation.id, source: 'keywords', text: inbound.text, actor: `customer:${party.id}`, at: now })
       }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)
+    }, TRANSACTION)
+  }
+
+  /**
+   * A sender over the message limit: the message is kept (a provider's retry is still recognised)
+   * but not processed, and the customer is told once per window that they are going too fast.
+   */
+  async function throttled(inbound: Inbound): Promise<TurnResult> {
+    const notice = await deps.limits.take('messagesNotice', identityKey(inbound.channel, inbound.address))
+    return prisma.$transaction(async (tx) => {
+      const duplicate = await lockAndFindDuplicate(tx, inbound)
+      if (duplicate) return duplicate
+      const now = clock.now()
+      const party = await findOrCreateParty(tx, inbound, inbound.localeHint ?? deps.defaultLocale)
+      const locale = party.conversation.locale as Locale
+      logger.warn({ identity: party.id, channel: inbound.channel }, 'message over the rate limit: stored, not processed')
+      return store(tx, party, inbound, notice.ok ? [{ text: copyFor(locale).tooFast }] : [], now, locale, 'throttled')
     }, TRANSACTION)
   }
 
@@ -217,6 +239,10 @@ export function createConversations(deps: ConversationDeps): Conversations {
       let outcome = 'unavailable'
       try {
         return await senders.run(senderKey(inbound.channel, inbound.address), async () => {
+          if (!(await deps.limits.take('messages', identityKey(inbound.channel, inbound.address))).ok) {
+            outcome = 'throttled'
+            return throttled(inbound)
+          }
           try {
             const result = await turn(inbound)
             outcome = result.duplicate ? 'duplicate' : 'ok'

@@ -1,12 +1,12 @@
 /** Who a message is from: the channel identity, its customer and its one conversation. */
 import { detectLocale, type Locale } from '../../flows/locale.ts'
-import type { Inbound } from '../channels/types.ts'
+import { identityKey, type Inbound } from '../channels/types.ts'
 import type { Tx } from '../db/client.ts'
 
 export type Party = Awaited<ReturnType<typeof findOrCreateParty>>
 
 /** The key that serialises everything that touches one sender's conversation. */
-export const senderKey = (channel: string, address: string) => `${channel}:${address}`
+export const senderKey = identityKey
 
 /** Takes the sender's transaction-scoped lock: turns and system events of one conversation take turns, across instances. */
 export async function lockSender(tx: Tx, channel: string, address: string): Promise<void> {

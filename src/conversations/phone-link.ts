@@ -7,7 +7,6 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto'
 import type { Locale } from '../../flows/locale.ts'
 import type { Tx } from '../db/client.ts'
-import type { JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
 import { queueMessage } from '../notifications/outbox.ts'
 import { findOrCreateParty, lockSender, type Party } from './party.ts'
@@ -18,7 +17,7 @@ export const MAX_ATTEMPTS = 5
 const hash = (code: string) => createHash('sha256').update(code).digest()
 
 /** Texts a fresh code to `phone` (through its SMS identity's outbox) and records its hash. */
-export async function sendVerificationCode(tx: Tx, jobs: JobQueue, party: Party, phone: string, now: Date): Promise<void> {
+export async function sendVerificationCode(tx: Tx, party: Party, phone: string, now: Date): Promise<void> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
   await tx.phoneVerification.create({ data: { conversationId: party.conversation.id, phone, codeHash: hash(code).toString('hex'), expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS) } })
   // The code goes through the phone's own SMS conversation (created if new), under its lock.

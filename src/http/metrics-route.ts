@@ -3,20 +3,16 @@
  * should not hold the admin token). The outbox backlog and the database's state are read at
  * scrape time, from the database itself, so every instance reports the same backlog.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { RequestHandler } from 'express'
+import { bearerOf, sameToken } from './bearer-auth.ts'
 import type { PrismaClient } from '../db/client.ts'
 import { AppError } from '../errors.ts'
 import type { Metrics } from '../observability/metrics.ts'
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
-
 export function metricsRoute(deps: { prisma: PrismaClient; metrics: Metrics; tokens: string[]; ping(): Promise<boolean> }): RequestHandler {
-  const accepted = deps.tokens.map(digest)
   return async (req, res) => {
-    const presented = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1]
-    const bearer = presented ? digest(presented) : undefined
-    if (!bearer || !accepted.some((token) => timingSafeEqual(token, bearer))) {
+    const presented = bearerOf(req.header('authorization'))
+    if (!deps.tokens.some((token) => sameToken(presented, token))) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="aftercare-metrics"')
       throw new AppError('unauthorized', 'missing or invalid bearer token (METRICS_TOKEN or the admin token)')
     }

@@ -1,20 +1,22 @@
 /**
- * The dashboard's sign-in: staff type the admin token once; the browser then holds a session
- * cookie (HttpOnly, SameSite=Strict, 12 hours) signed with the token, so the token itself is
- * never stored in the browser. The cookie opens read-only (GET) API calls only.
+ * Staff sessions in the browser, kept on the server: the cookie carries a random key, the
+ * database its hash, the scope (what it opens) and its ends — 12 hours after sign-in at most,
+ * 2 hours without use. Signing out deletes the row, so a copied cookie stops working too.
+ * Today's only scope is `figures` (the dashboard and the report API, for the admin token);
+ * per-person accounts will add their own.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Request } from 'express'
+import type { Clock } from '../clock.ts'
+import type { PrismaClient } from '../db/client.ts'
 
 export const SESSION_COOKIE = 'aftercare_session'
 export const SESSION_HOURS = 12
+export const SESSION_IDLE_HOURS = 2
 
-const sign = (token: string, issuedAt: string) => createHmac('sha256', token).update(`dashboard:${issuedAt}`).digest('base64url')
+export type SessionScope = 'figures'
 
-export function sessionCookieValue(token: string, now: Date): string {
-  const issuedAt = String(now.getTime())
-  return `${issuedAt}.${sign(token, issuedAt)}`
-}
+const hash = (key: string) => createHash('sha256').update(key).digest('hex')
 
 export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.header('cookie') ?? '').split(';')) {
@@ -29,13 +31,39 @@ export function cookie(req: Request, name: string): string | undefined {
   return undefined
 }
 
-export function validSession(value: string | undefined, token: string, now: Date): boolean {
-  if (!value) return false
-  const [issuedAt, signature] = value.split('.')
-  if (!issuedAt || !signature || !/^\d+$/.test(issuedAt)) return false
-  const age = now.getTime() - Number(issuedAt)
-  if (age < 0 || age > SESSION_HOURS * 3_600_000) return false
-  const expected = Buffer.from(sign(token, issuedAt))
-  const given = Buffer.from(signature)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+export interface Sessions {
+  /** A new session; returns the cookie's value (shown once). */
+  open(scope: SessionScope): Promise<string>
+  /** The live session of a request's cookie (moving its idle end forward), or undefined. */
+  of(req: Request): Promise<{ scope: SessionScope } | undefined>
+  /** Ends the request's session, if any. */
+  close(req: Request): Promise<void>
+}
+
+export function createSessions(prisma: PrismaClient, clock: Clock): Sessions {
+  return {
+    async open(scope) {
+      const key = randomBytes(32).toString('base64url')
+      const now = clock.now().getTime()
+      await prisma.staffSession.create({ data: { id: hash(key), scope, createdAt: new Date(now), expiresAt: new Date(now + SESSION_HOURS * 3_600_000), idleUntil: new Date(now + SESSION_IDLE_HOURS * 3_600_000) } })
+      // Sessions that ended go when new ones start: no sweep needed for a table this small.
+      await prisma.staffSession.deleteMany({ where: { OR: [{ expiresAt: { lt: new Date(now) } }, { idleUntil: { lt: new Date(now) } }] } })
+      return key
+    },
+    async of(req) {
+      const key = cookie(req, SESSION_COOKIE)
+      if (!key || key.length > 100) return undefined
+      const now = clock.now()
+      const session = await prisma.staffSession.findUnique({ where: { id: hash(key) } })
+      if (!session || session.expiresAt <= now || session.idleUntil <= now) return undefined
+      const idleUntil = new Date(Math.min(now.getTime() + SESSION_IDLE_HOURS * 3_600_000, session.expiresAt.getTime()))
+      // Move the idle end at most once a minute, not on every request of a page.
+      if (idleUntil.getTime() - session.idleUntil.getTime() > 60_000) await prisma.staffSession.update({ where: { id: session.id }, data: { idleUntil } })
+      return { scope: session.scope as SessionScope }
+    },
+    async close(req) {
+      const key = cookie(req, SESSION_COOKIE)
+      if (key) await prisma.staffSession.deleteMany({ where: { id: hash(key) } })
+    },
+  }
 }

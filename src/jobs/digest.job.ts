@@ -14,6 +14,6 @@ export function postWeeklyDigest(deps: { prisma: PrismaClient; staff: StaffChann
     const text = digestText(report)
     if (deps.staff) await deps.staff.post({ text })
     else deps.logger.info({ period: report.period }, 'weekly digest not posted: Slack is off')
-    return text
+    return text.text
   }
 }

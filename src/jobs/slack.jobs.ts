@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
 import type { StaffAlertJob } from '../staff/alerts.ts'
 import { alertText } from '../staff/slack/alert-text.ts'
+import { md, mention } from '../channels/slack/mrkdwn.ts'
 import { ticketBlocks, ticketHeadline } from '../staff/slack/ticket-blocks.ts'
 import { complaintBlocks, complaintHeadline, complaintInclude } from '../staff/slack/complaint-blocks.ts'
 import type { SlackMessageRef, StaffChannel } from '../staff/slack/staff-channel.ts'
@@ -76,8 +77,7 @@ export function staffAlertJob(deps: SlackJobDeps): JobHandler<StaffAlertJob> {
     // The alert goes in the ticket's thread: the ticket's own message comes first.
     const thread = ticket.slackTs && ticket.slackChannel ? { channel: ticket.slackChannel, ts: ticket.slackTs } : await deps.locks.withLock(ticketLock(ticketId), () => syncTicket(deps, ticketId))
     if (!thread) return
-    const mention = ticket.technician?.slackUserId ? ` <@${ticket.technician.slackUserId}>` : ''
-    await staff.reply(thread, `${text}${mention}`)
+    await staff.reply(thread, ticket.technician?.slackUserId ? md`${text} ${mention(ticket.technician.slackUserId)}` : text)
   }
 }
 
@@ -99,7 +99,7 @@ export function complaintSyncJob(deps: SlackJobDeps): JobHandler<{ complaintId: 
       if (complaint.ticketId) {
         const ticket = await deps.prisma.ticket.findUnique({ where: { id: complaint.ticketId }, select: { slackChannel: true, slackTs: true } })
         if (ticket?.slackChannel && ticket.slackTs) {
-          await staff.reply({ channel: ticket.slackChannel, ts: ticket.slackTs }, `:warning: Complaint ${complaint.number} registered: ${complaint.text.slice(0, 300)}`)
+          await staff.reply({ channel: ticket.slackChannel, ts: ticket.slackTs }, md`:warning: Complaint ${complaint.number} registered: ${complaint.text.slice(0, 300)}`)
         }
       }
     })

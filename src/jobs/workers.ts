@@ -27,6 +27,8 @@ export interface WorkerDeps {
   /** Feedback surveys due to be asked, reminded or closed (also every minute). */
   runSurveys(): Promise<unknown>
   postDigest(): Promise<unknown>
+  /** Retention: web chat conversations and tokens that are kept no longer (with the minute's sweep). */
+  purgeWebchat(): Promise<number>
   clock: Clock
   logger: Logger
   schedules: boolean
@@ -100,6 +102,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
     await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
     await deps.escalateHandoffs()
     await deps.runSurveys()
+    const purged = await deps.purgeWebchat()
+    if (purged) logger.info({ conversations: purged }, 'web chat conversations purged (expired, or never used)')
   })
   await jobs.work(QUEUES.digest, async () => {
     await deps.postDigest()

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface Metrics {
   registry: Registry
-  /** Inbound turns by channel and outcome: ok, duplicate, reset (a bug of ours), unavailable (database), refused. */
+  /** Inbound turns by channel and outcome: ok, duplicate, reset (a bug of ours), unavailable (database), refused (sender queue full), throttled (over the message limit). */
   turns: Counter<'channel' | 'outcome'>
   turnSeconds: Histogram<'channel'>
   /** Outbox sends by provider, result (sent, retry, rate_limited, failed, gave_up) and HTTP status ("none" without an answer). */

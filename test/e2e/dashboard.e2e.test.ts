@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app.ts'
 import { seedReportFixture } from '../support/report-fixture.ts'
-import { launchChromium } from './browser.ts'
+import { cspViolations, launchChromium } from './browser.ts'
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts')
 let t: TestApp
@@ -28,6 +28,7 @@ afterAll(async () => {
 describe('the dashboard', () => {
   it('asks for the admin token, then shows the figures and charts for the period', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1300 } })
+    const blocked = cspViolations(page)
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(`${t.url}/dashboard?from=2026-11-01&to=2026-11-30`)
@@ -56,11 +57,13 @@ describe('the dashboard', () => {
     expect(await page.locator('#csv').getAttribute('href')).toBe('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true })
     expect(errors).toEqual([])
+    expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
 
   it('refuses a wrong token, and the API refuses the page without a session', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
+    const blocked = cspViolations(page)
     await page.goto(`${t.url}/dashboard`)
     await page.locator('input[name=token]').fill('not-the-token')
     await page.locator('button[type=submit]').click()
@@ -69,5 +72,6 @@ describe('the dashboard', () => {
     const status = await page.evaluate(async () => (await fetch('/api/reports/trend')).status)
     expect(status).toBe(401)
     await context.close()
+    expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
 })

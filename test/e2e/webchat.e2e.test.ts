@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWorld, type World } from '../support/world.ts'
-import { launchChromium } from './browser.ts'
+import { cspViolations, launchChromium } from './browser.ts'
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts')
 let world: World
@@ -40,6 +40,7 @@ describe('the chat page', () => {
   it('files a request with buttons and typing, then shows the response notification live', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 900, height: 900 } })
     const page = await context.newPage()
+    const blocked = cspViolations(page)
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(`${world.t.url}/`)
@@ -80,16 +81,19 @@ describe('the chat page', () => {
     await bot(page, `${number} · Repair · technician assigned`).waitFor()
     expect(errors).toEqual([])
     await context.close()
+    expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
 
   it('speaks Chinese to a Chinese browser, buttons included', async () => {
     const context = await browser.newContext({ locale: 'zh-CN' })
     const page = await context.newPage()
+    const blocked = cspViolations(page)
     await page.goto(`${world.t.url}/`)
     await bot(page, '请问需要什么服务').waitFor()
     await expect(choice(page, '安装').count()).resolves.toBe(1)
     expect(await page.locator('#subtitle').textContent()).toMatch(/售后服务/)
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-chinese.png') })
     await context.close()
+    expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
 })

@@ -79,16 +79,18 @@ export function buttonPress(actionId: string, value: string, user = staffUser) {
     ...interaction('block_actions', user, `trigger-${randomBytes(4).toString('hex')}`),
     channel: { id: 'C0STAFF0001', name: 'service-desk' },
     container: { type: 'message', channel_id: 'C0STAFF0001', message_ts: '1.1' },
-    actions: [{ type: 'button', action_id: actionId, block_id: `ticket:${value}`, value, action_ts: '1.2' }],
+    // Each press has its own action_ts (Slack's retries of one press repeat it).
+    actions: [{ type: 'button', action_id: actionId, block_id: `ticket:${value}`, value, action_ts: `${Math.floor(Date.now() / 1000)}.${randomBytes(3).readUIntBE(0, 3)}` }],
   }
 }
 
 /** Submitting a modal that Aftercare opened, with the values typed into it. */
-export function viewSubmission(view: { private_metadata: string; blocks: unknown[]; callback_id?: string }, values: Record<string, unknown>, user = staffUser) {
+export function viewSubmission(view: { id?: string; private_metadata: string; blocks: unknown[]; callback_id?: string }, values: Record<string, unknown>, user = staffUser) {
   return {
     ...interaction('view_submission', user, 'trigger-submit'),
     view: {
-      id: 'V0VIEW0001',
+      // Each opened modal has its own id; submitting the same one twice repeats it.
+      id: view.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`,
       type: 'modal',
       callback_id: view.callback_id ?? 'ticket_action',
       private_metadata: view.private_metadata,

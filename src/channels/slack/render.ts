@@ -1,13 +1,14 @@
 /** A bot reply as Slack Block Kit: the text, and menus as buttons (pressing one is answering). */
 import type { KnownBlock } from '@slack/types'
 import type { Reply } from '../types.ts'
+import { clipMd, plain, section } from './mrkdwn.ts'
 
 export const CHOICE_ACTION_PREFIX = 'customer_choice:'
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
+/** Bot replies can echo what the customer wrote (the request's summary): all of it is text, escaped. */
 export function renderSlack(reply: Reply): { text: string; blocks: KnownBlock[] } {
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: escape(reply.text).slice(0, 2900) } }]
+  const text = plain(reply.text)
+  const blocks: KnownBlock[] = [section(clipMd(text, 2900))]
   const choices = reply.choices ?? []
   // Slack allows 25 elements per actions block.
   for (let start = 0; start < choices.length; start += 25) {
@@ -21,5 +22,5 @@ export function renderSlack(reply: Reply): { text: string; blocks: KnownBlock[] 
       })),
     })
   }
-  return { text: reply.text, blocks }
+  return { text: clipMd(text, 3000).text, blocks }
 }

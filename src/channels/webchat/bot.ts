@@ -41,6 +41,8 @@ export function webchatBot(deps: WebchatBotDeps) {
       ...(joined && { intent: 'start' as const }),
       localeHint: localeFrom(joined ? value?.locale : activity.locale),
       reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+      // Set by our own Direct Line only (the Bot Framework endpoint drops it from callers).
+      clientIp: typeof (activity.channelData as { clientIp?: unknown } | undefined)?.clientIp === 'string' ? (activity.channelData as { clientIp: string }).clientIp : undefined,
     })
     // A retried message gets the same replies with the same keys (see toActivity).
     const message = activity.id

@@ -13,6 +13,9 @@ import { AppError } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { createBotAdapter } from './adapter.ts'
+import { botEndpoint } from './bot-endpoint.ts'
+import { serviceUrlPolicy } from './service-urls.ts'
+import type { RateLimits } from '../../http/rate-limits.ts'
 import { webchatBot } from './bot.ts'
 import { connectorUrl, directLineRouter } from './directline/routes.ts'
 import { DirectLineStore } from './directline/store.ts'
@@ -26,10 +29,12 @@ export interface Webchat {
   sender: WebchatSender
   /** Once the server listens: how to reach ourselves, and the WebSocket stream. */
   listening(server: Server, selfUrl: string): void
+  /** Deletes built-in Direct Line conversations past their lifetime, or never used, and expired tokens. */
+  purge(): Promise<number>
   close(): void
 }
 
-export function createWebchat(deps: { config: Config; prisma: PrismaClient; clock: Clock; logger: Logger; handle(inbound: Inbound): Promise<TurnResult> }): Webchat {
+export function createWebchat(deps: { config: Config; prisma: PrismaClient; clock: Clock; logger: Logger; limits: RateLimits; handle(inbound: Inbound): Promise<TurnResult> }): Webchat {
   const { config, prisma, clock, logger } = deps
   const bot = config.botFramework
   const adapter = createBotAdapter(bot, logger)
@@ -39,14 +44,13 @@ export function createWebchat(deps: { config: Config; prisma: PrismaClient; cloc
   let detach: (() => void) | undefined
   const local = { selfUrl: () => selfUrl, connectorKey: randomBytes(24).toString('base64url') }
 
+  const serviceUrls = serviceUrlPolicy({ allowed: bot.appId ? config.botServiceUrls : [], loopback: config.botEmulator })
+
   const router = express.Router()
-  // Bot Framework channels post here; without an app id there is no authentication (local mode).
-  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    await adapter.process(req, res, turn)
-  })
-  router.use(sessionRouter({ config: bot, store }))
+  router.use(botEndpoint({ adapter, bot: turn, appId: bot.appId, emulator: config.botEmulator, serviceUrls, logger }))
+  router.use(sessionRouter({ config: bot, store, limits: deps.limits }))
   if (!bot.appId) {
-    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, botName: config.brandName, logger }))
+    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, botName: config.brandName, logger, limits: deps.limits }))
   } else {
     router.use('/v3/directline', () => {
       throw new AppError('unavailable', 'the built-in Direct Line is off when MICROSOFT_APP_ID is set: use Azure Direct Line (DIRECT_LINE_SECRET)')
@@ -56,7 +60,7 @@ export function createWebchat(deps: { config: Config; prisma: PrismaClient; cloc
 
   return {
     router,
-    sender: createWebchatSender({ adapter, appId: bot.appId, store, connectorUrl: () => connectorUrl(local) }),
+    sender: createWebchatSender({ adapter, appId: bot.appId, store, connectorUrl: () => connectorUrl(local), serviceUrls }),
     listening(server, url) {
       selfUrl = url
       if (!bot.appId) detach = attachDirectLineStream(server, store, logger)
@@ -64,5 +68,6 @@ export function createWebchat(deps: { config: Config; prisma: PrismaClient; cloc
     close() {
       detach?.()
     },
+    purge: () => store.purge(),
   }
 }

@@ -15,7 +15,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${cha
 export function chatPageRouter(options: { brandName: string }): Router {
   const router = express.Router()
   const template = readFileSync(path.join(here, 'public', 'index.html'), 'utf8')
-  const html = template.replaceAll('{{brand}}', escapeHtml(options.brandName)).replace('{{brandJson}}', JSON.stringify(options.brandName).replace(/</g, '\\u003c'))
+  const html = template.replaceAll('{{brand}}', escapeHtml(options.brandName))
   // The package exports only its module entry; its browser bundle sits next to it in dist/.
   const webchatBundle = path.join(path.dirname(createRequire(import.meta.url).resolve('botframework-webchat')), '..', 'dist', 'webchat.js')
 

@@ -8,6 +8,7 @@ import type { Locale } from '../../../flows/locale.ts'
 import { parseRetryAfter, SendError, type Reply } from '../types.ts'
 import { toActivity } from './activities.ts'
 import type { DirectLineStore } from './directline/store.ts'
+import type { ServiceUrlPolicy } from './service-urls.ts'
 
 export class WebchatSendError extends SendError {
   override name = 'WebchatSendError'
@@ -17,12 +18,14 @@ export interface WebchatSender {
   send(reference: Record<string, unknown>, reply: Reply, locale: Locale): Promise<string[]>
 }
 
-export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string; store: DirectLineStore; connectorUrl(): string }): WebchatSender {
+export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string; store: DirectLineStore; connectorUrl(): string; serviceUrls: ServiceUrlPolicy }): WebchatSender {
   return {
     async send(stored, reply, locale) {
       const reference = { ...stored } as Partial<ConversationReference>
       const conversationId = reference.conversation?.id
       if (reference.channelId === 'directline' && conversationId && (await deps.store.exists(conversationId))) reference.serviceUrl = deps.connectorUrl()
+      // A reference that points anywhere else than a channel we trust is never used.
+      else if (!reference.serviceUrl || !deps.serviceUrls.trusted(reference.serviceUrl)) throw new WebchatSendError('the conversation’s serviceUrl is not a trusted Bot Framework host', true)
       const ids: string[] = []
       try {
         await deps.adapter.continueConversationAsync(deps.appId, reference, async (context) => {

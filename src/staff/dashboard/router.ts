@@ -1,42 +1,64 @@
 /**
  * `/dashboard`: the agreement's figures and charts for staff. Sign-in with the admin token
- * (turned into a session cookie); the page reads /api/reports with that cookie. Chart.js is
- * served from this server: no CDN.
+ * opens a server-side session (scope `figures`: this page and the report API, nothing else);
+ * failed sign-ins are throttled per IP; sign-out is a POST from our own origin and ends the
+ * session everywhere. Chart.js is served from this server: no CDN.
  */
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createHash, timingSafeEqual } from 'node:crypto'
 import express, { type Router } from 'express'
+import { AppError } from '../../errors.ts'
+import { sameToken } from '../../http/bearer-auth.ts'
+import type { RateLimits } from '../../http/rate-limits.ts'
+import { SESSION_COOKIE, SESSION_HOURS, type Sessions } from '../../http/session.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
-import { cookie, SESSION_COOKIE, SESSION_HOURS, sessionCookieValue, validSession } from '../../http/session.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const publicDir = path.join(here, 'public')
-const digest = (value: string) => createHash('sha256').update(value).digest()
 
-export function dashboardRouter(options: { adminToken: string; secureCookies: boolean; timeZone: string }): Router {
+export interface DashboardOptions {
+  adminToken: string
+  publicUrl: string
+  timeZone: string
+  sessions: Sessions
+  limits: RateLimits
+}
+
+export function dashboardRouter(options: DashboardOptions): Router {
+  const { sessions, limits } = options
   const router = express.Router()
   const chartJs = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js')
-  const signedIn = (req: express.Request) => validSession(cookie(req, SESSION_COOKIE), options.adminToken, new Date())
-  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${options.secureCookies ? '; Secure' : ''}`
+  const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${options.publicUrl.startsWith('https:') ? '; Secure' : ''}`
+  const ip = (req: express.Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown'
 
-  router.get('/dashboard', (req, res) => {
+  router.get('/dashboard', async (req, res) => {
     res.setHeader('cache-control', 'no-store')
-    res.sendFile(path.join(publicDir, signedIn(req) ? 'dashboard.html' : 'login.html'))
+    const session = await sessions.of(req)
+    res.sendFile(path.join(publicDir, session?.scope === 'figures' ? 'dashboard.html' : 'login.html'))
   })
 
-  router.post('/dashboard/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  router.post('/dashboard/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    // Guessing the token is throttled per client: failures count, and past the limit even the right token waits.
+    const allowance = await limits.check('signIn', ip(req))
+    if (!allowance.ok) throw new AppError('too_many_requests', 'too many sign-in attempts; try again later', undefined, allowance.retryAfterSeconds)
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : ''
-    if (!token || !timingSafeEqual(digest(token), digest(options.adminToken))) {
+    if (!token || !sameToken(token, options.adminToken)) {
+      await limits.take('signIn', ip(req))
       res.status(401).redirect(303, '/dashboard?error=1')
       return
     }
-    res.setHeader('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(sessionCookieValue(options.adminToken, new Date()))}; Max-Age=${SESSION_HOURS * 3600}; ${cookieFlags}`)
+    const key = await sessions.open('figures')
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(key)}; Max-Age=${SESSION_HOURS * 3600}; ${cookieFlags}`)
     res.redirect(303, '/dashboard')
   })
 
-  router.post('/dashboard/logout', (_req, res) => {
+  // A POST, and only from our own pages: another site cannot sign staff out (or in).
+  router.post('/dashboard/logout', async (req, res) => {
+    const origin = req.header('origin')
+    const ours = [new URL(options.publicUrl).origin, `${req.protocol}://${req.get('host')}`]
+    if (!origin || !ours.includes(origin)) throw new AppError('forbidden', 'sign-out must come from this site')
+    await sessions.close(req)
     res.setHeader('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; ${cookieFlags}`)
     res.redirect(303, '/dashboard')
   })

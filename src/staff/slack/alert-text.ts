@@ -1,29 +1,30 @@
 import { formatDateTime } from '../../../flows/dates.ts'
 import type { StaffAlert } from '../alerts.ts'
+import { md, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
 
-/** An alert as one line of Slack mrkdwn. */
-export function alertText(alert: StaffAlert, timeZone: string): string {
+/** An alert as one line of Slack mrkdwn; what customers or providers wrote is escaped. */
+export function alertText(alert: StaffAlert, timeZone: string): Mrkdwn {
   const at = (iso: string) => formatDateTime(iso, 'en', timeZone)
   switch (alert.kind) {
     case 'deadline_warning':
-      return `:warning: The ${alert.deadline} deadline is near: due ${at(alert.dueAt)}.`
+      return md`:warning: The ${alert.deadline} deadline is near: due ${at(alert.dueAt)}.`
     case 'deadline_breached':
       return alert.forceMajeure
-        ? `:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed — force majeure, no damages (§4.1c).`
-        : `:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed. Liquidated damages (§4.1b): ${alert.damages.toFixed(2)} ${alert.currency}.`
+        ? md`:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed — force majeure, no damages (§4.1c).`
+        : md`:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed. Liquidated damages (§4.1b): ${alert.damages.toFixed(2)} ${alert.currency}.`
     case 'fix_rejected':
-      return `:x: The customer says it is *not fixed*; the ticket is reopened.${alert.reason ? ` “${alert.reason}”` : ''}`
+      return md`:x: The customer says it is *not fixed*; the ticket is reopened.${alert.reason ? md` “${alert.reason}”` : ''}`
     case 'handoff_requested':
-      return `:raising_hand: The customer (${alert.channel.toUpperCase()} ${alert.address}) asks to talk to a person.`
+      return md`:raising_hand: The customer (${alert.channel.toUpperCase()} ${alert.address}) asks to talk to a person.`
     case 'delivery_failed':
-      return `:no_entry: Could not deliver the ${alert.what} to the customer: ${alert.reason}. Please reach them another way.`
+      return md`:no_entry: Could not deliver the ${alert.what} to the customer: ${alert.reason}. Please reach them another way.`
     case 'handoff_unanswered':
-      return `<!here> :rotating_light: The customer (${alert.channel.toUpperCase()} ${alert.address}) has waited ${alert.minutes} minutes for a person and nobody has answered. Please reply in the hand-off thread.`
+      return md`<!here> :rotating_light: The customer (${alert.channel.toUpperCase()} ${alert.address}) has waited ${alert.minutes} minutes for a person and nobody has answered. Please reply in the hand-off thread.`
     case 'feedback_needed':
-      return `:telephone_receiver: The feedback survey could not reach the customer (${alert.reason}). Please collect their rating another way, by phone say, and record it: \`POST /api/tickets/${alert.number}/feedback\` (§3.3a: within 24 hours of completion).`
+      return md`:telephone_receiver: The feedback survey could not reach the customer (${alert.reason}). Please collect their rating another way, by phone say, and record it: \`POST /api/tickets/${alert.number}/feedback\` (§3.3a: within 24 hours of completion).`
     case 'provider':
-      return alert.text
+      return md`${alert.text}`
     case 'opted_out':
-      return `:mute: The customer opted out of ${alert.channel.toUpperCase()} messages.`
+      return md`:mute: The customer opted out of ${alert.channel.toUpperCase()} messages.`
   }
 }

@@ -32,6 +32,9 @@ import type { ComplaintService } from '../../complaints/service.ts'
 import type { FeedbackService } from '../../feedback/service.ts'
 import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
 import { handleThreadReply } from './thread-replies.ts'
+import { firstTime } from './once.ts'
+import { channelLink, md, mention } from '../../channels/slack/mrkdwn.ts'
+import { createStaffChannel } from './staff-channel.ts'
 
 export interface SlackStaffDeps {
   config: SlackConfig
@@ -71,8 +74,20 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   // Bolt makes its own client (auth.test at start, listeners' `client`): point it at SLACK_API_URL too.
   const app = new App({ token: config.botToken, receiver, logger: boltLogger(logger), clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } } })
 
+  // Slack's retries of a button press carry the same action_ts: the press counts once.
+  app.use(async (args) => {
+    const body = args.body as { type?: string; actions?: { action_id?: string; action_ts?: string }[]; user?: { id?: string } }
+    const first = body.type === 'block_actions' ? body.actions?.[0] : undefined
+    if (first?.action_ts && !(await firstTime(prisma, 'slack-action', `${body.user?.id}:${first.action_id}:${first.action_ts}`))) {
+      await (args as { ack?: () => Promise<void> }).ack?.()
+      return
+    }
+    await args.next()
+  })
+
+  const staff = createStaffChannel(client, config.staffChannel)
   const explain = async (user: string, text: string) => {
-    await client.chat.postEphemeral({ channel: config.staffChannel, user, text }).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a Slack user why an action failed'))
+    await staff.ephemeral(user, md`${text}`).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a Slack user why an action failed'))
   }
 
   const apply = async (number: string, input: Parameters<TicketService['apply']>[1], user: { id: string; name?: string; username?: string }) => {
@@ -94,7 +109,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   /** Tickets are worked in the staff channel only: a button elsewhere (a forwarded message) does nothing. */
   const inStaffChannel = async (body: BlockAction) => {
     if (body.channel?.id === config.staffChannel) return true
-    await client.chat.postEphemeral({ channel: body.channel?.id ?? config.staffChannel, user: body.user.id, text: `Tickets are worked in <#${config.staffChannel}>.` }).catch(() => undefined)
+    await staff.ephemeral(body.user.id, md`Tickets are worked in ${channelLink(config.staffChannel)}.`, body.channel?.id).catch(() => undefined)
     return false
   }
 
@@ -133,6 +148,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const text = (view.state.values.text?.value?.value ?? '').trim()
     if (!text) return ack({ response_action: 'errors', errors: { text: 'Please write something.' } })
     await ack()
+    // A modal submitted twice (a double click, Slack's retry) is recorded once.
+    if (!(await firstTime(prisma, 'slack-view', view.id))) return
     const actor = `slack:${body.user.id}`
     try {
       if (action === 'report') await deps.complaints.report(number, text, actor)
@@ -155,25 +172,26 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
       return ack({ response_action: 'errors', errors: { [firstBlock]: `${number} is now ${ticket.status.replace('_', ' ')}: ${ACTION_LABELS[action].toLowerCase()} is no longer possible.` } })
     }
     await ack()
+    if (!(await firstTime(prisma, 'slack-view', view.id))) return
     await apply(number, result.input, body.user)
   })
 
   app.command('/aftercare', async ({ ack, command }) => {
     // Tickets carry customers' addresses and numbers: shown in the staff channel only.
-    if (command.channel_id !== config.staffChannel) return ack({ response_type: 'ephemeral', text: `Use /aftercare in <#${config.staffChannel}>.` })
+    if (command.channel_id !== config.staffChannel) return ack({ response_type: 'ephemeral', text: md`Use /aftercare in ${channelLink(config.staffChannel)}.`.text })
     const text = command.text.trim().toUpperCase()
     const releasing = /^RELEASE\s+(SR-\S+)$/.exec(text)
     if (releasing) {
       const handedOff = await prisma.conversation.findMany({ where: { handoffActive: true, tickets: { some: { number: releasing[1] } } }, select: { id: true } })
-      if (!handedOff.length) return ack({ response_type: 'ephemeral', text: `No customer of ${releasing[1]} is talking with staff.` })
-      await ack({ response_type: 'ephemeral', text: `Giving ${releasing[1]}'s customer back to the bot.` })
+      if (!handedOff.length) return ack({ response_type: 'ephemeral', text: md`No customer of ${releasing[1]} is talking with staff.`.text })
+      await ack({ response_type: 'ephemeral', text: md`Giving ${releasing[1]}'s customer back to the bot.`.text })
       for (const { id } of handedOff) await release(id, command.user_id)
       return
     }
     if (!TICKET_NUMBER.test(text)) return ack({ response_type: 'ephemeral', text: USAGE })
     const ticket = await findTicketDetail(prisma, text)
-    if (!ticket) return ack({ response_type: 'ephemeral', text: `No ticket ${text}.` })
-    await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, timeZone) })
+    if (!ticket) return ack({ response_type: 'ephemeral', text: md`No ticket ${text}.`.text })
+    await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket).text, blocks: ticketBlocks(ticket, timeZone) })
   })
 
   // A reply in a thread of the staff channel: to the customer during a hand-off, else a note.
@@ -222,7 +240,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const released = await deps.conversations.endHandoff(conversationId, `slack:${user}`)
     const thread = await prisma.conversation.findUnique({ where: { id: conversationId }, select: { handoffChannel: true, handoffThreadTs: true } })
     if (released && thread?.handoffChannel && thread.handoffThreadTs) {
-      await client.chat.postMessage({ channel: thread.handoffChannel, thread_ts: thread.handoffThreadTs, text: `:robot_face: <@${user}> gave the conversation back to the bot.` }).catch(() => undefined)
+      await staff.reply({ channel: thread.handoffChannel, ts: thread.handoffThreadTs }, md`:robot_face: ${mention(user)} gave the conversation back to the bot.`).catch(() => undefined)
     }
     return released
   }

@@ -1,6 +1,7 @@
 /** A complaint's message in the staff channel (§3.3d), with what staff can do next. */
 import type { KnownBlock, View } from '@slack/types'
 import type { Prisma } from '../../db/client.ts'
+import { clipMd, contextBlock, joinMd, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
 
 export const COMPLAINT_ACTION_PREFIX = 'complaint:'
 export const COMPLAINT_MODAL_ID = 'complaint_action'
@@ -20,24 +21,24 @@ const SOURCES: Record<string, string> = {
   staff: 'reported by staff',
 }
 
-const escape = (text: string) => text.slice(0, 600).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const who = (actor: string) => (actor.startsWith('slack:') ? `<@${actor.slice(6)}>` : actor)
+const short = (text: string) => text.slice(0, 600)
+const who = (actor: string) => (actor.startsWith('slack:') ? mention(actor.slice(6)) : plain(actor))
 
-export function complaintHeadline(complaint: ComplaintView): string {
-  return `Complaint ${complaint.number} · ${complaint.status.replace('_', ' ')}${complaint.ticket ? ` · ${complaint.ticket.number}` : ''}`
+export function complaintHeadline(complaint: ComplaintView): Mrkdwn {
+  return md`Complaint ${complaint.number} · ${complaint.status.replace('_', ' ')}${complaint.ticket ? ` · ${complaint.ticket.number}` : ''}`
 }
 
 export function complaintBlocks(complaint: ComplaintView): KnownBlock[] {
-  const lines = [
-    `:warning: *${complaintHeadline(complaint)}* — ${SOURCES[complaint.source]}`,
-    complaint.ticket ? `Customer: ${complaint.ticket.channel.toUpperCase()} ${escape(complaint.ticket.channelAddress)}` : '',
-    `> ${escape(complaint.text).replace(/\n/g, '\n> ')}`,
-    ...complaint.events.filter((event) => event.type === 'more').map((event) => `> ${escape(String((event.data as { text?: string }).text ?? ''))}`),
-    ...complaint.events.filter((event) => event.type === 'note').map((event) => `:memo: ${who(event.actor)}: ${escape(String((event.data as { text?: string }).text ?? ''))}`),
-    complaint.assignee ? `Taken by ${who(complaint.assignee)}` : '',
-    complaint.outcome ? `:white_check_mark: Outcome: ${escape(complaint.outcome)}` : '',
-  ].filter(Boolean)
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } }]
+  const lines: (Mrkdwn | null)[] = [
+    md`:warning: *${complaintHeadline(complaint)}* — ${SOURCES[complaint.source]}`,
+    complaint.ticket ? md`Customer: ${complaint.ticket.channel.toUpperCase()} ${short(complaint.ticket.channelAddress)}` : null,
+    quote(short(complaint.text)),
+    ...complaint.events.filter((event) => event.type === 'more').map((event) => quote(short(String((event.data as { text?: string }).text ?? '')))),
+    ...complaint.events.filter((event) => event.type === 'note').map((event) => md`:memo: ${who(event.actor)}: ${short(String((event.data as { text?: string }).text ?? ''))}`),
+    complaint.assignee ? md`Taken by ${who(complaint.assignee)}` : null,
+    complaint.outcome ? md`:white_check_mark: Outcome: ${short(complaint.outcome)}` : null,
+  ]
+  const blocks: KnownBlock[] = [section(clipMd(joinMd(lines.filter((line) => line !== null), '\n'), 2900))]
   if (complaint.status !== 'resolved') {
     const button = (action: string, text: string) => ({ type: 'button' as const, action_id: `${COMPLAINT_ACTION_PREFIX}${action}`, text: { type: 'plain_text' as const, text }, value: complaint.number })
     blocks.push({
@@ -59,7 +60,7 @@ export function complaintModal(action: 'note' | 'resolve' | 'report', number: st
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `*${number}*` }] },
+      contextBlock([md`*${number}*`]),
       { type: 'input', block_id: 'text', label: { type: 'plain_text', text: label }, element: { type: 'plain_text_input', action_id: 'value', multiline: true } },
     ],
   }

@@ -3,12 +3,11 @@
  * thread when the customer has a ticket, else one opened for the hand-off), the conversation so
  * far posted into it, and the customer's messages mirrored there.
  */
-import type { KnownBlock } from '@slack/types'
 import { slackSendError } from '../../channels/slack/send-error.ts'
-import type { WebClient } from '@slack/web-api'
-import type { SlackConfig } from '../../config.ts'
 import type { PrismaClient } from '../../db/client.ts'
 import { FINISHED_STATUSES } from '../../tickets/queries.ts'
+import { joinMd, md, mention, Mrkdwn, section } from '../../channels/slack/mrkdwn.ts'
+import type { SlackMessage, StaffChannel } from './staff-channel.ts'
 
 export const RELEASE_ACTION_ID = 'handoff_release'
 const TRANSCRIPT_MESSAGES = 15
@@ -26,17 +25,15 @@ export interface HandoffThreads {
   mirror(conversationId: string, text: string): Promise<string | undefined>
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+export function handoffThreads(deps: { prisma: PrismaClient; staff: StaffChannel }): HandoffThreads {
+  const { prisma, staff } = deps
 
-export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; config: SlackConfig }): HandoffThreads {
-  const { prisma, client, config } = deps
-
-  function intro(conversation: { id: string; handoffReason: string | null }, who: string, mention: string): { text: string; blocks: KnownBlock[] } {
-    const text = `:raising_hand: *Hand-off* — the customer (${who}) ${REASONS[conversation.handoffReason ?? ''] ?? 'asks for a person'}.${mention} Reply in this thread to talk to them; a reply starting with \`note:\` stays internal.`
+  function intro(conversation: { id: string; handoffReason: string | null }, who: string, technician: string | null | undefined): SlackMessage {
+    const text = md`:raising_hand: *Hand-off* — the customer (${who}) ${REASONS[conversation.handoffReason ?? ''] ?? 'asks for a person'}.${technician ? md` ${mention(technician)}` : ''} Reply in this thread to talk to them; a reply starting with \`note:\` stays internal.`
     return {
       text,
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text } },
+        section(text),
         {
           type: 'actions',
           block_id: `handoff:${conversation.id}`,
@@ -46,15 +43,24 @@ export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; 
     }
   }
 
-  async function transcript(conversationId: string): Promise<string> {
+  /** The newest messages, whole lines only: the oldest go first when it is too long for Slack. */
+  async function transcript(conversationId: string): Promise<Mrkdwn> {
     const messages = await prisma.message.findMany({
       where: { conversationId, OR: [{ kind: null }, { kind: { notIn: ['staff_mirror'] } }] },
       orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
       take: TRANSCRIPT_MESSAGES,
       select: { direction: true, body: true, kind: true },
     })
-    const lines = messages.reverse().map((message) => `${message.direction === 'inbound' ? '*Customer*' : message.kind === 'staff_reply' ? '*Staff*' : '_Bot_'}: ${escape(message.body).replace(/\n/g, ' ⏎ ')}`)
-    return ['*The conversation so far*', ...lines].join('\n').slice(0, 2900)
+    const lines: Mrkdwn[] = []
+    let length = 0
+    for (const message of messages) {
+      const who = message.direction === 'inbound' ? '*Customer*' : message.kind === 'staff_reply' ? '*Staff*' : '_Bot_'
+      const line = md`${new Mrkdwn(who)}: ${message.body.replace(/\n/g, ' ⏎ ').slice(0, 600)}`
+      if (length + line.text.length > 2800) break
+      lines.unshift(line)
+      length += line.text.length + 1
+    }
+    return joinMd([md`*The conversation so far*`, ...lines], '\n')
   }
 
   async function ensure(conversationId: string) {
@@ -71,14 +77,12 @@ export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; 
     })
     let thread: { channel: string; ts: string }
     if (ticket?.slackChannel && ticket.slackTs) {
-      const mention = ticket.technician?.slackUserId ? ` <@${ticket.technician.slackUserId}>` : ''
       thread = { channel: ticket.slackChannel, ts: ticket.slackTs }
-      await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...intro(conversation, who, mention) })
+      await staff.reply(thread, intro(conversation, who, ticket.technician?.slackUserId))
     } else {
-      const posted = await client.chat.postMessage({ channel: config.staffChannel, ...intro(conversation, who, '') })
-      thread = { channel: posted.channel ?? config.staffChannel, ts: posted.ts! }
+      thread = await staff.post(intro(conversation, who, null))
     }
-    await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: await transcript(conversationId) })
+    await staff.reply(thread, await transcript(conversationId))
     await prisma.conversation.update({ where: { id: conversationId }, data: { handoffChannel: thread.channel, handoffThreadTs: thread.ts } })
     return thread
   }
@@ -94,7 +98,7 @@ export function handoffThreads(deps: { prisma: PrismaClient; client: WebClient; 
     async mirror(conversationId, text) {
       try {
         const thread = await ensure(conversationId)
-        const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: `:speech_balloon: *Customer*: ${escape(text)}` })
+        const posted = await staff.reply(thread, md`:speech_balloon: *Customer*: ${text}`)
         return posted.ts
       } catch (error) {
         throw slackSendError(error, 'the hand-off message')

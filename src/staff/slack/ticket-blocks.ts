@@ -8,42 +8,42 @@ import { legalActions } from '../../../flows/ticket.machine.ts'
 import type { TicketDetail } from '../../tickets/view.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS, CUSTOMER_ONLY_ACTIONS, PRIMARY_ACTIONS } from './labels.ts'
+import { clipMd, contextBlock, joinMd, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
 
 export const ACTION_ID_PREFIX = 'ticket_action:'
 export const MORE_ACTION_ID = 'ticket_more'
 
 const when = (date: Date, timeZone: string) => formatDateTime(date, 'en', timeZone)
-/** Slack refuses a section over 3,000 characters: long texts are cut (the admin API has them whole). */
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
-const escape = (text: string, max = 400) => clip(text, max).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+/** Long customer texts are cut (the admin API has them whole); Slack refuses a section over 3,000 characters. */
+const short = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 /** A one-line summary, also the notification text of the message. */
-export function ticketHeadline(ticket: TicketDetail): string {
-  return `${ticket.number} · ${SERVICE_LABELS[ticket.type]} · ${ticket.status.replace('_', ' ')}`
+export function ticketHeadline(ticket: TicketDetail): Mrkdwn {
+  return md`${ticket.number} · ${SERVICE_LABELS[ticket.type]} · ${ticket.status.replace('_', ' ')}`
 }
 
 export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock[] {
-  const facts: string[] = [`*${escape(ticket.productModel)}*${ticket.serialNumber ? ` · S/N ${escape(ticket.serialNumber)}` : ''}`]
-  if (ticket.warrantyOf) facts.push(`:shield: Warranty repair (§2.2a) of ${ticket.warrantyOf.number}`)
-  if (ticket.description) facts.push(`> ${escape(ticket.description).replace(/\n/g, '\n> ')}`)
-  if (ticket.deliveryDate) facts.push(`:package: Delivered ${ticket.deliveryDate.toISOString().slice(0, 10)}`)
-  if (ticket.siteAddress) facts.push(`:round_pushpin: ${escape(ticket.siteAddress)}`)
-  facts.push(`:bust_in_silhouette: ${escape(ticket.contactName)} · ${ticket.channel.toUpperCase()} ${escape(ticket.channelAddress)}`)
+  const facts: Mrkdwn[] = [md`*${short(ticket.productModel)}*${ticket.serialNumber ? md` · S/N ${short(ticket.serialNumber)}` : ''}`]
+  if (ticket.warrantyOf) facts.push(md`:shield: Warranty repair (§2.2a) of ${ticket.warrantyOf.number}`)
+  if (ticket.description) facts.push(quote(short(ticket.description)))
+  if (ticket.deliveryDate) facts.push(md`:package: Delivered ${ticket.deliveryDate.toISOString().slice(0, 10)}`)
+  if (ticket.siteAddress) facts.push(md`:round_pushpin: ${short(ticket.siteAddress)}`)
+  facts.push(md`:bust_in_silhouette: ${short(ticket.contactName)} · ${ticket.channel.toUpperCase()} ${short(ticket.channelAddress)}`)
   if (ticket.technician) {
-    const mention = ticket.technician.slackUserId ? `<@${ticket.technician.slackUserId}>` : escape(ticket.technician.name)
-    facts.push(`:wrench: ${mention}${ticket.appointmentAt ? ` · appointment ${when(ticket.appointmentAt, timeZone)}` : ''}`)
+    const who = ticket.technician.slackUserId ? mention(ticket.technician.slackUserId) : plain(ticket.technician.name)
+    facts.push(md`:wrench: ${who}${ticket.appointmentAt ? ` · appointment ${when(ticket.appointmentAt, timeZone)}` : ''}`)
   }
-  if (ticket.category) facts.push(`Confirmed as: ${escape(ticket.category)}`)
-  if (ticket.rootCause) facts.push(`Root cause: ${ROOT_CAUSE_LABELS[ticket.rootCause]}${ticket.findings ? ` — ${escape(ticket.findings)}` : ''}`)
-  if (ticket.parts.length) facts.push(`Parts: ${ticket.parts.map((part) => `${escape(part.name)} ${escape(part.partNumber)} ×${part.quantity}${part.genuine ? '' : ' (not genuine)'}`).join(', ')}`)
-  if (ticket.solution) facts.push(`Solution: ${escape(ticket.solution)}`)
+  if (ticket.category) facts.push(md`Confirmed as: ${short(ticket.category)}`)
+  if (ticket.rootCause) facts.push(md`Root cause: ${ROOT_CAUSE_LABELS[ticket.rootCause]}${ticket.findings ? ` — ${short(ticket.findings)}` : ''}`)
+  if (ticket.parts.length) facts.push(md`Parts: ${ticket.parts.map((part) => `${short(part.name)} ${short(part.partNumber)} ×${part.quantity}${part.genuine ? '' : ' (not genuine)'}`).join(', ')}`)
+  if (ticket.solution) facts.push(md`Solution: ${short(ticket.solution)}`)
 
   const open = ticket.deadlines.filter((deadline) => !deadline.metAt)
-  const times = [
-    ...open.map((deadline) => `:alarm_clock: ${deadline.kind} due ${when(deadline.dueAt, timeZone)}`),
-    ...ticket.breaches.map((breach) => `:red_circle: ${breach.kind} deadline missed${breach.forceMajeure ? ' (force majeure)' : ''} · damages ${Number(breach.damages)}`),
+  const times: Mrkdwn[] = [
+    ...open.map((deadline) => md`:alarm_clock: ${deadline.kind} due ${when(deadline.dueAt, timeZone)}`),
+    ...ticket.breaches.map((breach) => md`:red_circle: ${breach.kind} deadline missed${breach.forceMajeure ? ' (force majeure)' : ''} · damages ${Number(breach.damages)}`),
   ]
-  if (ticket.forceMajeure) times.push(`:cloud_with_lightning: Force majeure: ${escape(ticket.forceMajeureNote ?? '')}`)
+  if (ticket.forceMajeure) times.push(md`:cloud_with_lightning: Force majeure: ${short(ticket.forceMajeureNote ?? '')}`)
 
   const legal = legalActions(ticket.type, ticket.status).filter((action) => !CUSTOMER_ONLY_ACTIONS.includes(action))
   const primary = legal.filter((action) => PRIMARY_ACTIONS.includes(action))
@@ -53,13 +53,10 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
     more.push({ value: 'survey_resend', label: 'Send the survey again' }, { value: 'survey_skip', label: 'Skip the survey' })
   }
   more.push({ value: 'complaint', label: 'Record a complaint' })
-  if (ticket.feedback) facts.push(`Feedback: ${ticket.feedback.status}${ticket.feedback.rating ? ` · ${ticket.feedback.rating}/5` : ''}${ticket.feedback.comment ? ` — ${escape(ticket.feedback.comment, 200)}` : ''}`)
+  if (ticket.feedback) facts.push(md`Feedback: ${ticket.feedback.status}${ticket.feedback.rating ? ` · ${ticket.feedback.rating}/5` : ''}${ticket.feedback.comment ? ` — ${short(ticket.feedback.comment, 200)}` : ''}`)
 
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${ticketHeadline(ticket)}*` } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(facts.join('\n'), 2900) } },
-  ]
-  if (times.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: times.join('   ') }] })
+  const blocks: KnownBlock[] = [section(md`*${ticketHeadline(ticket)}*`), section(clipMd(joinMd(facts, '\n'), 2900))]
+  if (times.length) blocks.push(contextBlock([joinMd(times, '   ')]))
   if (primary.length || more.length) {
     blocks.push({
       type: 'actions',

@@ -10,9 +10,11 @@ import type { Activity as BotActivity, CloudAdapter, TurnContext } from 'botbuil
 import express, { type Request, type Router } from 'express'
 import { z } from 'zod'
 import { AppError } from '../../../errors.ts'
+import { limitByIp, type RateLimits } from '../../../http/rate-limits.ts'
 import { toAppError } from '../../../http/error-handler.ts'
 import { replyKey } from '../activities.ts'
 import type { Logger } from '../../../logger.ts'
+import { identityKey } from '../../types.ts'
 import { TOKEN_EXPIRES_IN_SECONDS, type Activity, type DirectLineConversationRecord, type DirectLineStore } from './store.ts'
 
 export interface DirectLineDeps {
@@ -25,6 +27,7 @@ export interface DirectLineDeps {
   connectorKey: string
   botName: string
   logger: Logger
+  limits: RateLimits
 }
 
 const incomingActivity = z
@@ -83,17 +86,24 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     streamUrl: streamUrl(req, conversation, token, watermark),
   })
 
-  /** A visitor's first call: a conversation and its token (our chat page calls it through /webchat/session). */
-  router.post('/tokens/generate', async (req, res) => {
+  /**
+   * A visitor's first call: a conversation and its token (our chat page calls it through
+   * /webchat/session). A user id in the request is ignored: the server names the visitor.
+   */
+  router.post('/tokens/generate', limitByIp(deps.limits, 'webchatSessions'), async (req, res) => {
     const body = z.object({ user: z.object({ id: z.string().max(200).optional() }).optional(), locale: z.string().max(20).optional() }).safeParse(req.body ?? {})
     if (!body.success) throw new AppError('bad_request', 'malformed token request')
-    const { conversation, token } = await store.create(body.data.user?.id, body.data.locale)
+    const { conversation, token } = await store.create(body.data.locale)
     res.json({ conversationId: conversation.id, token, expires_in: TOKEN_EXPIRES_IN_SECONDS })
   })
 
+  /** A new token for a live one (DirectLineJS refreshes every 15 minutes); the old one stops shortly after. */
   router.post('/tokens/refresh', async (req, res) => {
-    const conversation = await authenticated(req)
-    res.json({ conversationId: conversation.id, token: bearer(req), expires_in: TOKEN_EXPIRES_IN_SECONDS })
+    const token = bearer(req)
+    if (!token) throw new AppError('unauthorized', 'missing Direct Line token (Authorization: Bearer …)')
+    const refreshed = await store.refresh(token)
+    if (!refreshed) throw new AppError('forbidden', 'invalid or expired Direct Line token')
+    res.json({ conversationId: refreshed.conversation.id, token: refreshed.token, expires_in: TOKEN_EXPIRES_IN_SECONDS })
   })
 
   // Starting a conversation with a token opens the conversation the token was made for.
@@ -113,11 +123,14 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     res.json(await store.after(conversation.id, typeof req.query.watermark === 'string' ? req.query.watermark : undefined))
   })
 
-  router.post('/conversations/:conversationId/activities', async (req, res) => {
+  router.post('/conversations/:conversationId/activities', limitByIp(deps.limits, 'directLinePosts'), async (req, res) => {
     const conversation = await authorized(req)
     const parsed = incomingActivity.safeParse(req.body)
     if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
     const posted = parsed.data
+    // A browser over the visitor's message limit is told to wait, and nothing is stored.
+    const allowance = await deps.limits.check('messages', identityKey('webchat', `directline:${conversation.userId}`))
+    if (!allowance.ok) throw new AppError('too_many_requests', 'too many messages; wait a moment', undefined, allowance.retryAfterSeconds)
     const clientActivityId = posted.channelData?.clientActivityID ?? posted.id
     // The visitor is who the token says, whatever the client claims.
     const from = { id: conversation.userId, name: posted.from?.name, role: 'user' }
@@ -129,6 +142,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     // below keys them by the message they answer).
     const forBot = {
       ...activity,
+      // Set here, never taken from the client: the visitor's address, for per-visitor hand-off limits.
+      channelData: { ...(activity.channelData as object | undefined), clientIp: req.ip },
       channelId: 'directline',
       serviceUrl: connectorUrl(deps),
       recipient: { id: 'bot', name: deps.botName, role: 'bot' },

@@ -10,8 +10,12 @@ import type { Prisma, PrismaClient } from '../../../db/client.ts'
 
 /** A visitor who comes back within this long continues the same conversation. */
 export const CONVERSATION_LIFETIME_MS = 7 * 24 * 3_600_000
-/** What we tell clients; they refresh at half of it (the token stays valid as long as the conversation). */
+/** A token's life, as Azure's Direct Line gives it; clients refresh well before. */
 export const TOKEN_EXPIRES_IN_SECONDS = 1800
+/** After a refresh the old token still works this long (requests already on their way). */
+export const REFRESH_GRACE_MS = 60_000
+/** A conversation in which the visitor never sent a message is purged after this long. */
+export const UNUSED_CONVERSATION_MS = 3_600_000
 
 export type Activity = Record<string, unknown> & { type: string; id?: string }
 
@@ -34,6 +38,8 @@ export function activityId(conversationId: string, rowId: bigint): string {
   return `${conversationId}|${rowId.toString().padStart(7, '0')}`
 }
 
+const conversationFields = { id: true, userId: true, locale: true, expiresAt: true } as const
+
 export class DirectLineStore {
   /** Emits `appended` with the conversation id when this process appended an activity (streams listen). */
   readonly appended = new EventEmitter().setMaxListeners(0)
@@ -43,28 +49,40 @@ export class DirectLineStore {
     private readonly clock: Clock,
   ) {}
 
-  /** A new conversation for a visitor; returns its bearer token (shown once, stored hashed). */
-  async create(userId: string | undefined, locale: string | undefined): Promise<{ conversation: DirectLineConversationRecord; token: string }> {
+  /** A bearer token for a conversation, valid TOKEN_EXPIRES_IN_SECONDS (shown once, stored hashed). */
+  private async issueToken(conversationId: string): Promise<string> {
     const token = newId(32)
-    const conversation = await this.prisma.directLineConversation.create({
-      data: {
-        id: newId(18),
-        userId: userId ?? `web_${newId(12)}`,
-        tokenHash: hash(token),
-        locale: locale ?? null,
-        createdAt: this.clock.now(),
-        expiresAt: new Date(this.clock.now().getTime() + CONVERSATION_LIFETIME_MS),
-      },
-      select: { id: true, userId: true, locale: true, expiresAt: true },
-    })
-    return { conversation, token }
+    await this.prisma.directLineToken.create({ data: { hash: hash(token), conversationId, expiresAt: new Date(this.clock.now().getTime() + TOKEN_EXPIRES_IN_SECONDS * 1000) } })
+    return token
   }
 
-  /** The live conversation a token opens, extending its life; undefined if unknown or expired. */
+  /**
+   * A new conversation for a visitor: its first token, and the key the page keeps to resume it
+   * later. The visitor's id is ours to choose; nothing a client sends decides who it is.
+   */
+  async create(locale: string | undefined): Promise<{ conversation: DirectLineConversationRecord; token: string; resumeKey: string }> {
+    const resumeKey = newId(32)
+    const now = this.clock.now()
+    const conversation = await this.prisma.directLineConversation.create({
+      data: { id: newId(18), userId: `web_${newId(12)}`, resumeKeyHash: hash(resumeKey), locale: locale ?? null, createdAt: now, expiresAt: new Date(now.getTime() + CONVERSATION_LIFETIME_MS) },
+      select: conversationFields,
+    })
+    return { conversation, token: await this.issueToken(conversation.id), resumeKey }
+  }
+
+  /** The page comes back: a fresh token for its conversation, if the key is right and the conversation lives. */
+  async resume(conversationId: string, resumeKey: string): Promise<{ conversation: DirectLineConversationRecord; token: string } | undefined> {
+    const conversation = await this.prisma.directLineConversation.findUnique({ where: { resumeKeyHash: hash(resumeKey) }, select: conversationFields })
+    if (!conversation || conversation.id !== conversationId || conversation.expiresAt <= this.clock.now()) return undefined
+    return { conversation, token: await this.issueToken(conversation.id) }
+  }
+
+  /** The live conversation a live token opens, extending its life; undefined if unknown or expired. */
   async authenticate(token: string): Promise<DirectLineConversationRecord | undefined> {
     const now = this.clock.now()
-    const conversation = await this.prisma.directLineConversation.findUnique({ where: { tokenHash: hash(token) }, select: { id: true, userId: true, locale: true, expiresAt: true } })
-    if (!conversation || conversation.expiresAt <= now) return undefined
+    const found = await this.prisma.directLineToken.findUnique({ where: { hash: hash(token) }, select: { expiresAt: true, conversation: { select: conversationFields } } })
+    if (!found || found.expiresAt <= now || found.conversation.expiresAt <= now) return undefined
+    const conversation = found.conversation
     const expiresAt = new Date(now.getTime() + CONVERSATION_LIFETIME_MS)
     // Writing on every poll would be wasteful: extend once the lifetime is a day shorter.
     if (expiresAt.getTime() - conversation.expiresAt.getTime() > 24 * 3_600_000) {
@@ -72,6 +90,30 @@ export class DirectLineStore {
       conversation.expiresAt = expiresAt
     }
     return conversation
+  }
+
+  /** A new token for the conversation of a live one; the old one ends after a short grace. */
+  async refresh(token: string): Promise<{ conversation: DirectLineConversationRecord; token: string } | undefined> {
+    const conversation = await this.authenticate(token)
+    if (!conversation) return undefined
+    const graceEnd = new Date(this.clock.now().getTime() + REFRESH_GRACE_MS)
+    await this.prisma.directLineToken.updateMany({ where: { hash: hash(token), expiresAt: { gt: graceEnd } }, data: { expiresAt: graceEnd } })
+    return { conversation, token: await this.issueToken(conversation.id) }
+  }
+
+  /**
+   * Deletes what is kept no longer: conversations past their lifetime, conversations whose
+   * visitor never sent a message (after an hour), expired tokens. Returns how many conversations went.
+   */
+  async purge(): Promise<number> {
+    const now = this.clock.now()
+    await this.prisma.directLineToken.deleteMany({ where: { expiresAt: { lt: now } } })
+    const expired = await this.prisma.directLineConversation.deleteMany({ where: { expiresAt: { lt: now } } })
+    const unused = await this.prisma.$executeRaw`
+      DELETE FROM "DirectLineConversation" c
+      WHERE c."createdAt" < ${new Date(now.getTime() - UNUSED_CONVERSATION_MS)}
+        AND NOT EXISTS (SELECT 1 FROM "DirectLineActivity" a WHERE a."conversationId" = c.id AND NOT a."fromBot" AND a.activity->>'type' = 'message')`
+    return expired.count + unused
   }
 
   exists(conversationId: string): Promise<boolean> {

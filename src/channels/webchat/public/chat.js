@@ -18,7 +18,8 @@
   }
   function save(session, locale) {
     try {
-      localStorage.setItem(KEY, JSON.stringify({ conversationId: session.conversationId, token: session.token, userId: session.userId, mode: session.mode, locale: locale, lastUsed: Date.now() }));
+      // Local mode keeps the resume key (tokens last 30 minutes); Azure mode keeps its token to refresh.
+      localStorage.setItem(KEY, JSON.stringify({ conversationId: session.conversationId, resumeKey: session.resumeKey, token: session.mode === 'azure' ? session.token : undefined, userId: session.userId, mode: session.mode, locale: locale, lastUsed: Date.now() }));
     } catch (e) { /* private browsing: the conversation lasts as long as the page */ }
   }
 
@@ -29,7 +30,7 @@
   fetch('/webchat/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(saved ? { resume: { conversationId: saved.conversationId, token: saved.token, userId: saved.userId }, locale: locale } : { locale: locale })
+    body: JSON.stringify(saved ? { resume: { conversationId: saved.conversationId, resumeKey: saved.resumeKey, token: saved.token, userId: saved.userId }, locale: locale } : { locale: locale })
   })
     .then(function (response) { if (!response.ok) throw new Error('session ' + response.status); return response.json(); })
     .then(function (session) {

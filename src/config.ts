@@ -144,7 +144,7 @@ const rateLimit = z
   .refine((limit) => limit.points >= 1 && limit.seconds >= 1, 'count and seconds must be at least 1')
 
 /** Where Bot Framework channels (Azure Bot Service, Teams) post from: their replies go back there. */
-export const DEFAULT_BOT_SERVICE_URLS = ['https://*.botframework.com/', 'https://smba.trafficmanager.net/', 'https://*.trafficmanager.net/', 'https://*.botframework.azure.us/']
+export const DEFAULT_BOT_SERVICE_URLS = ['https://*.botframework.com/', 'https://smba.trafficmanager.net/', 'https://*.botframework.azure.us/']
 
 const env = z.object({
   PORT: z.preprocess((v) => (v === '' || v === undefined ? '3000' : v), z.coerce.number().int().min(0).max(65535)),
@@ -385,10 +385,11 @@ export function describeChannels(config: Config): StartupNote[] {
   else notes.push(info(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${twilio.from}`))
   const bot = config.botFramework
   if (!bot.appId) {
-    notes.push({
-      level: 'warn',
-      message: `Web chat in local mode, without authentication: the chat page ${config.publicUrl}/ uses the built-in Direct Line and /api/messages accepts unauthenticated activities (Bot Framework Emulator). Set MICROSOFT_APP_ID for Azure Bot Service.`,
-    })
+    notes.push(
+      config.botEmulator
+        ? { level: 'warn', message: `Web chat in local mode; BOT_EMULATOR is on: /api/messages accepts unauthenticated activities from loopback (the Bot Framework Emulator). Not for production.` }
+        : info(`Web chat in local mode: the chat page ${config.publicUrl}/ uses the built-in Direct Line; /api/messages is closed (set MICROSOFT_APP_ID for Azure Bot Service)`),
+    )
   } else {
     notes.push(info(`Web chat on Azure Bot Service (app ${bot.appId}): /api/messages requires Bot Framework tokens; the chat page ${bot.directLineSecret ? 'uses Azure Direct Line tokens' : 'is off until DIRECT_LINE_SECRET is set'}`))
   }

@@ -16,7 +16,7 @@ import { createTicket } from '../tickets/create.ts'
 import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
 import type { Party } from './party.ts'
 import { identityKey } from '../channels/types.ts'
-import type { RateLimits } from '../http/rate-limits.ts'
+import type { LimitName, RateLimits, Verdict } from '../http/rate-limits.ts'
 import type { CodeRefusal } from '../../flows/conversation.types.ts'
 import type { Command } from './turn.ts'
 import { sendVerificationCode, verifyCode } from './phone-link.ts'
@@ -51,25 +51,40 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
   const latestOpenTicket = (tx: Tx, party: Party) =>
     tx.ticket.findFirst({ where: { customerId: party.customerId, status: { notIn: [...FINISHED_STATUSES] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
 
-  /** A live hand-off is allowed a few times an hour per customer, and per visitor IP on web chat (new identities are cheap there). */
-  async function handoffAllowed(party: Party, origin: Origin | undefined): Promise<boolean> {
-    const byIdentity = await deps.limits.take('handoffs', identityKey(party.channel, party.address))
-    if (!byIdentity.ok) return false
-    return !origin?.clientIp || (await deps.limits.take('handoffs', `ip:${origin.clientIp}`)).ok
+  /** Takes from every allowance only when all have some left: a refusal spends nothing. */
+  async function takeAll(checks: [LimitName, string][]): Promise<Verdict> {
+    for (const [name, key] of checks) {
+      const verdict = await deps.limits.check(name, key)
+      if (!verdict.ok) return verdict
+    }
+    for (const [name, key] of checks) await deps.limits.take(name, key)
+    return { ok: true }
   }
 
-  /** Every limit on codes, most specific first: a code goes out only when all allow it. */
+  /** A live hand-off is allowed a few times an hour per customer, and per visitor IP on web chat (new identities are cheap there). */
+  async function handoffAllowed(party: Party, origin: Origin | undefined): Promise<boolean> {
+    const keys: [LimitName, string][] = [['handoffs', identityKey(party.channel, party.address)], ...(origin?.clientIp ? ([['handoffs', `ip:${origin.clientIp}`]] as [LimitName, string][]) : [])]
+    return (await takeAll(keys)).ok
+  }
+
+  /**
+   * Every limit on codes, most specific first: a code goes out only when all allow it, and a
+   * refusal spends none of them (nobody can use up a stranger's number by asking in vain).
+   */
   async function codeAllowed(party: Party, phone: string): Promise<ConversationEvent | undefined> {
     const refuse = (reason: CodeRefusal, retryAfterSeconds = 0): ConversationEvent => ({ type: 'CODE_RESULT', sent: false, reason, retryAfterSeconds })
     if (deps.linkCountryCodes.length && !deps.linkCountryCodes.some((code) => phone.startsWith(`+${code}`))) return refuse('country')
-    const cooldown = await deps.limits.take('linkCooldown', phone)
-    if (!cooldown.ok) return refuse('cooldown', cooldown.retryAfterSeconds)
-    for (const key of [`phone:${phone}`, `conversation:${party.conversation.id}`]) {
-      const daily = await deps.limits.take('linkCodesPerDay', key)
-      if (!daily.ok) return refuse('limit', daily.retryAfterSeconds)
+    const checks: [LimitName, string, CodeRefusal][] = [
+      ['linkCooldown', phone, 'cooldown'],
+      ['linkCodesPerDay', `phone:${phone}`, 'limit'],
+      ['linkCodesPerDay', `conversation:${party.conversation.id}`, 'limit'],
+      ['verificationSms', 'all', 'budget'],
+    ]
+    for (const [name, key, reason] of checks) {
+      const verdict = await deps.limits.check(name, key)
+      if (!verdict.ok) return refuse(reason, verdict.retryAfterSeconds)
     }
-    const budget = await deps.limits.take('verificationSms', 'all')
-    if (!budget.ok) return refuse('budget', budget.retryAfterSeconds)
+    for (const [name, key] of checks) await deps.limits.take(name, key)
     return undefined
   }
 

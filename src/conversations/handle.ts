@@ -142,13 +142,21 @@ export function createConversations(deps: ConversationDeps): Conversations {
     return outcome
   }
 
-  async function turn(inbound: Inbound): Promise<TurnResult> {
+  async function turn(inbound: Inbound): Promise<TurnResult & { throttled?: boolean }> {
     return prisma.$transaction(async (tx) => {
       const duplicate = await lockAndFindDuplicate(tx, inbound)
       if (duplicate) return duplicate
       const now = clock.now()
       const party = await findOrCreateParty(tx, inbound, inbound.localeHint ?? deps.defaultLocale)
       const locale = party.conversation.locale as Locale
+      // A provider's retry (above) is not a new message; a new one counts against the sender's limit.
+      const key = identityKey(inbound.channel, inbound.address)
+      if (!(await deps.limits.take('messages', key)).ok) {
+        // Kept, not processed; the customer hears once per window that they are going too fast.
+        const notice = await deps.limits.take('messagesNotice', key)
+        logger.warn({ identity: party.id, channel: inbound.channel }, 'message over the rate limit: stored, not processed')
+        return { ...(await store(tx, party, inbound, notice.ok ? [{ text: copyFor(locale).tooFast }] : [], now, locale, 'throttled')), throttled: true }
+      }
 
       if (inbound.subscription) {
         const optedOut = inbound.subscription === 'opt_out'
@@ -180,23 +188,6 @@ export function createConversations(deps: ConversationDeps): Conversations {
       }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)
-    }, TRANSACTION)
-  }
-
-  /**
-   * A sender over the message limit: the message is kept (a provider's retry is still recognised)
-   * but not processed, and the customer is told once per window that they are going too fast.
-   */
-  async function throttled(inbound: Inbound): Promise<TurnResult> {
-    const notice = await deps.limits.take('messagesNotice', identityKey(inbound.channel, inbound.address))
-    return prisma.$transaction(async (tx) => {
-      const duplicate = await lockAndFindDuplicate(tx, inbound)
-      if (duplicate) return duplicate
-      const now = clock.now()
-      const party = await findOrCreateParty(tx, inbound, inbound.localeHint ?? deps.defaultLocale)
-      const locale = party.conversation.locale as Locale
-      logger.warn({ identity: party.id, channel: inbound.channel }, 'message over the rate limit: stored, not processed')
-      return store(tx, party, inbound, notice.ok ? [{ text: copyFor(locale).tooFast }] : [], now, locale, 'throttled')
     }, TRANSACTION)
   }
 
@@ -239,13 +230,9 @@ export function createConversations(deps: ConversationDeps): Conversations {
       let outcome = 'unavailable'
       try {
         return await senders.run(senderKey(inbound.channel, inbound.address), async () => {
-          if (!(await deps.limits.take('messages', identityKey(inbound.channel, inbound.address))).ok) {
-            outcome = 'throttled'
-            return throttled(inbound)
-          }
           try {
             const result = await turn(inbound)
-            outcome = result.duplicate ? 'duplicate' : 'ok'
+            outcome = result.duplicate ? 'duplicate' : result.throttled ? 'throttled' : 'ok'
             return result
           } catch (failure) {
             // The database went away mid-turn: nothing was stored, the conversation is as it was.

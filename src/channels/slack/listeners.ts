@@ -9,6 +9,7 @@ import type { WebClient } from '@slack/web-api'
 import type { Logger } from '../../logger.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { CHOICE_ACTION_PREFIX, renderSlack } from './render.ts'
+import { slackTextToPlain } from './mrkdwn.ts'
 
 export interface SlackCustomerDeps {
   handle(inbound: Inbound): Promise<TurnResult>
@@ -51,7 +52,7 @@ export function registerSlackCustomerListeners(app: App, deps: SlackCustomerDeps
     if (!user) return
     const team = ('team' in event && typeof event.team === 'string' && event.team) || (body as { team_id?: string }).team_id || 'T'
     const where = { channel: event.channel }
-    const turn = await deps.handle(inbound(team, user, `${event.channel}:${event.ts}`, 'text' in event ? (event.text ?? '') : '', where))
+    const turn = await deps.handle(inbound(team, user, `${event.channel}:${event.ts}`, slackTextToPlain('text' in event ? (event.text ?? '') : ''), where))
     if (!turn.duplicate) await answer(client, where, turn, deps.logger)
   })
 
@@ -60,7 +61,7 @@ export function registerSlackCustomerListeners(app: App, deps: SlackCustomerDeps
     if (event.channel === deps.staffChannel || event.bot_id || !event.user) return
     const team = event.user_team ?? event.team ?? (body as { team_id?: string }).team_id ?? 'T'
     const where = { channel: event.channel, threadTs: event.thread_ts ?? event.ts }
-    const turn = await deps.handle(inbound(team, event.user, `${event.channel}:${event.ts}`, withoutMentions(event.text), where))
+    const turn = await deps.handle(inbound(team, event.user, `${event.channel}:${event.ts}`, slackTextToPlain(withoutMentions(event.text)), where))
     if (!turn.duplicate) await answer(client, where, turn, deps.logger)
   })
 

@@ -66,3 +66,20 @@ export function clipMd(value: Mrkdwn, max: number): Mrkdwn {
 /** Block Kit pieces whose text is mrkdwn: built only from Mrkdwn. */
 export const section = (text: Mrkdwn): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clipMd(text, 3000).text } })
 export const contextBlock = (texts: Mrkdwn[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, 10).map((text) => ({ type: 'mrkdwn' as const, text: clipMd(text, 2000).text })) })
+
+/**
+ * What a person typed in Slack, as plain text. Slack sends `&`, `<`, `>` as entities and links,
+ * mentions and channels as `<…>` markup; customers on other channels (and our database) should
+ * see "A & B" and "https://…", not Slack's escapes.
+ */
+export function slackTextToPlain(text: string): string {
+  return text
+    .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, (_all, url: string, label: string) => (label === url ? url : `${label} (${url})`))
+    .replace(/<(https?:\/\/[^>]+|mailto:[^>]+)>/g, '$1')
+    .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, (_all, id: string, label: string | undefined) => `@${label ? label.slice(1) : id}`)
+    .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_all, id: string, label: string | undefined) => `#${label || id}`)
+    .replace(/<!(here|channel|everyone)>/g, '@$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}

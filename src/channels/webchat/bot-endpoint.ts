@@ -27,6 +27,8 @@ const botActivity = z.looseObject({
   channelData: z.record(z.string(), z.unknown()).optional(),
 })
 
+const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1']
+
 export interface BotEndpointDeps {
   adapter: BotAdapter
   bot: (context: TurnContext) => Promise<void>
@@ -42,10 +44,14 @@ export function botEndpoint(deps: BotEndpointDeps): Router {
     if (!deps.appId && !deps.emulator) {
       throw new AppError('unauthorized', 'Bot Framework channels are not configured here: set MICROSOFT_APP_ID (the chat page does not use this endpoint)')
     }
+    // The Emulator runs on this machine: without an app id, nobody else may post.
+    if (!deps.appId && !LOOPBACK.includes(req.socket.remoteAddress ?? '')) throw new AppError('unauthorized', 'without MICROSOFT_APP_ID only the Bot Framework Emulator on this machine may post here')
     const parsed = botActivity.safeParse(req.body)
     if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`)
     // Only our own Direct Line may say where a web visitor's request came from.
     const { clientIp: _ignored, ...channelData } = parsed.data.channelData ?? {}
+    // Built-in Direct Line visitors reach the bot in-process only; nobody posts here in their name.
+    if (parsed.data.channelId === 'directline' && !deps.appId) throw new AppError('forbidden', 'the directline channel is served by the built-in Direct Line')
     const activity = { ...parsed.data, channelData } as unknown as Activity
     let authenticated
     try {

@@ -23,9 +23,14 @@ export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string
     async send(stored, reply, locale) {
       const reference = { ...stored } as Partial<ConversationReference>
       const conversationId = reference.conversation?.id
-      if (reference.channelId === 'directline' && conversationId && (await deps.store.exists(conversationId))) reference.serviceUrl = deps.connectorUrl()
-      // A reference that points anywhere else than a channel we trust is never used.
-      else if (!reference.serviceUrl || !deps.serviceUrls.trusted(reference.serviceUrl)) throw new WebchatSendError('the conversation’s serviceUrl is not a trusted Bot Framework host', true)
+      if (reference.channelId === 'directline' && !deps.appId) {
+        // The built-in Direct Line: our own connector, while the conversation is kept.
+        if (!conversationId || !(await deps.store.exists(conversationId))) throw new WebchatSendError('the visitor’s web chat conversation has ended (kept 7 days after last use)', true)
+        reference.serviceUrl = deps.connectorUrl()
+      } else if (!reference.serviceUrl || !deps.serviceUrls.trusted(reference.serviceUrl)) {
+        // A reference that points anywhere else than a channel we trust is never used.
+        throw new WebchatSendError('the conversation’s serviceUrl is not a trusted Bot Framework host', true)
+      }
       const ids: string[] = []
       try {
         await deps.adapter.continueConversationAsync(deps.appId, reference, async (context) => {

@@ -33,7 +33,7 @@ import type { FeedbackService } from '../../feedback/service.ts'
 import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
 import { handleThreadReply } from './thread-replies.ts'
 import { firstTime } from './once.ts'
-import { channelLink, md, mention } from '../../channels/slack/mrkdwn.ts'
+import { channelLink, md, mention, slackTextToPlain } from '../../channels/slack/mrkdwn.ts'
 import { createStaffChannel } from './staff-channel.ts'
 
 export interface SlackStaffDeps {
@@ -213,7 +213,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
           ts: event.ts,
           user,
           staffName: await staffName(user),
-          text: 'text' in event ? (event.text ?? '') : '',
+          // Staff write in Slack; the customer reads plain text on their own channel.
+          text: slackTextToPlain('text' in event ? (event.text ?? '') : ''),
         },
       ),
     )

@@ -3,7 +3,8 @@
  * (b) a full signed SMS intake turn on the embedded database, 50 concurrent conversations,
  * measured in the same run on the same machine; the ratio b/a is the figure to compare.
  * BENCH_DURATION (seconds, default 10) and BENCH_CONNECTIONS (default 50) adjust it.
- * Then the agreement report's time at 100,000 and 1,000,000 tickets (bench/report.ts).
+ * Then the outbox and timers (bench/outbox.ts), and the agreement report's time at 100,000 and
+ * 1,000,000 tickets (bench/report.ts).
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -12,6 +13,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import twilio from 'twilio'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
+import { benchOutbox } from './outbox.ts'
 import { benchReports } from './report.ts'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
@@ -88,6 +90,12 @@ console.log(`\nratio b/a (throughput): ${(full.result.requests.average / bare.re
 console.log(`ratio b/a (p50 latency): ${(full.result.latency.p50 / Math.max(bare.result.latency.p50, 1)).toFixed(1)}×`)
 const tickets = full.output.find((line) => line.startsWith('tickets '))
 if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)
+
+// The outbox, the timers, memory and start-up (skip with BENCH_OUTBOX=none).
+if (process.env.BENCH_OUTBOX !== 'none') {
+  console.log('\nOutbox, timers, memory, start-up (fake providers answering at once):')
+  for (const line of await benchOutbox()) console.log(line)
+}
 
 // The agreement report at scale (skip with BENCH_REPORT_SIZES=none).
 const sizes = (process.env.BENCH_REPORT_SIZES ?? '100000,1000000').split(',').map(Number).filter((size) => size > 0)

@@ -24,10 +24,19 @@ if (mode === 'bare') {
 } else if (mode === 'full') {
   const dir = await mkdtemp(path.join(tmpdir(), 'aftercare-bench-'))
   await chmod(dir, 0o711)
+  // BENCH_SERVER_ENV (JSON): more settings, e.g. a DATABASE_URL and fake providers for the outbox bench.
+  const extra = JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}') as Record<string, string>
   const running = await startAftercare(
-    loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_URL: BENCH_PUBLIC_URL, TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent' }),
+    loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_URL: BENCH_PUBLIC_URL, TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent', ...extra }),
   )
   console.log(`port ${running.port}`)
+  if (process.env.BENCH_MEMORY_LOG) {
+    setInterval(() => {
+      const m = process.memoryUsage()
+      const mb = (n: number) => Math.round(n / 1048576)
+      console.error(`memory rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}`)
+    }, 2000).unref()
+  }
   process.on('SIGTERM', async () => {
     const tickets = await running.prisma.ticket.count()
     console.log(`tickets ${tickets}`)

@@ -11,6 +11,7 @@ import type { PrismaClient } from './db/client.ts'
 import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
 import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
 import { startWorkers } from './jobs/workers.ts'
+import type { Timers } from './jobs/timers.ts'
 import { createLocks } from './db/locks.ts'
 import { createPool } from './db/pool.ts'
 import { createRateLimits } from './http/rate-limits.ts'
@@ -37,7 +38,7 @@ export interface AssembleOptions {
   metrics?: Metrics
   /** Run job workers and the outbox dispatcher in this process (default). Off: the web part only. */
   workers?: boolean
-  /** Run the scheduled jobs (the every-minute sweep, the weekly digest; default). Tests run them when they move their clock. */
+  /** Run the scheduled jobs (the timers every TIMER_SWEEP_SECONDS, the weekly digest; default). Tests run them when they move their clock. */
   schedules?: boolean
 }
 
@@ -45,11 +46,11 @@ export interface Assembled {
   app: App
   jobs: RunningQueue
   metrics: Metrics
-  /** Runs the deadline check now (it also runs every minute and at start-up). */
+  /** Runs the deadline check now (also every TIMER_SWEEP_SECONDS and at start-up). */
   sweepDeadlines(): Promise<SweepResult>
-  /** Escalates hand-offs nobody answered in time (every minute and at start-up too). */
+  /** Escalates hand-offs nobody answered in time (every TIMER_SWEEP_SECONDS and at start-up too). */
   escalateHandoffs(): Promise<number>
-  /** Asks, reminds and closes feedback surveys that are due (every minute and at start-up too). */
+  /** Asks, reminds and closes feedback surveys that are due (every TIMER_SWEEP_SECONDS and at start-up too). */
   runSurveys(): Promise<{ asked: number; reminded: number; missed: number }>
   /** §3.3c: posts last week's digest now (also on DIGEST_CRON); returns its text. */
   postDigest(): Promise<string>
@@ -83,6 +84,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const postDigest = postWeeklyDigest({ prisma, staff: slack?.staff, config, clock, logger })
   const locks = createLocks(options.databaseUrl, logger)
   let dispatcher: Dispatcher | undefined
+  let timers: Timers | undefined
   if (options.workers !== false) {
     const sms = createSmsSender(config.twilio)
     const health = createProviderHealth({
@@ -108,7 +110,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       metrics,
     })
     dispatcher = createDispatcher({ prisma, delivery, health, config: config.outbox, logger })
-    await startWorkers({
+    timers = await startWorkers({
       config,
       prisma,
       jobs,
@@ -140,6 +142,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     postDigest,
     async stop() {
       app.webchat.close()
+      await timers?.stop()
       await dispatcher?.stop()
       await jobs.stop()
       await locks.close()

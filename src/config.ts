@@ -93,6 +93,8 @@ export interface Config {
   outbox: OutboxConfig
   /** How often job workers look for work. */
   jobPollSeconds: number
+  /** How often deadlines, hand-offs and surveys are checked (one instance at a time). */
+  timerSweepSeconds: number
   /** Bearer token for GET /metrics (the admin token works too). */
   metricsToken: string | undefined
   limits: LimitsConfig
@@ -169,6 +171,7 @@ const env = z.object({
   OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
   OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
   JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
+  TIMER_SWEEP_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
   OUTBOX_CONCURRENCY: optional(z.string().max(200)),
   OUTBOX_POLL_MS: optional(z.coerce.number().int().min(20).max(10_000)),
   OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(25).max(3600)),
@@ -227,7 +230,7 @@ function parseServiceValues(text: string | undefined): Record<ServiceType, numbe
 }
 
 /** Sends in flight per provider: `8` for all, or `sms=8,webchat=16,slack=4` (the rest keep the default). */
-const DEFAULT_CONCURRENCY = { sms: 8, webchat: 8, slack: 4 }
+const DEFAULT_CONCURRENCY = { sms: 16, webchat: 16, slack: 8 }
 
 function parseConcurrency(text: string | undefined): OutboxConfig['concurrency'] {
   if (!text) return { ...DEFAULT_CONCURRENCY }
@@ -335,6 +338,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       providerAlertPhones: parsePhones(e.PROVIDER_ALERT_PHONES),
     },
     jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
+    timerSweepSeconds: e.TIMER_SWEEP_SECONDS ?? 2,
     metricsToken: e.METRICS_TOKEN,
     limits: {
       webchatSessions: e.LIMIT_WEBCHAT_SESSIONS ?? { points: 30, seconds: 600 },

@@ -41,7 +41,10 @@ describe('Retry-After', () => {
     const attempts = world.twilio.attempts.filter((attempt) => attempt.to === phone.number)
     expect(attempts.map((attempt) => attempt.status)).toEqual([429, 201])
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(2_000)
-    const message = await world.t.db.prisma.message.findFirstOrThrow({ where: { ticket: { number }, kind: 'response_notification' } })
+    const message = await eventually(async () => {
+      const row = await world.t.db.prisma.message.findFirstOrThrow({ where: { ticket: { number }, kind: 'response_notification' } })
+      return row.status === 'sent' && row
+    }, 'the notification recorded as sent')
     expect(message).toMatchObject({ status: 'sent', attempts: 2, strikes: 0 })
     expect(failureLines('sms').some((line) => line.status === 429 && line.retryInSeconds === 2)).toBe(true)
   })

@@ -8,6 +8,8 @@ import { createPool } from './pool.ts'
  */
 export interface Locks {
   withLock<T>(key: string, work: () => Promise<T>): Promise<T>
+  /** Runs `work` only if nobody holds the lock now (another instance doing the same); else skips it. */
+  tryWithLock<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>
   close(): Promise<void>
 }
 
@@ -20,6 +22,20 @@ export function createLocks(databaseUrl: string, logger?: Logger): Locks {
         await client.query('SELECT pg_advisory_lock(hashtextextended($1, 1))', [key])
         try {
           return await work()
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 1))', [key])
+        }
+      } finally {
+        client.release()
+      }
+    },
+    async tryWithLock(key, work) {
+      const client = await pool.connect()
+      try {
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 1)) AS locked', [key])
+        if (!rows[0]?.locked) return { ran: false }
+        try {
+          return { ran: true, value: await work() }
         } finally {
           await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 1))', [key])
         }

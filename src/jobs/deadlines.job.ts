@@ -3,7 +3,7 @@
  * ticket's thread; at the deadline, if unmet, a DeadlineBreach records the liquidated damages,
  * 10% of the ticket's value (§4.1b), or zero under force majeure (§4.1c).
  *
- * One sweep every minute (pg-boss schedule, once across instances) and one at start-up: time is
+ * A sweep every TIMER_SWEEP_SECONDS (timers.ts, one instance at a time) and one at start-up: time is
  * read from the injectable clock, a deadline met or a ticket cancelled never fires, a deadline
  * that passed while nothing ran fires at the next sweep, and rows are claimed with SKIP LOCKED so
  * overlapping sweeps never double-count.
@@ -105,8 +105,12 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
     result.breached += breached.length
     if (breached.length < BATCH) break
   }
-  // Provider retries arrive within minutes; a week of delivery ids is plenty to recognise them.
-  await prisma.processedDelivery.deleteMany({ where: { at: { lt: new Date(now.getTime() - 7 * 24 * 3_600_000) } } })
   if (result.warned || result.breached) logger.info(result, 'deadline sweep')
   return result
+}
+
+/** What is kept no longer, once a minute with the sweep. */
+export async function housekeeping(deps: { prisma: PrismaClient; clock: Clock }): Promise<void> {
+  // Provider retries arrive within minutes; a week of delivery ids is plenty to recognise them.
+  await deps.prisma.processedDelivery.deleteMany({ where: { at: { lt: new Date(deps.clock.now().getTime() - 7 * 24 * 3_600_000) } } })
 }

@@ -24,7 +24,7 @@ export const QUEUES = {
   slackSync: 'slack-sync',
   /** Posts an alert in a ticket's Slack thread. */
   staffAlert: 'staff-alert',
-  /** Warns of deadlines at 75% and records breaches at 100% (every minute). */
+  /** Earlier versions' every-minute sweep; the timers (timers.ts) do it now. Kept to unschedule it. */
   deadlines: 'deadlines',
   /** Opens the Slack thread of a live hand-off, with the conversation so far. */
   handoffThread: 'handoff-thread',
@@ -61,8 +61,6 @@ export interface JobQueueOptions {
 export interface RunningQueue extends JobQueue {
   /** Starts a worker for a queue. */
   work<T>(name: QueueName, handler: JobHandler<T>, options?: { batchSize?: number }): Promise<void>
-  /** Runs a job every minute, once across all instances. */
-  everyMinute(name: QueueName): Promise<void>
   unschedule(name: QueueName): Promise<void>
   /** Runs a job on a cron schedule in a time zone, once across all instances. */
   cron(name: QueueName, cron: string, timeZone: string): Promise<void>
@@ -126,9 +124,6 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
           }
         }
       })
-    },
-    async everyMinute(name) {
-      await boss.schedule(name, '* * * * *', {}, { singletonKey: name })
     },
     async unschedule(name) {
       await boss.unschedule(name)

@@ -6,7 +6,8 @@ import type { PrismaClient } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
 import type { ProviderHealth } from '../notifications/provider-health.ts'
 import type { Metrics } from '../observability/metrics.ts'
-import { sweepDeadlines } from './deadlines.job.ts'
+import { housekeeping, sweepDeadlines } from './deadlines.job.ts'
+import { startTimers, type Timers } from './timers.ts'
 import { QUEUES, type JobHandler, type QueueName, type RunningQueue } from './queue.ts'
 import { complaintSyncJob, slackSyncJob, staffAlertJob } from './slack.jobs.ts'
 import { outboxLock, type Locks } from '../db/locks.ts'
@@ -24,7 +25,7 @@ export interface WorkerDeps {
   slack: { staff: StaffChannel; handoff: HandoffThreads } | undefined
   /** Escalates hand-offs nobody answered (runs with the minute's deadline sweep). */
   escalateHandoffs(): Promise<number>
-  /** Feedback surveys due to be asked, reminded or closed (also every minute). */
+  /** Feedback surveys due to be asked, reminded or closed (also with the timers). */
   runSurveys(): Promise<unknown>
   postDigest(): Promise<unknown>
   /** Retention: web chat conversations and tokens that are kept no longer (with the minute's sweep). */
@@ -43,7 +44,8 @@ interface SlackRetry {
 const SLACK_JOB_MAX_BACKOFF_SECONDS = 30
 const SLACK_JOB_GIVE_UP_MS = 24 * 3_600_000
 
-export async function startWorkers(deps: WorkerDeps): Promise<void> {
+/** Starts the job workers; with schedules, also the timers (returned, to stop them). */
+export async function startWorkers(deps: WorkerDeps): Promise<Timers | undefined> {
   const { config, prisma, jobs, clock, logger, health, metrics } = deps
   const slackDeps = { prisma, staff: deps.slack?.staff, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
   const handoff = deps.slack?.handoff
@@ -98,21 +100,31 @@ export async function startWorkers(deps: WorkerDeps): Promise<void> {
   await workOnSlack(QUEUES.slackSync, slackSyncJob(slackDeps), (data) => data.ticketId)
   await workOnSlack(QUEUES.complaintSync, complaintSyncJob(slackDeps), (data) => data.complaintId)
   await workOnSlack(QUEUES.staffAlert, staffAlertJob(slackDeps))
-  await jobs.work(QUEUES.deadlines, async () => {
-    await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
-    await deps.escalateHandoffs()
-    await deps.runSurveys()
-    const purged = await deps.purgeWebchat()
-    if (purged) logger.info({ conversations: purged }, 'web chat conversations purged (expired, or never used)')
-  })
   await jobs.work(QUEUES.digest, async () => {
     await deps.postDigest()
   })
-  if (deps.schedules) {
-    await jobs.everyMinute(QUEUES.deadlines)
-    await jobs.cron(QUEUES.digest, config.digestCron, config.serviceTimeZone)
-  } else {
-    await jobs.unschedule(QUEUES.deadlines)
+  // Earlier versions swept once a minute through pg-boss: the timers below replace that schedule.
+  await jobs.unschedule(QUEUES.deadlines)
+  if (!deps.schedules) {
     await jobs.unschedule(QUEUES.digest)
+    return undefined
   }
+  await jobs.cron(QUEUES.digest, config.digestCron, config.serviceTimeZone)
+  let nextHousekeeping = 0
+  return startTimers({
+    locks: deps.locks,
+    intervalMs: config.timerSweepSeconds * 1000,
+    logger,
+    async sweep() {
+      await sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
+      await deps.escalateHandoffs()
+      await deps.runSurveys()
+      if (Date.now() >= nextHousekeeping) {
+        nextHousekeeping = Date.now() + 60_000
+        await housekeeping({ prisma, clock })
+        const purged = await deps.purgeWebchat()
+        if (purged) logger.info({ conversations: purged }, 'web chat conversations purged (expired, or never used)')
+      }
+    },
+  })
 }

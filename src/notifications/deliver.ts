@@ -27,21 +27,35 @@ export class NotDeliverable extends Error {
   }
 }
 
-/** Delivers `reply` to the identity; refuses opted-out identities and channels that are off. */
+/** What sending needs to know of a customer's identity (the outbox reads it with the message). */
+export interface Recipient {
+  channel: 'sms' | 'webchat' | 'slack'
+  address: string
+  optedOutAt: Date | null
+  reference: unknown
+  locale: string | null
+}
+
+/** Delivers `reply` to a recipient; refuses opted-out identities and channels that are off. */
+export async function deliverTo(senders: Senders, recipient: Recipient, reply: Reply): Promise<string[]> {
+  if (recipient.optedOutAt) throw new NotDeliverable('opted_out', `the customer opted out of ${recipient.channel} on ${new Date(recipient.optedOutAt).toISOString()}`)
+  switch (recipient.channel) {
+    case 'sms':
+      if (!senders.sms) throw new NotDeliverable('channel_off', 'proactive SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM)')
+      return senders.sms.send(recipient.address, renderSms(reply))
+    case 'webchat':
+      if (!senders.webchat) throw new NotDeliverable('channel_off', 'web chat is not running')
+      if (!recipient.reference) throw new NotDeliverable('no_reference', 'no conversation reference for this web chat customer')
+      return senders.webchat.send(recipient.reference as Record<string, unknown>, reply, (recipient.locale ?? 'en') as Locale)
+    case 'slack':
+      if (!senders.slack) throw new NotDeliverable('channel_off', 'Slack is not configured')
+      return senders.slack.send(recipient.address, reply)
+  }
+}
+
+/** Delivers `reply` to the identity with this id (looked up first). */
 export async function deliver(db: Db, senders: Senders, identityId: string, reply: Reply): Promise<string[]> {
   const identity = await db.channelIdentity.findUnique({ where: { id: identityId }, include: { conversation: { select: { locale: true } } } })
   if (!identity) throw new NotDeliverable('unknown_identity', `no channel identity ${identityId}`)
-  if (identity.optedOutAt) throw new NotDeliverable('opted_out', `the customer opted out of ${identity.channel} on ${identity.optedOutAt.toISOString()}`)
-  switch (identity.channel) {
-    case 'sms':
-      if (!senders.sms) throw new NotDeliverable('channel_off', 'proactive SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM)')
-      return senders.sms.send(identity.address, renderSms(reply))
-    case 'webchat':
-      if (!senders.webchat) throw new NotDeliverable('channel_off', 'web chat is not running')
-      if (!identity.reference) throw new NotDeliverable('no_reference', 'no conversation reference for this web chat customer')
-      return senders.webchat.send(identity.reference as Record<string, unknown>, reply, (identity.conversation?.locale ?? 'en') as Locale)
-    case 'slack':
-      if (!senders.slack) throw new NotDeliverable('channel_off', 'Slack is not configured')
-      return senders.slack.send(identity.address, reply)
-  }
+  return deliverTo(senders, { ...identity, locale: identity.conversation?.locale ?? null }, reply)
 }

@@ -59,11 +59,20 @@ FROM ready r
 WHERE m.id = r.id AND m.status = 'queued' AND (m."leaseUntil" IS NULL OR m."leaseUntil" < ${NOW})
   AND r.n <= CASE r.provider WHEN 'sms' THEN $1::int WHEN 'webchat' THEN $2::int ELSE $3::int END
 RETURNING m.id, m."conversationId", m.kind, m."ticketId", m.channel::text AS channel, m.body, m.payload, m.attempts, m.strikes, r.provider,
-  (SELECT c."identityId" FROM "Conversation" c WHERE c.id = m."conversationId") AS "identityId"`
+  -- The recipient comes with the message: no lookup per send.
+  (SELECT json_build_object('identityId', i.id, 'channel', i.channel, 'address', i.address, 'optedOutAt', i."optedOutAt", 'reference', i.reference, 'locale', c.locale)
+   FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE c.id = m."conversationId") AS recipient`
+
+/**
+ * A claim takes up to this many times a provider's concurrency: the sends after the first wave
+ * wait in memory (well inside their lease) instead of costing a claim query each.
+ */
+const PREFETCH = 4
 
 export function createDispatcher(deps: { prisma: PrismaClient; delivery: OutboxDelivery; health: ProviderHealth; config: DispatcherConfig; logger: Logger }): Dispatcher {
   const { prisma, delivery, health, config, logger } = deps
   const inFlight = new Map<Provider, number>(PROVIDERS.map((provider) => [provider, 0]))
+  const waiting = new Map<Provider, ClaimedMessage[]>(PROVIDERS.map((provider) => [provider, []]))
   const sends = new Set<Promise<void>>()
   let stopping = false
   let running: Promise<void> | undefined
@@ -89,20 +98,36 @@ export function createDispatcher(deps: { prisma: PrismaClient; delivery: OutboxD
     const tracked = send.finally(() => {
       inFlight.set(provider, inFlight.get(provider)! - 1)
       sends.delete(tracked)
+      pump(provider)
       wake?.()
     })
     sends.add(tracked)
   }
 
-  async function claimDue(): Promise<number> {
-    const allowance = Object.fromEntries(PROVIDERS.map((provider) => [provider, health.allowance(provider, config.concurrency[provider], inFlight.get(provider)!)])) as Record<Provider, { count: number; probe: boolean }>
-    if (PROVIDERS.every((provider) => allowance[provider].count === 0)) return 0
-    const claimed = await prisma.$queryRawUnsafe<ClaimedMessage[]>(CLAIM, allowance.sms.count, allowance.webchat.count, allowance.slack.count, config.leaseSeconds)
-    for (const message of claimed) {
+  /** Starts what waits for a provider, up to what its circuit and concurrency allow now. */
+  function pump(provider: Provider) {
+    const queue = waiting.get(provider)!
+    while (queue.length) {
+      const allowance = health.allowance(provider, config.concurrency[provider], inFlight.get(provider)!)
+      if (allowance.count === 0) return
       // An open circuit lets one probe through; the next waits for its answer.
-      if (allowance[message.provider].probe) health.probing(message.provider)
-      launch(message)
+      if (allowance.probe) health.probing(provider)
+      launch(queue.shift()!)
     }
+  }
+
+  async function claimDue(): Promise<number> {
+    const wanted = Object.fromEntries(
+      PROVIDERS.map((provider) => {
+        const allowance = health.allowance(provider, config.concurrency[provider], inFlight.get(provider)!)
+        const room = allowance.probe ? allowance.count : Math.max(0, config.concurrency[provider] * PREFETCH - inFlight.get(provider)! - waiting.get(provider)!.length)
+        return [provider, allowance.count === 0 ? 0 : room]
+      }),
+    ) as Record<Provider, number>
+    if (PROVIDERS.every((provider) => wanted[provider] === 0)) return 0
+    const claimed = await prisma.$queryRawUnsafe<ClaimedMessage[]>(CLAIM, wanted.sms, wanted.webchat, wanted.slack, config.leaseSeconds)
+    for (const message of claimed) waiting.get(message.provider)!.push(message)
+    for (const provider of PROVIDERS) pump(provider)
     return claimed.length
   }
 
@@ -125,8 +150,8 @@ export function createDispatcher(deps: { prisma: PrismaClient; delivery: OutboxD
         await sleep(1_000)
         continue
       }
-      // Work found: look again as soon as a send finishes; otherwise wait for the next poll.
-      await sleep(claimed > 0 ? Math.min(config.pollMs, 50) : config.pollMs)
+      // Work found: look again as soon as sends make room; otherwise wait for the next poll.
+      await sleep(claimed > 0 ? Math.min(config.pollMs, 20) : config.pollMs)
     }
   }
 
@@ -138,6 +163,8 @@ export function createDispatcher(deps: { prisma: PrismaClient; delivery: OutboxD
       stopping = true
       wake?.()
       await running
+      // Claimed but not started: their leases run out and another instance (or the next start) sends them.
+      for (const queue of waiting.values()) queue.length = 0
       let timer: NodeJS.Timeout | undefined
       await Promise.race([Promise.allSettled([...sends]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
       clearTimeout(timer)

@@ -17,7 +17,7 @@ import { botEndpoint } from './bot-endpoint.ts'
 import { serviceUrlPolicy } from './service-urls.ts'
 import type { RateLimits } from '../../http/rate-limits.ts'
 import { webchatBot } from './bot.ts'
-import { connectorUrl, directLineRouter } from './directline/routes.ts'
+import { directLineRouter } from './directline/routes.ts'
 import { DirectLineStore } from './directline/store.ts'
 import { attachDirectLineStream } from './directline/stream.ts'
 import { chatPageRouter } from './page.ts'
@@ -60,7 +60,7 @@ export function createWebchat(deps: { config: Config; prisma: PrismaClient; cloc
 
   return {
     router,
-    sender: createWebchatSender({ adapter, appId: bot.appId, store, connectorUrl: () => connectorUrl(local), serviceUrls }),
+    sender: createWebchatSender({ adapter, appId: bot.appId, store, serviceUrls, botName: config.brandName }),
     listening(server, url) {
       selfUrl = url
       if (!bot.appId) detach = attachDirectLineStream(server, store, logger)

@@ -7,7 +7,7 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder'
 import type { Locale } from '../../../flows/locale.ts'
 import { parseRetryAfter, SendError, type Reply } from '../types.ts'
 import { toActivity } from './activities.ts'
-import type { DirectLineStore } from './directline/store.ts'
+import type { Activity, DirectLineStore } from './directline/store.ts'
 import type { ServiceUrlPolicy } from './service-urls.ts'
 
 export class WebchatSendError extends SendError {
@@ -18,15 +18,24 @@ export interface WebchatSender {
   send(reference: Record<string, unknown>, reply: Reply, locale: Locale): Promise<string[]>
 }
 
-export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string; store: DirectLineStore; connectorUrl(): string; serviceUrls: ServiceUrlPolicy }): WebchatSender {
+export function createWebchatSender(deps: { adapter: CloudAdapter; appId: string; store: DirectLineStore; serviceUrls: ServiceUrlPolicy; botName: string }): WebchatSender {
+  const ended = () => new WebchatSendError('the visitor’s web chat conversation has ended (kept 7 days after last use)', true)
   return {
     async send(stored, reply, locale) {
       const reference = { ...stored } as Partial<ConversationReference>
       const conversationId = reference.conversation?.id
       if (reference.channelId === 'directline' && !deps.appId) {
-        // The built-in Direct Line: our own connector, while the conversation is kept.
-        if (!conversationId || !(await deps.store.exists(conversationId))) throw new WebchatSendError('the visitor’s web chat conversation has ended (kept 7 days after last use)', true)
-        reference.serviceUrl = deps.connectorUrl()
+        // The built-in Direct Line is ours: the reply goes straight into its store (the page
+        // streams it), as our connector would put it — no HTTP round trip through the SDK.
+        if (!conversationId) throw ended()
+        try {
+          const { activity } = await deps.store.append(conversationId, { ...toActivity(reply, locale), from: { id: 'bot', name: deps.botName, role: 'bot' } } as Activity, { fromBot: true })
+          return [String(activity.id)]
+        } catch (error) {
+          // The conversation was purged (a foreign key to nothing).
+          if ((error as { code?: string }).code === 'P2003') throw ended()
+          throw error
+        }
       } else if (!reference.serviceUrl || !deps.serviceUrls.trusted(reference.serviceUrl)) {
         // A reference that points anywhere else than a channel we trust is never used.
         throw new WebchatSendError('the conversation’s serviceUrl is not a trusted Bot Framework host', true)

@@ -134,23 +134,22 @@ export class DirectLineStore {
     }
     const timestamp = this.clock.now().toISOString()
     try {
-      return await this.prisma
-        .$transaction(async (tx) => {
-        const row = await tx.directLineActivity.create({
-          data: { conversationId, clientActivityId: options.clientActivityId ?? null, fromBot: options.fromBot, activity: {} },
-          select: { id: true },
-        })
-        const stored = { ...activity, id: activityId(conversationId, row.id), timestamp, conversation: { id: conversationId } }
-        await tx.directLineActivity.update({ where: { id: row.id }, data: { activity: stored as Prisma.InputJsonValue } })
-        return { activity: stored, duplicate: false }
-      })
-      .then((result) => {
-        this.appended.emit('appended', conversationId)
-        return result
-      })
+      // One statement: the row's id (the watermark) goes into the activity as it is written.
+      const [row] = await this.prisma.$queryRaw<{ activity: Activity }[]>`
+        WITH next AS (SELECT nextval(pg_get_serial_sequence('"DirectLineActivity"', 'id')) AS id)
+        INSERT INTO "DirectLineActivity" (id, "conversationId", "clientActivityId", "fromBot", activity, "createdAt")
+        SELECT next.id, ${conversationId}, ${options.clientActivityId ?? null}, ${options.fromBot},
+          ${JSON.stringify({ ...activity, timestamp, conversation: { id: conversationId } })}::jsonb || jsonb_build_object('id', ${conversationId} || '|' || lpad(next.id::text, 7, '0')),
+          ${new Date(timestamp)}
+        FROM next
+        RETURNING activity`
+      this.appended.emit('appended', conversationId)
+      return { activity: row!.activity, duplicate: false }
     } catch (error) {
+      const code = (error as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode ?? (error as { code?: string }).code
       // Two deliveries of the same client activity raced: the other one won.
-      if ((error as { code?: string }).code === 'P2002' && options.clientActivityId) return this.append(conversationId, activity, options)
+      if ((code === 'P2002' || code === '23505') && options.clientActivityId) return this.append(conversationId, activity, options)
+      if (code === '23503') throw Object.assign(new Error(`no Direct Line conversation ${conversationId}`), { code: 'P2003' })
       throw error
     }
   }

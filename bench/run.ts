@@ -21,12 +21,15 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const INTAKE = ['hi', '1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
 
 async function startServer(mode: 'bare' | 'full') {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF && mode === 'full' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_COUNT_QUERIES: '1' } })
   const lines = createInterface({ input: child.stdout })
   const output: string[] = []
+  let countsPort = 0
   const port = await new Promise<number>((resolve, reject) => {
     lines.on('line', (line) => {
       output.push(line)
+      const counts = /^counts-port (\d+)$/.exec(line)
+      if (counts) countsPort = Number(counts[1])
       const match = /^port (\d+)$/.exec(line)
       if (match) resolve(Number(match[1]))
     })
@@ -34,6 +37,12 @@ async function startServer(mode: 'bare' | 'full') {
   })
   return {
     port,
+    /** Statements so far on the request path's pools (the turn's and the rate limits'). */
+    async statements(): Promise<number> {
+      for (let i = 0; i < 20 && !countsPort; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      const counts = (await (await fetch(`http://127.0.0.1:${countsPort}/`)).json()) as Record<string, number>
+      return (counts.aftercare ?? 0) + (counts['aftercare-limits'] ?? 0)
+    },
     async stop() {
       const exited = new Promise((resolve) => child.on('exit', resolve))
       child.kill('SIGTERM')
@@ -65,11 +74,33 @@ function intakeRequests(): autocannon.Request[] {
   }))
 }
 
+/** Statements per turn, one customer at a time (the fewest of 3 customers, since background work also queries). */
+async function statementsPerStep(server: Awaited<ReturnType<typeof startServer>>): Promise<number[]> {
+  const fewest = INTAKE.map(() => Infinity)
+  for (let customer = 0; customer < 3; customer++) {
+    const phone = `+86136${String(customer).padStart(8, '0')}`
+    for (const [step, body] of INTAKE.entries()) {
+      const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: phone, To: '+8610000000000', Body: body }
+      const before = await server.statements()
+      await fetch(`http://127.0.0.1:${server.port}/twilio/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(BENCH_AUTH_TOKEN, `${BENCH_PUBLIC_URL}/twilio/sms`, params) },
+        body: new URLSearchParams(params).toString(),
+      })
+      fewest[step] = Math.min(fewest[step]!, (await server.statements()) - before)
+    }
+  }
+  return fewest
+}
+
 async function measure(mode: 'bare' | 'full') {
   const server = await startServer(mode)
   try {
+    // Warm-up: a few seconds of the same load, not counted.
+    await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration: Math.min(3, duration), requests: intakeRequests() })
     const result = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, duration, requests: intakeRequests() })
-    return { result, output: await server.stop() }
+    const steps = mode === 'full' ? await statementsPerStep(server) : []
+    return { result, steps, output: await server.stop() }
   } catch (error) {
     await server.stop()
     throw error
@@ -77,7 +108,7 @@ async function measure(mode: 'bare' | 'full') {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
-console.log(`Aftercare SMS benchmark — ${machine}; ${connections} connections × ${duration} s each\n`)
+console.log(`Aftercare SMS benchmark — ${machine}; ${connections} connections × ${duration} s each, after a 3 s warm-up\n`)
 const bare = await measure('bare')
 const full = await measure('full')
 
@@ -90,6 +121,8 @@ console.log(`\nratio b/a (throughput): ${(full.result.requests.average / bare.re
 console.log(`ratio b/a (p50 latency): ${(full.result.latency.p50 / Math.max(bare.result.latency.p50, 1)).toFixed(1)}×`)
 const tickets = full.output.find((line) => line.startsWith('tickets '))
 if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)
+// Round trips: statements on the turn's pool and the rate limits' pool, per step of one intake.
+console.log(`round trips per turn (statements, one customer at a time): ${INTAKE.map((body, step) => `${body === 'hi' ? 'first message' : body === 'YES' ? 'submit' : JSON.stringify(body)} ${full.steps[step]}`).join(' · ')} · target ≤ 3 ordinary, ≤ 4 on submit`)
 
 // The outbox, the timers, memory and start-up (skip with BENCH_OUTBOX=none).
 if (process.env.BENCH_OUTBOX !== 'none') {

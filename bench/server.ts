@@ -4,14 +4,27 @@
  * on a fresh embedded database. Prints `port <n>` when ready; stops on SIGTERM.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import express from 'express'
+import pg from 'pg'
 import { loadConfig } from '../src/config.ts'
 import { startAftercare } from '../src/runtime.ts'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
 
+
+// BENCH_COUNT_QUERIES: count statements per pool (application_name), printed at exit: round trips per turn.
+const queries: Record<string, number> = {}
+if (process.env.BENCH_COUNT_QUERIES) {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
+  pg.Client.prototype.query = function (this: pg.Client & { connectionParameters?: { application_name?: string } }, ...args: unknown[]) {
+    const pool = this.connectionParameters?.application_name ?? 'other'
+    queries[pool] = (queries[pool] ?? 0) + 1
+    return query.apply(this, args)
+  } as typeof pg.Client.prototype.query
+}
 
 const mode = process.argv[2]
 if (mode === 'bare') {
@@ -30,6 +43,12 @@ if (mode === 'bare') {
     loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_URL: BENCH_PUBLIC_URL, TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent', ...extra }),
   )
   console.log(`port ${running.port}`)
+  if (process.env.BENCH_COUNT_QUERIES) {
+    // The counts so far, for the load generator to read between requests.
+    const counter = createServer((_req, res) => res.end(JSON.stringify(queries)))
+    counter.listen(0, '127.0.0.1', () => console.log(`counts-port ${(counter.address() as AddressInfo).port}`))
+    counter.unref()
+  }
   if (process.env.BENCH_MEMORY_LOG) {
     setInterval(() => {
       const m = process.memoryUsage()
@@ -40,6 +59,7 @@ if (mode === 'bare') {
   process.on('SIGTERM', async () => {
     const tickets = await running.prisma.ticket.count()
     console.log(`tickets ${tickets}`)
+    if (process.env.BENCH_COUNT_QUERIES) console.log(`queries ${JSON.stringify(queries)}`)
     await running.stop()
     await rm(dir, { recursive: true, force: true })
     process.exit(0)

@@ -186,7 +186,11 @@ describe('notifications to web-chat customers', () => {
     await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
     const arrived = await eventually(async () => botTexts((await activities(conversationId, token, before)).activities).find((text) => text.includes('has been accepted')), 'the notification')
     expect(arrived).toContain(`Your request ${number} has been accepted.`)
-    const message = await world.t.db.prisma.message.findFirstOrThrow({ where: { kind: 'response_notification', ticket: { number } } })
+    // Recorded as sent within moments of the hand-over (the outbox writes them in batches).
+    const message = await eventually(async () => {
+      const row = await world.t.db.prisma.message.findFirstOrThrow({ where: { kind: 'response_notification', ticket: { number } } })
+      return row.status === 'sent' && row
+    }, 'the notification recorded as sent')
     expect(message).toMatchObject({ status: 'sent', channel: 'webchat', providerId: expect.stringContaining(conversationId) })
 
     // The resolution comes with Yes/No buttons; a click (its value) confirms.

@@ -29,6 +29,7 @@ import type { RateLimits } from '../http/rate-limits.ts'
 import { openComplaint, soundsLikeComplaint } from '../complaints/service.ts'
 import { findOrCreateParty, lockSender, partyOfConversation, senderKey, type Party } from './party.ts'
 import { createSenderQueue } from './sender-queue.ts'
+import { fastTurns, type Handover } from './fast-turn.ts'
 import { isDatabaseUnavailable } from '../db/errors.ts'
 import { AppError } from '../errors.ts'
 import type { Metrics } from '../observability/metrics.ts'
@@ -69,6 +70,18 @@ export interface Conversations {
   raise(tx: Tx, conversationId: string, event: ConversationEvent, now: Date, kind: MessageKind): Promise<unknown>
 }
 
+/**
+ * The conversation moved on between reading and saving (a turn of the same sender on another
+ * instance): the work is done again from the start. SQLSTATE 40001 so that, should it escape,
+ * callers treat it as what it is, a transient conflict (503, try again).
+ */
+export class ConversationChanged extends Error {
+  readonly code = '40001'
+  constructor() {
+    super('the conversation changed meanwhile; try again')
+  }
+}
+
 /** A turn's transaction: waiting for a connection, and running (behind another instance's turn for the same sender, at worst). */
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 }
 /**
@@ -84,6 +97,15 @@ export function createConversations(deps: ConversationDeps): Conversations {
   const { prisma, clock, logger, calendar } = deps
   const execute = commandRunner(deps)
   const senders = createSenderQueue({ maxPerSender: MAX_QUEUED_PER_SENDER })
+  const fastPath = fastTurns({
+    prisma,
+    calendar,
+    limits: deps.limits,
+    liveHandoff: deps.liveHandoff,
+    smsSending: deps.smsSending,
+    defaultLocale: deps.defaultLocale,
+    soundsLikeComplaint: (text) => soundsLikeComplaint(text, deps.complaintKeywords),
+  })
 
   /** Records the message and its answers in one statement; returns the answers. */
   async function store(tx: Tx, party: Party, inbound: Inbound, replies: Reply[], now: Date, locale: Locale, status: 'received' | 'throttled' = 'received'): Promise<TurnResult> {
@@ -134,15 +156,17 @@ export function createConversations(deps: ConversationDeps): Conversations {
   async function advance(tx: Tx, party: Party, event: ConversationEvent, now: Date, origin?: Origin) {
     const locale = party.conversation.locale as Locale
     const outcome = await runTurn(party.conversation.snapshot, locale, event, (command) => execute(tx, party, command, now, origin))
-    await tx.conversation.update({
-      where: { id: party.conversation.id },
+    // Only over the version read: an ordinary turn (fast-turn.ts) takes no lock, and may have saved meanwhile.
+    const saved = await tx.conversation.updateMany({
+      where: { id: party.conversation.id, version: party.conversation.version },
       data: { snapshot: outcome.snapshot as Prisma.InputJsonValue, state: outcome.state, locale: outcome.context.locale, version: { increment: 1 }, lastMessageAt: now },
     })
+    if (saved.count !== 1) throw new ConversationChanged()
     if (outcome.context.locale !== locale) await tx.customer.update({ where: { id: party.customerId }, data: { locale: outcome.context.locale } })
     return outcome
   }
 
-  async function turn(inbound: Inbound): Promise<TurnResult & { throttled?: boolean }> {
+  async function turn(inbound: Inbound, handover: Handover = {}): Promise<TurnResult & { throttled?: boolean }> {
     return prisma.$transaction(async (tx) => {
       const duplicate = await lockAndFindDuplicate(tx, inbound)
       if (duplicate) return duplicate
@@ -151,7 +175,9 @@ export function createConversations(deps: ConversationDeps): Conversations {
       const locale = party.conversation.locale as Locale
       // A provider's retry (above) is not a new message; a new one counts against the sender's limit.
       const key = identityKey(inbound.channel, inbound.address)
-      if (!(await deps.limits.take('messages', key)).ok) {
+      // The fast path may have taken this message's unit already.
+      const allowed = handover.counted ? handover.counted.points <= handover.counted.limit : (await deps.limits.take('messages', key)).ok
+      if (!allowed) {
         // Kept, not processed; the customer hears once per window that they are going too fast.
         const notice = await deps.limits.take('messagesNotice', key)
         logger.warn({ identity: party.id, channel: inbound.channel }, 'message over the rate limit: stored, not processed')
@@ -231,7 +257,16 @@ export function createConversations(deps: ConversationDeps): Conversations {
       try {
         return await senders.run(senderKey(inbound.channel, inbound.address), async () => {
           try {
-            const result = await turn(inbound)
+            const fast = await fastPath.attempt(inbound, clock.now())
+            if ('done' in fast) {
+              outcome = 'ok'
+              return fast.done
+            }
+            const result = await turn(inbound, fast.handover).catch((error: unknown) => {
+              // Another instance's turn of this sender saved in between: once more, under the lock.
+              if (error instanceof ConversationChanged) return turn(inbound, fast.handover)
+              throw error
+            })
             outcome = result.duplicate ? 'duplicate' : result.throttled ? 'throttled' : 'ok'
             return result
           } catch (failure) {

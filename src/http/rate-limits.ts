@@ -41,6 +41,11 @@ export interface RateLimits {
   take(name: LimitName, key: string): Promise<Verdict>
   /** Whether `key` still has allowance, without taking any. */
   check(name: LimitName, key: string): Promise<Verdict>
+  /**
+   * Where a counter lives and what it allows, for a hot path that takes its unit inside a
+   * statement of its own (the conversation turn): the row in "RateLimit" is the same one.
+   */
+  counter(name: LimitName, key: string): { storeKey: string; points: number; seconds: number }
 }
 
 const DAY = 24 * 3600
@@ -83,7 +88,10 @@ export function createRateLimits(pool: pg.Pool, config: LimitsConfig): RateLimit
       }),
     )
   }
+  const allowance = allowances(config)
   return {
+    // rate-limiter-flexible's key: `${keyPrefix}:${key}`.
+    counter: (name, key) => ({ storeKey: `${name}:${key}`, ...allowance[name] }),
     take: (name, key) => limiters.get(name)!.consume(key).then(() => ({ ok: true }) as const, refused),
     async check(name, key) {
       const limiter = limiters.get(name)!

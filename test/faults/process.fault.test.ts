@@ -176,18 +176,21 @@ describe('signals', () => {
       const stats = newStats()
       const phone = phoneNumber(1394, via === 'npm' ? 1 : 2)
       await sendUntilAnswered(() => server.url, phone, 'hi', stats)
-      // Hold the sender's lock: the next message waits inside its turn.
+      // Hold the sender's lock and conversation: the next message waits in the middle of its turn.
       const db = await server.database()
+      await db.query('BEGIN')
       await db.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [senderKey('sms', phone)])
+      await db.query(`SELECT 1 FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.address = $1 FOR UPDATE OF c`, [phone])
       const inFlight = sendUntilAnswered(() => server.url, phone, '1', stats, { giveUpMs: 5_000 })
       for (let i = 0; i < 100; i++) {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'advisory'`)
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)
         if (rows[0].n > 0) break
         await sleep(50)
       }
       const signalledAt = Date.now()
       server.kill('SIGTERM')
       await server.waitForLog((line) => line.msg.startsWith('shutting down'))
+      await db.query('COMMIT')
       await db.query('SELECT pg_advisory_unlock_all()')
       await db.end()
       const answer = await inFlight

@@ -25,14 +25,22 @@ export async function terminateConnections(client: pg.Client, filter = 'true'): 
 }
 
 /**
- * Holds one sender's advisory lock, so that their next turn waits inside its transaction;
- * `terminateWaiting()` then ends that turn's connection mid-transaction.
+ * Holds one sender's advisory lock and their conversation's row — or, for a sender not known yet,
+ * an uncommitted identity with their address — so that their next turn waits in the middle (a
+ * full turn at the lock, inside its transaction; a two-statement turn at its save or create);
+ * `terminateWaiting()` then ends that turn's connection there. `release()` rolls it all back.
  */
 export async function holdSender(url: string, channel: string, address: string) {
   const client = await connect(url)
+  await client.query('BEGIN')
   await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [senderKey(channel, address)])
+  const held = await client.query(`SELECT 1 FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.channel = $1::"Channel" AND i.address = $2 FOR UPDATE OF c`, [channel, address])
+  if (!held.rowCount) {
+    await client.query(`WITH c AS (INSERT INTO "Customer" (id, locale) VALUES (gen_random_uuid(), 'en') RETURNING id)
+      INSERT INTO "ChannelIdentity" (id, channel, address, "customerId") SELECT gen_random_uuid(), $1::"Channel", $2, c.id FROM c`, [channel, address])
+  }
   const waiting = async () => {
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`)
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)
     return rows[0].n as number
   }
   return {
@@ -41,9 +49,10 @@ export async function holdSender(url: string, channel: string, address: string) 
       await eventually(async () => (await waiting()) >= count, `${count} turn(s) waiting for the sender lock`)
     },
     async terminateWaiting(): Promise<number> {
-      return terminateConnections(client, `wait_event_type = 'Lock' AND wait_event = 'advisory'`)
+      return terminateConnections(client, `wait_event_type = 'Lock'`)
     },
     async release() {
+      await client.query('ROLLBACK')
       await client.query('SELECT pg_advisory_unlock_all()')
       await client.end()
     },

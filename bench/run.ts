@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import twilio from 'twilio'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
+import { benchChannels } from './channels.ts'
 import { benchOutbox } from './outbox.ts'
 import { benchReports } from './report.ts'
 
@@ -123,6 +124,12 @@ const tickets = full.output.find((line) => line.startsWith('tickets '))
 if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)
 // Round trips: statements on the turn's pool and the rate limits' pool, per step of one intake.
 console.log(`round trips per turn (statements, one customer at a time): ${INTAKE.map((body, step) => `${body === 'hi' ? 'first message' : body === 'YES' ? 'submit' : JSON.stringify(body)} ${full.steps[step]}`).join(' · ')} · target ≤ 3 ordinary, ≤ 4 on submit`)
+
+// Web chat and Slack turns, the same way (skip with BENCH_CHANNELS=none).
+if (process.env.BENCH_CHANNELS !== 'none') {
+  console.log('\nWeb chat and Slack turns:')
+  for (const line of await benchChannels({ seconds: duration, visitors: 20, bareRequestsPerSecond: bare.result.requests.average })) console.log(line)
+}
 
 // The outbox, the timers, memory and start-up (skip with BENCH_OUTBOX=none).
 if (process.env.BENCH_OUTBOX !== 'none') {

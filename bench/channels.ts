@@ -5,32 +5,16 @@
  * A fixed number of customers go through the intake concurrently for a fixed time, after a warm-up.
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { BOT_TOKEN, FakeSlackApi, STAFF_CHANNEL } from '../test/fakes/slack-api.ts'
+import { spawnBenchServer } from './spawn-server.ts'
 
 const SIGNING_SECRET = 'bench-slack-signing-secret'
 const INTAKE = ['1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0
 
 async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', 'full'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SERVER_ENV: JSON.stringify(env) } })
-  const lines = createInterface({ input: child.stdout! })
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /^port (\d+)$/.exec(line)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)))
-  })
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((resolve) => child.on('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
+  const server = await spawnBenchServer('full', env)
+  return { url: `http://127.0.0.1:${server.port}`, stop: server.stop }
 }
 
 /** Runs `visitors` loops of `turn` for `seconds`; returns the latencies of the answered requests. */

@@ -5,54 +5,30 @@
  * how soon an idle system sends a new notification; how soon after its due time a deadline
  * breach reaches staff; the server's peak RSS; start-up time on an existing data directory.
  */
-import { spawn } from 'node:child_process'
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
 import { applyMigrations } from '../src/db/migrations.ts'
 import { BOT_TOKEN, FakeSlackApi, STAFF_CHANNEL } from '../test/fakes/slack-api.ts'
 import { FakeTwilioApi } from '../test/fakes/twilio-api.ts'
 import { BENCH_AUTH_TOKEN } from './constants.ts'
+import { spawnBenchServer } from './spawn-server.ts'
 
 const CUSTOMERS = Number(process.env.BENCH_OUTBOX_CUSTOMERS ?? 2000)
 const PER_CUSTOMER = 5
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-interface Server {
-  pid: number
-  port: number
-  stop(): Promise<void>
-}
-
-async function startServer(env: Record<string, string>): Promise<Server & { startedInMs: number }> {
+async function startServer(env: Record<string, string>) {
   const started = Date.now()
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/server.ts', 'full'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SERVER_ENV: JSON.stringify(env) } })
-  const lines = createInterface({ input: child.stdout! })
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /^port (\d+)$/.exec(line)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)))
-  })
+  const server = await spawnBenchServer('full', env)
   for (;;) {
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.status, () => 0)
+    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`).then((response) => response.status, () => 0)
     if (health === 200) break
     await sleep(50)
   }
-  return {
-    pid: child.pid!,
-    port,
-    startedInMs: Date.now() - started,
-    async stop() {
-      const exited = new Promise((resolve) => child.on('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
+  return { ...server, startedInMs: Date.now() - started }
 }
 
 async function rssMb(pid: number): Promise<number> {

@@ -6,49 +6,33 @@
  * Then the outbox and timers (bench/outbox.ts), and the agreement report's time at 100,000 and
  * 1,000,000 tickets (bench/report.ts).
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
-import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import twilio from 'twilio'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
 import { benchChannels } from './channels.ts'
 import { benchOutbox } from './outbox.ts'
 import { benchReports } from './report.ts'
+import { spawnBenchServer } from './spawn-server.ts'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const INTAKE = ['hi', '1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
 
 async function startServer(mode: 'bare' | 'full') {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF && mode === 'full' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_COUNT_QUERIES: '1' } })
-  const lines = createInterface({ input: child.stdout })
-  const output: string[] = []
-  let countsPort = 0
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      output.push(line)
-      const counts = /^counts-port (\d+)$/.exec(line)
-      if (counts) countsPort = Number(counts[1])
-      const match = /^port (\d+)$/.exec(line)
-      if (match) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)))
-  })
+  const server = await spawnBenchServer(mode)
   return {
-    port,
+    ...server,
     /** Statements so far on the request path's pools (the turn's and the rate limits'). */
     async statements(): Promise<number> {
-      for (let i = 0; i < 20 && !countsPort; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      let countsPort = 0
+      for (let i = 0; i < 20 && !countsPort; i++) {
+        countsPort = Number(server.output.map((line) => /^counts-port (\d+)$/.exec(line)?.[1]).find(Boolean) ?? 0)
+        if (!countsPort) await new Promise((resolve) => setTimeout(resolve, 50))
+      }
       const counts = (await (await fetch(`http://127.0.0.1:${countsPort}/`)).json()) as Record<string, number>
       return (counts.aftercare ?? 0) + (counts['aftercare-limits'] ?? 0)
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.on('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-      return output
     },
   }
 }

@@ -4,11 +4,11 @@
  * notifications reaching web-chat customers proactively.
  */
 import { randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { listen, startTestApp, type TestApp } from './support/app.ts'
+import { FakeBotConnector } from './fakes/bot-connector.ts'
 import { eventually, startWorld, type World } from './support/world.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -206,18 +206,11 @@ describe('notifications to web-chat customers', () => {
 })
 
 describe('Bot Framework /api/messages', () => {
-  let connector: { server: Server; url: string }
-  const received: { path: string; body: Json }[] = []
-  beforeAll(async () => {
-    // Stands in for the Bot Connector (or the Bot Framework Emulator) the bot answers to.
-    const app = express()
-    app.post('/v3/conversations/*path', express.json(), (req, res) => {
-      received.push({ path: req.path, body: req.body })
-      res.json({ id: `reply-${received.length}` })
-    })
-    connector = await listen(app)
-  })
-  afterAll(() => new Promise<void>((resolve) => connector.server.close(() => resolve())))
+  // Stands in for the Bot Connector (or the Bot Framework Emulator) the bot answers to.
+  const connector = new FakeBotConnector()
+  const received = connector.received
+  beforeAll(() => connector.start())
+  afterAll(() => connector.stop())
 
   const activity = (text: string, id = randomBytes(4).toString('hex')) => ({
     type: 'message',

@@ -7,10 +7,9 @@
  * stored and the Bot Connector hears nothing.
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
-import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listen, startTestApp, type TestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
+import { FakeBotConnector } from '../fakes/bot-connector.ts'
 import { eventually } from '../support/world.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,17 +20,10 @@ const APP_ID = '00000000-0000-4000-8000-000000000001'
 const SDK_WORDS = /Unauthorized Access|JwtTokenExtractor|AuthenticationError|Signing Key|jwt|token.*(expired|malformed)/i
 
 // Stands in for the Bot Connector (or the Bot Framework Emulator): records what the bot posts to it.
-let connector: { server: Server; url: string }
-const received: { path: string; body: Json }[] = []
-beforeAll(async () => {
-  const app = express()
-  app.post('/v3/conversations/*path', express.json(), (req, res) => {
-    received.push({ path: req.path, body: req.body })
-    res.json({ id: `reply-${received.length}` })
-  })
-  connector = await listen(app)
-})
-afterAll(() => new Promise<void>((resolve) => connector.server.close(() => resolve())))
+const connector = new FakeBotConnector()
+const received = connector.received
+beforeAll(() => connector.start())
+afterAll(() => connector.stop())
 
 const unique = () => randomBytes(4).toString('hex')
 

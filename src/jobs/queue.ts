@@ -76,7 +76,25 @@ const inTransaction = (tx: Tx): PgBoss.Db => ({
 export async function startJobQueue(options: JobQueueOptions): Promise<RunningQueue> {
   // Our pool rather than pg-boss's own: it survives dropped connections like every pool of ours.
   const pool = createPool(options.databaseUrl, { name: 'aftercare-jobs', max: 4, logger: options.logger, onDropped: options.onDropped })
-  const boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) }, maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS })
+  // pg-boss completes a job without awaiting it, and a fetch in flight at stop() still hands its
+  // jobs to the handler: count both, so stop() ends the pool only once nothing can use it.
+  let busy = 0
+  let ended = false
+  const tracked = async <T>(work: () => Promise<T>): Promise<T> => {
+    busy++
+    try {
+      return await work()
+    } finally {
+      busy--
+    }
+  }
+  const boss = new PgBoss({ db: { executeSql: (text, values) => (ended ? lateQuery(text) : tracked(() => pool.query(text, values))) }, maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS })
+  const lateQuery = async (text: string) => {
+    // Past stop()'s timeout nothing is left to run it on. A job whose completion is lost this way
+    // is retried after its expiry, and every handler is idempotent.
+    options.logger.warn({ sql: text.slice(0, 60) }, 'job queue stopped; a late query of pg-boss was dropped')
+    return { rows: [] }
+  }
   let lastError = 0
   boss.on('error', (error) => {
     // While the database is away every worker's poll fails: say so once a minute, not per poll.
@@ -116,7 +134,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
       await boss.work<T>(name, { includeMetadata: true, pollingIntervalSeconds: options.pollSeconds, batchSize: workOptions.batchSize ?? 1 }, async (jobs) => {
         for (const job of jobs) {
           try {
-            await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit })
+            await tracked(() => handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit }))
           } catch (error) {
             const last = job.retryCount >= job.retryLimit
             options.logger[last ? 'error' : 'warn']({ queue: name, job: job.id, attempt: job.retryCount + 1, err: error }, last ? 'job failed for good' : 'job failed; pg-boss retries it')
@@ -132,7 +150,14 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
       await boss.schedule(name, cron, {}, { tz: timeZone, singletonKey: name })
     },
     async stop(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs })
+      // Quiet twice in a row: a fetch that returns jobs starts their handler in the same tick.
+      for (let quiet = 0; quiet < 2 && Date.now() < deadline; ) {
+        quiet = busy === 0 ? quiet + 1 : 0
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      ended = true
       await pool.end()
     },
   }

@@ -11,6 +11,7 @@ import type { PrismaClient } from './db/client.ts'
 import { sweepDeadlines, type SweepResult } from './jobs/deadlines.job.ts'
 import { startJobQueue, type RunningQueue } from './jobs/queue.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { ensureRollups } from './reports/rollups.ts'
 import type { Timers } from './jobs/timers.ts'
 import { createLocks } from './db/locks.ts'
 import { createPool } from './db/pool.ts'
@@ -83,6 +84,8 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const runSurveys = () => app.feedback.sweep()
   const postDigest = postWeeklyDigest({ prisma, staff: slack?.staff, config, clock, logger })
   const locks = createLocks(options.databaseUrl, logger)
+  // In the background: reports read the raw rows until it is done.
+  const rollups = ensureRollups(prisma, config.serviceTimeZone, logger)
   let dispatcher: Dispatcher | undefined
   let timers: Timers | undefined
   if (options.workers !== false) {
@@ -145,6 +148,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       await timers?.stop()
       await dispatcher?.stop()
       await jobs.stop()
+      await rollups
       await locks.close()
       await limitsPool.end()
     },

@@ -48,12 +48,30 @@ let lastPanic: string | undefined
   },
 }
 
+/**
+ * The engine arms 10-second timers it never clears: left as they are, every command-line tool
+ * (and `npm start` stopped right after migrating) waited 10 s before exiting. Unreferenced,
+ * they still fire while the process lives, and no longer keep it alive.
+ */
+function withUnrefTimers(module: typeof engineModule): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...module }
+  for (const [name, value] of Object.entries(module)) {
+    if (!/^__wbg_setTimeout_/.test(name) || typeof value !== 'function') continue
+    imports[name] = (...args: unknown[]) => {
+      const timer = (value as (...args: unknown[]) => unknown)(...args)
+      ;(timer as { unref?: () => void } | undefined)?.unref?.()
+      return timer
+    }
+  }
+  return imports
+}
+
 /** The package's main entry imports the .wasm the way bundlers do; Node needs it instantiated by hand. */
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const require = createRequire(import.meta.url)
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm')
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': engineModule })
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': withUnrefTimers(engineModule) })
     engineModule.__wbg_set_wasm(instance.exports)
     ;(instance.exports as { __wbindgen_start(): void }).__wbindgen_start()
   })()
@@ -69,6 +87,19 @@ function poolConfig(databaseUrl: string): pg.PoolConfig {
   return { host: host ?? undefined, port: port ? Number(port) : undefined, user, password, database: database ?? undefined, ssl: ssl as pg.PoolConfig['ssl'], max: 2 }
 }
 
+/**
+ * adapter-pg runs a migration script by splitting it at every `;`, which cuts a function body
+ * (`$$ … ; … $$`) in pieces. PostgreSQL takes the whole script as one simple query instead, and
+ * runs it as one transaction: a migration applies entirely or not at all.
+ */
+function wholeScripts<A extends { executeScript(script: string): Promise<void> }>(adapter: A): A {
+  const pool = (adapter as unknown as { client: pg.Pool }).client
+  adapter.executeScript = async (script) => {
+    await pool.query(script)
+  }
+  return adapter
+}
+
 async function withEngine<T>(
   databaseUrl: string,
   schemaPath: string,
@@ -82,7 +113,7 @@ async function withEngine<T>(
   // The engine does not close what it opens; we do, so no connection outlives the command.
   const opened: { dispose(): Promise<void> }[] = []
   factory.connect = async () => {
-    const adapter = await connect()
+    const adapter = wholeScripts(await connect())
     opened.push(adapter)
     return wrap(adapter)
   }
@@ -93,7 +124,7 @@ async function withEngine<T>(
     const admin = createClient(poolConfig(databaseUrl), undefined)
     await admin.connect()
     await admin.query(`CREATE DATABASE "${name}"`)
-    const shadow = await new PrismaPg({ ...poolConfig(databaseUrl), database: name }).connect()
+    const shadow = wholeScripts(await new PrismaPg({ ...poolConfig(databaseUrl), database: name }).connect())
     const dispose = shadow.dispose.bind(shadow)
     shadow.dispose = async () => {
       await dispose()

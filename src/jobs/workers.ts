@@ -8,6 +8,7 @@ import type { ProviderHealth } from '../notifications/provider-health.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { housekeeping, sweepDeadlines } from './deadlines.job.ts'
 import { startTimers, type Timers } from './timers.ts'
+import { compactRollups } from '../reports/rollups.ts'
 import { QUEUES, type JobHandler, type QueueName, type RunningQueue } from './queue.ts'
 import { complaintSyncJob, slackSyncJob, staffAlertJob } from './slack.jobs.ts'
 import { outboxLock, type Locks } from '../db/locks.ts'
@@ -122,6 +123,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Timers | undefined
       if (Date.now() >= nextHousekeeping) {
         nextHousekeeping = Date.now() + 60_000
         await housekeeping({ prisma, clock })
+        await compactRollups(prisma)
         const purged = await deps.purgeWebchat()
         if (purged) logger.info({ conversations: purged }, 'web chat conversations purged (expired, or never used)')
       }

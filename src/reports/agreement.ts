@@ -13,6 +13,9 @@ import { AppError } from '../errors.ts'
 import { RESPONSIBLE_PARTY, ROOT_CAUSES } from '../tickets/action-input.ts'
 import { emptyFigures, ratio, type AgreementReport, type Figures } from './figures.ts'
 import { inReportSlot } from './query-slots.ts'
+import { rollupsCover } from './rollups.ts'
+import { cycleFigures } from './cycles.ts'
+import { rawRows, rollupRows, type Key } from './sources.ts'
 
 export interface Period {
   /** First day, YYYY-MM-DD, in the service's time zone. */
@@ -25,6 +28,8 @@ export interface Period {
 const DAY = /^(19|2\d)\d{2}-\d{2}-\d{2}$/
 /** A leap year. Longer periods are better asked for year by year (a year of 1M tickets takes seconds). */
 const MAX_DAYS = 366
+/** A year over a large history read from the raw rows (no rollups yet) takes seconds. */
+const REPORT_TIMEOUT_MS = 120_000
 
 /** The instants that bound a period of whole days in a time zone: [start, end). */
 export function periodBounds(period: Period, timeZone: string): { start: Date; end: Date } {
@@ -36,8 +41,6 @@ export function periodBounds(period: Period, timeZone: string): { start: Date; e
   if (end.diff(start, 'days').days > MAX_DAYS + 1) throw new AppError('bad_request', `a report covers at most ${MAX_DAYS} days: ask for one year at a time`)
   return { start: start.toJSDate(), end: end.toJSDate() }
 }
-
-type Key = { type: ServiceType; tech: string | null }
 
 /** Adds a grouped row's numbers into the overall, per-type and per-technician figures. */
 function rollUp<R extends Key>(rows: R[], scopes: Scopes, add: (figures: Figures, row: R) => void) {
@@ -60,70 +63,41 @@ const add = (target: { numerator: number; denominator: number }, numerator: numb
   target.denominator += denominator
 }
 
-export async function agreementReport(prisma: PrismaClient, period: Period, options: { timeZone: string; currency: string }): Promise<AgreementReport> {
+export interface ReportOptions {
+  timeZone: string
+  currency: string
+  /** `rows` reads the raw rows even where rollups exist (to check one against the other). */
+  source?: 'rows'
+}
+
+export async function agreementReport(prisma: PrismaClient, period: Period, options: ReportOptions): Promise<AgreementReport> {
   const { start, end } = periodBounds(period, options.timeZone)
-  const technicians = await prisma.technician.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } })
+  // One snapshot for every figure (REPEATABLE READ), on one connection held in a report slot.
+  const { source, technicians, rows, cycles } = await inReportSlot(() =>
+    prisma.$transaction(
+      async (tx) => {
+        // The cycle-time medians sort every service completed in the period, once per scope: on
+        // connections of their own, in parallel, in this transaction's snapshot.
+        const [exported] = await tx.$queryRaw<{ snapshot: string }[]>`SELECT pg_export_snapshot() AS snapshot`
+        const medians = cycleFigures(prisma, exported!.snapshot, start, end)
+        // Awaited below, but never left to reject unobserved if something else fails first.
+        medians.catch(() => undefined)
+        const technicians = await tx.technician.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } })
+        const source = options.source !== 'rows' && (await rollupsCover(tx, options.timeZone)) ? 'rollups' as const : 'rows' as const
+        const rows = source === 'rollups' ? await rollupRows(tx, period.from, period.to) : await rawRows(tx, start, end)
+        const cycles = await medians
+        return { source, technicians, rows, cycles }
+      },
+      { isolationLevel: 'RepeatableRead', maxWait: 30_000, timeout: REPORT_TIMEOUT_MS },
+    ),
+  )
+  const { requests, deadlines, feedback, causes, parts, breaches, complaints } = rows
   const scopes: Scopes = {
     overall: emptyFigures(),
     byType: Object.fromEntries(SERVICE_TYPES.map((type) => [type, emptyFigures()])) as Record<ServiceType, Figures>,
     byTechnician: new Map(technicians.map((technician) => [technician.id, emptyFigures()])),
   }
 
-  const [requests, deadlines, cycles, feedback, causes, parts, complaints, breaches] = await Promise.all([
-    inReportSlot(() => prisma.$queryRaw<(Key & { channel: 'sms' | 'webchat' | 'slack'; n: number; warranty: number })[]>`
-      SELECT type::text AS type, "technicianId"::text AS tech, channel::text AS channel, count(*)::int AS n, count(*) FILTER (WHERE warranty)::int AS warranty
-      FROM "Ticket" WHERE "createdAt" >= ${start} AND "createdAt" < ${end}
-      GROUP BY 1, 2, 3`),
-    // A deadline is decided once met or breached; met at or before it is due is in time.
-    inReportSlot(() => prisma.$queryRaw<(Key & { kind: string; on_time: number; decided: number })[]>`
-      SELECT t.type::text AS type, t."technicianId"::text AS tech, d.kind::text AS kind,
-        count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
-        count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
-      FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId" LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
-      WHERE d."dueAt" >= ${start} AND d."dueAt" < ${end}
-      GROUP BY 1, 2, 3`),
-    // The median cannot be summed from groups: one grouping set per scope.
-    inReportSlot(() => prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; scope: number; total: number; count: number; median: number | null }[]>`
-      SELECT type::text AS type, "technicianId"::text AS tech, GROUPING(type, "technicianId")::int AS scope,
-        COALESCE(sum(EXTRACT(EPOCH FROM ("completedAt" - "createdAt")) / 86400), 0)::float8 AS total,
-        count(*)::int AS count,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("completedAt" - "createdAt")) / 86400)::float8 AS median
-      FROM "Ticket" WHERE "completedAt" >= ${start} AND "completedAt" < ${end}
-      GROUP BY GROUPING SETS ((), (type), ("technicianId"))`),
-    inReportSlot(() => prisma.$queryRaw<(Key & { rated: number; satisfied: number; rating_sum: number; settled: number; in_time: number })[]>`
-      SELECT t.type::text AS type, t."technicianId"::text AS tech,
-        count(f.rating)::int AS rated, count(*) FILTER (WHERE f.rating >= 4)::int AS satisfied, COALESCE(sum(f.rating), 0)::int AS rating_sum,
-        count(*) FILTER (WHERE f.status IN ('answered', 'missed', 'skipped'))::int AS settled,
-        count(*) FILTER (WHERE f."inWindow")::int AS in_time
-      FROM "Feedback" f JOIN "Ticket" t ON t.id = f."ticketId"
-      WHERE f."completedAt" >= ${start} AND f."completedAt" < ${end}
-      GROUP BY 1, 2`),
-    inReportSlot(() => prisma.$queryRaw<(Key & { cause: string; n: number })[]>`
-      SELECT type::text AS type, "technicianId"::text AS tech, "rootCause"::text AS cause, count(*)::int AS n
-      FROM "Ticket" WHERE "diagnosedAt" >= ${start} AND "diagnosedAt" < ${end} AND "rootCause" IS NOT NULL
-      GROUP BY 1, 2, 3`),
-    inReportSlot(() => prisma.$queryRaw<(Key & { fitted: number; genuine: number })[]>`
-      SELECT t.type::text AS type, t."technicianId"::text AS tech, COALESCE(sum(p.quantity), 0)::int AS fitted, COALESCE(sum(p.quantity) FILTER (WHERE p.genuine), 0)::int AS genuine
-      FROM "PartUsage" p JOIN "Ticket" t ON t.id = p."ticketId"
-      WHERE p."fittedAt" >= ${start} AND p."fittedAt" < ${end}
-      GROUP BY 1, 2`),
-    inReportSlot(() => prisma.$queryRaw<{ type: ServiceType | null; tech: string | null; opened: number; resolved: number; open_at_end: number }[]>`
-      SELECT t.type::text AS type, t."technicianId"::text AS tech,
-        count(*) FILTER (WHERE c."openedAt" >= ${start} AND c."openedAt" < ${end})::int AS opened,
-        count(*) FILTER (WHERE c."resolvedAt" >= ${start} AND c."resolvedAt" < ${end})::int AS resolved,
-        count(*) FILTER (WHERE c."openedAt" < ${end} AND (c."resolvedAt" IS NULL OR c."resolvedAt" >= ${end}))::int AS open_at_end
-      FROM "Complaint" c LEFT JOIN "Ticket" t ON t.id = c."ticketId"
-      WHERE c."openedAt" < ${end} AND (c."resolvedAt" IS NULL OR c."resolvedAt" >= ${start})
-      GROUP BY 1, 2`),
-    inReportSlot(() => prisma.$queryRaw<(Key & { kind: string; n: number; damages: number; fm: number; waived: number })[]>`
-      SELECT t.type::text AS type, t."technicianId"::text AS tech, b.kind::text AS kind, count(*)::int AS n,
-        COALESCE(sum(b.damages), 0)::float8 AS damages,
-        count(*) FILTER (WHERE b."forceMajeure")::int AS fm,
-        COALESCE(sum(round(b."serviceValue" * 0.10, 2)) FILTER (WHERE b."forceMajeure"), 0)::float8 AS waived
-      FROM "DeadlineBreach" b JOIN "Ticket" t ON t.id = b."ticketId"
-      WHERE b."breachedAt" >= ${start} AND b."breachedAt" < ${end}
-      GROUP BY 1, 2, 3`),
-  ])
 
   rollUp(requests, scopes, (figures, row) => {
     figures.requests.total += row.n
@@ -137,7 +111,7 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
     if (figure) add(figures[figure], row.on_time, row.decided)
   })
   for (const row of cycles) {
-    const figures = row.scope === 3 ? scopes.overall : row.scope === 1 ? scopes.byType[row.type!] : row.tech ? scopes.byTechnician.get(row.tech) : undefined
+    const figures = row.scope === 'overall' ? scopes.overall : row.scope === 'type' ? scopes.byType[row.type!] : row.tech ? scopes.byTechnician.get(row.tech) : undefined
     if (figures) figures.cycleDays = { total: row.total, count: row.count, average: row.count ? row.total / row.count : null, median: row.median }
   }
   rollUp(feedback, scopes, (figures, row) => {
@@ -186,6 +160,7 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
 
   return {
     period: { from: period.from, to: period.to, timeZone: options.timeZone, start: start.toISOString(), end: end.toISOString() },
+    source,
     currency: options.currency,
     overall: finish(scopes.overall),
     byType: Object.fromEntries(SERVICE_TYPES.map((type) => [type, finish(scopes.byType[type])])) as Record<ServiceType, Figures>,

@@ -72,6 +72,12 @@ export function emptyFigures(): Figures {
 
 export interface AgreementReport {
   period: { from: string; to: string; timeZone: string; start: string; end: string }
+  /**
+   * Where the summable figures came from: the daily rollups (kept in the same transaction as
+   * every change, so never behind), or the raw rows while the rollups are being built or are
+   * in another time zone. Both give the same figures.
+   */
+  source: 'rollups' | 'rows'
   currency: string
   overall: Figures
   byType: Record<ServiceType, Figures>

@@ -23,3 +23,10 @@ export function querySlots(size: number) {
 
 /** Per process: at most 4 of the pool's connections (20 by default) run report queries at once. */
 export const inReportSlot = querySlots(4)
+
+/**
+ * The cycle medians' own connections (cycles.ts), apart from the report slots: a report holds
+ * its slot while it waits for its medians, so sharing one limit could leave every report waiting
+ * for the others' medians.
+ */
+export const inMedianSlot = querySlots(3)

@@ -3,6 +3,8 @@
  * after commit, retries what can succeed later, and gives up (telling staff) on what cannot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STAFF_CHANNEL } from './fakes/slack-api.ts'
+import { connect } from './support/db-faults.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -23,7 +25,12 @@ async function respondTo(number: string) {
 const notification = (number: string) =>
   world.t.db.prisma.message.findFirstOrThrow({ where: { kind: 'response_notification', ticket: { number } }, select: { id: true, status: true, attempts: true, lastError: true, providerId: true } })
 
-const slackThreadAlert = (containing: string) => () => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts && String(call.args.text).includes(containing))
+/** A staff alert posted in the ticket's own Slack thread (the ticket's message is posted first). */
+const alertInTicketThread = (number: string, containing: string) => async () => {
+  const ticket = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { slackChannel: true, slackTs: true } })
+  if (!ticket.slackTs) return undefined
+  return world.slack.of('chat.postMessage').find((call) => call.args.channel === ticket.slackChannel && call.args.thread_ts === ticket.slackTs && String(call.args.text).includes(containing))
+}
 
 describe('retries', () => {
   it('retries after Twilio answers 500 twice, then delivers once', async () => {
@@ -49,7 +56,7 @@ describe('retries', () => {
     }, 'giving up', 30_000)
     expect(message.attempts).toBe(4)
     expect(message.lastError).toMatch(/gave up after 4 attempts/)
-    await eventually(slackThreadAlert('Could not deliver the response notification'), 'the staff alert')
+    await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
   })
 })
 
@@ -66,7 +73,7 @@ describe('permanent failures', () => {
     expect(message.lastError).toContain('error 21610')
     const identity = await world.t.db.prisma.channelIdentity.findFirstOrThrow({ where: { address: phone.number } })
     expect(identity.optedOutAt).not.toBeNull()
-    await eventually(slackThreadAlert('recipient opted out'), 'the staff alert')
+    await eventually(alertInTicketThread(number, 'recipient opted out'), 'the staff alert in the ticket thread')
   })
 
   it('a customer who sent STOP is never sent the notification; staff are told', async () => {
@@ -80,6 +87,9 @@ describe('permanent failures', () => {
     }, 'the refusal')
     expect(message.lastError).toMatch(/opted out of sms/)
     expect(world.twilio.sent.slice(before).filter((sent) => sent.to === phone.number)).toEqual([])
+    const alert = await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
+    expect(alert.args.channel).toBe(STAFF_CHANNEL)
+    expect(alert.args.text).toContain('opted out of sms')
   })
 })
 
@@ -94,6 +104,33 @@ describe('a crash between commit and delivery', () => {
     await world.restart({ workers: true })
     await eventually(async () => (await notification(number)).status === 'sent', 'delivery after the restart')
     expect(world.twilio.sent.filter((sent) => sent.to === phone.number)).toHaveLength(1)
+  })
+
+  it('two dispatchers claiming the same queued message at the same moment send it once', async () => {
+    const paused = await world.restart({ workers: false })
+    const { number, phone } = await submitBySms(paused, nextPhone(), REPAIR)
+    await respondTo(number)
+    const { id, status } = await notification(number)
+    expect(status).toBe('queued')
+    // Hold the message's row: both dispatchers find it due, and both claims wait at its lock.
+    const holder = await connect(world.t.db.url)
+    try {
+      await holder.query('BEGIN')
+      await holder.query('SELECT 1 FROM "Message" WHERE id = $1 FOR UPDATE', [id])
+      const [, second] = await Promise.all([world.restart({ workers: true }), world.another({ workers: true })])
+      const claimsWaiting = async () =>
+        (await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH heads AS%'`)).rows[0].n as number
+      await eventually(async () => (await claimsWaiting()) === 2, 'both dispatchers claiming the message')
+      await holder.query('COMMIT')
+      await eventually(async () => (await notification(number)).status === 'sent', 'the delivery')
+      // Stopping an instance waits for its sends in flight: after this, every send has happened.
+      await Promise.all([world.restart({ workers: false }), second.close()])
+    } finally {
+      await holder.end()
+    }
+    expect((await notification(number)).attempts).toBe(1)
+    expect(world.twilio.sent.filter((sent) => sent.to === phone.number).map((sent) => sent.body)).toEqual([expect.stringContaining('accepted')])
+    await world.restart({ workers: true })
   })
 
   it('two instances dispatching one outbox send each message once, in order per customer', async () => {

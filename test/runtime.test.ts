@@ -1,6 +1,7 @@
 /**
  * The product as `npm start` runs it: embedded PostgreSQL under DATA_DIR, or an external server
- * from DATABASE_URL; data kept across restarts; a clean stop on SIGTERM; clear config errors.
+ * from DATABASE_URL; data kept across restarts; /healthz on the production ping; a clean stop on
+ * SIGTERM; clear config errors.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -9,12 +10,14 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { afterAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { startAftercare } from '../src/runtime.ts'
 import { ADMIN_TOKEN, PUBLIC_URL, TWILIO_AUTH_TOKEN } from './support/app.ts'
 import { createTestDatabase } from './support/database.ts'
 import { Phone, signedSmsRequest, newMessageSid } from './support/sms.ts'
+import { eventually } from './support/world.ts'
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -87,6 +90,31 @@ describe('on an external PostgreSQL (DATABASE_URL)', () => {
     }
   })
 
+  it('GET /healthz, with the production ping: 503 while the database refuses connections, 200 once it is back', async () => {
+    const external = await createTestDatabase()
+    const running = await startAftercare(loadConfig({ ...baseEnv, DATA_DIR: await dataDir(), DATABASE_URL: external.url }))
+    const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') })
+    await admin.connect()
+    const health = async () => {
+      const response = await fetch(`${running.url}/healthz`)
+      return { status: response.status, body: await response.json() }
+    }
+    try {
+      expect(await health()).toEqual({ status: 200, body: { status: 'ok', database: 'up' } })
+      // The database goes away: no new connections, and the open ones cut.
+      await admin.query(`ALTER DATABASE ${external.name} WITH ALLOW_CONNECTIONS false`)
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [external.name])
+      expect(await health()).toEqual({ status: 503, body: { status: 'degraded', database: 'down' } })
+      await admin.query(`ALTER DATABASE ${external.name} WITH ALLOW_CONNECTIONS true`)
+      await eventually(async () => (await health()).status === 200, 'healthy again')
+    } finally {
+      await admin.query(`ALTER DATABASE ${external.name} WITH ALLOW_CONNECTIONS true`)
+      await admin.end()
+      await running.stop()
+      await external.drop()
+    }
+  })
+
   it('lets several instances start together on one database: each migration runs once', async () => {
     const external = await createTestDatabase({ migrated: false })
     const dir = await dataDir()
@@ -113,39 +141,51 @@ describe('npm start as a process', () => {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.on('exit', (code) => resolve({ code, stderr }))
     })
-    const listening = new Promise<number>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout })
-      lines.on('line', (line) => {
-        if (line.includes('Aftercare is listening')) resolve(JSON.parse(line).port)
+    // The process's log, line by line: tests wait for what it says it is doing.
+    const lines = createInterface({ input: child.stdout })
+    const logged = (text: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        lines.on('line', (line) => {
+          if (line.includes(text)) resolve(JSON.parse(line))
+        })
+        child.on('exit', () => reject(new Error(`exited before logging "${text}"`)))
       })
-      child.on('exit', () => reject(new Error('exited before listening')))
-    })
+    const listening = logged('Aftercare is listening').then((line) => line.port as number)
     listening.catch(() => undefined) // awaited only by the tests that expect it to listen
-    return { child, exited, listening }
+    return { child, exited, listening, logged }
   }
 
   it('on SIGTERM finishes the request in flight, then stops the embedded database and exits 0', async () => {
     const dir = await dataDir()
-    const { child, exited, listening } = startProcess({ ...baseEnv, DATA_DIR: dir })
+    const { child, exited, listening, logged } = startProcess({ ...baseEnv, DATA_DIR: dir })
     const port = await listening
     expect(existsSync(path.join(dir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(true)
 
     // A webhook whose body is still arriving when the signal comes.
     const signed = signedSmsRequest({ MessageSid: newMessageSid(), From: '+8613700000003', Body: 'hello' })
     const body = signed.init.body
+    // `Expect: 100-continue`: the server answers "100 Continue" once it has the request's
+    // headers, so the request is in flight on the server before the signal, not still connecting.
+    const req = request({ port, host: '127.0.0.1', path: '/twilio/sms', method: 'POST', headers: { ...signed.init.headers, 'content-length': Buffer.byteLength(body), expect: '100-continue' } })
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ port, host: '127.0.0.1', path: '/twilio/sms', method: 'POST', headers: { ...signed.init.headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      req.on('response', (res) => {
         let text = ''
         res.on('data', (chunk: Buffer) => (text += chunk.toString()))
         res.on('end', () => resolve({ status: res.statusCode!, text }))
       })
       req.on('error', reject)
-      req.write(body.slice(0, 10))
-      setTimeout(() => {
-        child.kill('SIGTERM')
-        setTimeout(() => req.end(body.slice(10)), 300)
-      }, 200)
     })
+    answer.catch(() => undefined) // awaited below
+    const accepted = new Promise<void>((resolve) => req.once('continue', resolve))
+    req.flushHeaders()
+    await accepted
+    req.write(body.slice(0, 10))
+    // The signal, and the server saying it is shutting down (it has stopped accepting) …
+    const shuttingDown = logged('shutting down')
+    child.kill('SIGTERM')
+    await shuttingDown
+    // … and only then the rest of the body: the request must still be answered.
+    req.end(body.slice(10))
     const response = await answer
     expect(response.status).toBe(200)
     expect(response.text).toContain('What can we help you with?')
@@ -163,7 +203,6 @@ describe('npm start as a process', () => {
     const { resolveDatabaseUrl } = await import('../src/db/database.ts')
     const { createLogger } = await import('../src/logger.ts')
     const attached = await resolveDatabaseUrl({ databaseUrl: undefined, dataDir: dir, logger: createLogger('silent'), attach: true })
-    const { default: pg } = await import('pg')
     const client = new pg.Client({ connectionString: attached.url })
     await client.connect()
     expect((await client.query('SELECT count(*)::int AS n FROM "Ticket"')).rows[0].n).toBe(0)

@@ -78,7 +78,8 @@ describe('the repair warranty (§2.2a: 6 months from the repair)', () => {
     const customer = await t.db.prisma.customer.create({ data: { phone: '+8613800009999' } })
     return t.db.prisma.ticket.create({
       data: {
-        seq: 90_000 + Math.floor(Math.random() * 9_999),
+        // Fixed, from the number: SR-2026-090001 is seq 90001 (a random draw could repeat).
+        seq: Number(number.slice(-6)),
         number,
         customerId: customer.id,
         type: 'repair',

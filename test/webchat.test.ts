@@ -127,9 +127,15 @@ describe('Direct Line 3.0, built in', () => {
     // Requests already on their way with the old token still work for a moment…
     expect((await dl(`/conversations/${conversationId}/activities`, token)).status).toBe(200)
     world.t.clock.advance(61_000)
-    // …then it is refused, and the new one carries on.
+    // …then it is refused, and the new one carries on: the visitor talks, the bot answers.
     expect((await dl(`/conversations/${conversationId}/activities`, token)).status).toBe(403)
-    expect((await dl(`/conversations/${conversationId}/activities`, refreshed.token)).status).toBe(200)
+    expect((await say(conversationId, token, 'hello')).status).toBe(403)
+    expect((await say(conversationId, refreshed.token, 'hello')).status).toBe(200)
+    const after = await activities(conversationId, refreshed.token)
+    expect(after.activities.filter((activity) => activity.type === 'message').map((activity) => [activity.from.role, activity.text])).toEqual([
+      ['user', 'hello'],
+      ['bot', 'Hello! This is the after-sales service desk. What can we help you with?'],
+    ])
   })
 
   it('resumes the visitor’s conversation from the page’s saved token, and starts afresh when it is unknown', async () => {

@@ -13,6 +13,8 @@ export interface SlackCall {
   method: string
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   args: Record<string, any>
+  /** The `ts` the fake answered with (chat.postMessage, chat.update): the message's id in Slack. */
+  ts?: string
 }
 
 const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata']
@@ -56,8 +58,9 @@ export class FakeSlackApi {
         else res.json({ ok: false, error: failure.error ?? 'internal_error' })
         return
       }
-      this.calls.push({ method, args })
-      res.json(this.answer(method, args))
+      const answer = this.answer(method, args)
+      this.calls.push({ method, args, ...('ts' in answer && typeof answer.ts === 'string' && { ts: answer.ts }) })
+      res.json(answer)
     })
     const { server, url } = await listen(app)
     this.server = server

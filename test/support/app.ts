@@ -46,6 +46,12 @@ export interface TestAppOptions {
   workers?: boolean
   /** Where the app logs (silent by default, or TEST_LOG_LEVEL). */
   logger?: Logger
+  /**
+   * Run the scheduled jobs as production does (timers every TIMER_SWEEP_SECONDS, the digest's
+   * cron). Off by default: tests move a manual clock and sweep themselves, and a background
+   * sweep would race them.
+   */
+  schedules?: boolean
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,12 +77,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
     adminToken: ADMIN_TOKEN,
     workers: options.workers,
-    // The tests move a manual clock and sweep themselves; a background sweep would race them.
-    schedules: false,
+    schedules: options.schedules ?? false,
   })
   const app = assembled.app
   const { server, url } = await listen(app.express)
   app.listening(server, url)
+  let closing: Promise<void> | undefined
   return {
     url,
     config,
@@ -86,11 +92,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     assembled,
     getJson: (path) => fetch(url + path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((response) => response.json()),
     admin: (path, init = {}) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...init.headers } }),
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await assembled.stop()
-      if (!options.db) await db.drop()
+    /** Stops the instance, letting its sends in flight finish; closing again waits for the same stop. */
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        await assembled.stop()
+        if (!options.db) await db.drop()
+      })()
+      return closing
     },
   }
 }

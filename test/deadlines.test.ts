@@ -3,19 +3,29 @@
  * damages at the deadline (§2.2, §2.1a, §3.1c, §4.1b), force majeure (§4.1c), and the cases that
  * must never fire.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { TestAppOptions } from './support/app.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 const HOUR = 3_600_000
 let world: World
+let opened: World | undefined
 let phones = 0
 const nextPhone = () => `+86138000030${String(phones++).padStart(2, '0')}`
 
-beforeAll(async () => {
-  world = await startWorld({ env: { SERVICE_VALUES: 'repair=500,installation=800' } })
+/**
+ * A world of the test's own: a sweep's counts cover the whole database, so each test counts only
+ * its own tickets, and no test depends on what another left behind.
+ */
+async function open(options: TestAppOptions = {}): Promise<World> {
+  world = opened = await startWorld({ ...options, env: { SERVICE_VALUES: 'repair=500,installation=800', ...options.env } })
   await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Wang Gong', slackUserId: 'U0TECH0001' }) })
+  return world
+}
+afterEach(async () => {
+  await opened?.close()
+  opened = undefined
 })
-afterAll(() => world.close())
 
 const act = async (number: string, body: object) => {
   const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })
@@ -30,10 +40,16 @@ const alertInThread = (number: string, containing: string) => async () => {
 
 describe('the response deadline (§2.2: 24 hours)', () => {
   let number: string
-  beforeAll(async () => {
+  beforeEach(async () => {
+    await open()
     world.t.clock.set('2026-11-25T02:00:00Z')
     number = (await submitBySms(world.t, nextPhone(), REPAIR)).number
   })
+  /** The response deadline passes unmet and the sweep records it. */
+  async function breached() {
+    world.t.clock.set('2026-11-26T02:00:30Z')
+    expect((await world.t.assembled.sweepDeadlines()).breached).toBe(1)
+  }
 
   it('warns staff at 75% of the window (18 h), once', async () => {
     world.t.clock.set('2026-11-25T19:59:00Z')
@@ -45,67 +61,117 @@ describe('the response deadline (§2.2: 24 hours)', () => {
     expect((await world.t.assembled.sweepDeadlines()).warned).toBe(0)
   })
 
-  it('at the deadline, records a breach with damages of 10% of the service value, and alerts staff', async () => {
-    world.t.clock.set('2026-11-26T02:00:30Z')
-    expect((await world.t.assembled.sweepDeadlines()).breached).toBe(1)
+  const damagesOf = async (number: string) => (await world.t.getJson(`/api/tickets/${number}`)).damages
+  const reasonsOf = async (number: string) => ((await damagesOf(number))?.reasons ?? []).map((reason: { kind: string; excused: boolean }) => [reason.kind, reason.excused])
+
+  it('at the deadline, records a breach: the service owes 10% of its value (§4.1b), and staff are told', async () => {
+    await breached()
     const [breach] = await breaches(number)
     expect(breach).toMatchObject({ kind: 'response', dueAt: new Date('2026-11-26T02:00:00Z'), breachedAt: new Date('2026-11-26T02:00:30Z'), forceMajeure: false })
-    expect(Number(breach!.serviceValue)).toBe(500)
-    expect(Number(breach!.damages)).toBe(50)
-    await eventually(alertInThread(number, 'Liquidated damages (§4.1b): 50.00 CNY'), 'the breach alert')
+    await eventually(alertInThread(number, 'Liquidated damages (§4.1b, once per service): 50.00 CNY'), 'the breach alert')
     // Sweeping again changes nothing.
     expect((await world.t.assembled.sweepDeadlines()).breached).toBe(0)
     const ticket = await world.t.getJson(`/api/tickets/${number}`)
-    expect(ticket.breaches).toEqual([expect.objectContaining({ kind: 'response', damages: 50, serviceValue: 500, forceMajeure: false })])
+    expect(ticket.breaches).toEqual([expect.objectContaining({ kind: 'response', forceMajeure: false })])
+    // 500 CNY × 10% = 50 CNY.
+    expect(ticket.damages).toMatchObject({ value: 500, amount: 50, waived: 0, excused: false, since: '2026-11-26T02:00:30.000Z' })
+    expect(ticket.damages.reasons).toEqual([expect.objectContaining({ kind: 'late_response', excused: false })])
     expect(ticket.events.at(-1)).toMatchObject({ type: 'deadline_breached', actor: 'system' })
   })
 
-  it('a staff correction of the service value recomputes the damages', async () => {
-    await act(number, { action: 'set_service_value', value: 1200, note: 'Commercial unit' })
-    expect(Number((await breaches(number))[0]!.damages)).toBe(120)
-  })
-
-  it('force majeure keeps the breach visible with zero damages (§4.1c), now and for later deadlines', async () => {
-    await act(number, { action: 'force_majeure', note: 'Typhoon closed the roads' })
-    const [breach] = await breaches(number)
-    expect(breach).toMatchObject({ forceMajeure: true })
-    expect(Number(breach!.damages)).toBe(0)
-
+  it('answered late, diagnosed late and the fix rejected: one non-conforming service, 50 CNY once, every reason listed (§4.1b)', async () => {
+    await breached()
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     await act(number, { action: 'arrive' })
     world.t.clock.advance(HOUR + 60_000)
-    await world.t.assembled.sweepDeadlines()
-    const later = await breaches(number)
-    expect(later.map((item) => [item.kind, Number(item.damages), item.forceMajeure])).toEqual([
-      ['response', 0, true],
-      ['diagnosis', 0, true],
+    expect((await world.t.assembled.sweepDeadlines()).breached).toBe(1)
+    await eventually(alertInThread(number, 'damages for this service are already owed'), 'the second breach alert')
+    await act(number, { action: 'diagnose', rootCause: 'wear', findings: 'Drum bearing worn' })
+    await act(number, { action: 'test', passed: true })
+    await act(number, { action: 'resolve', solution: 'Bearing replaced' })
+    await act(number, { action: 'reject', reason: 'Still noisy' })
+    // Three reasons, one service: 500 × 10% = 50, not 3 × 50 = 150 nor 2 × 50 = 100.
+    expect(await damagesOf(number)).toMatchObject({ value: 500, amount: 50, waived: 0, excused: false })
+    expect(await reasonsOf(number)).toEqual([
+      ['late_response', false],
+      ['late_diagnosis', false],
+      ['fix_rejected', false],
     ])
-    await eventually(alertInThread(number, 'force majeure, no damages'), 'the force-majeure breach alert')
+  })
+
+  it('a staff correction of the service value recomputes the damages', async () => {
+    await breached()
+    expect((await damagesOf(number)).amount).toBe(50)
+    await act(number, { action: 'set_service_value', value: 1200, note: 'Commercial unit' })
+    // 1,200 × 10% = 120.
+    expect(await damagesOf(number)).toMatchObject({ value: 1200, amount: 120 })
+  })
+
+  it('force majeure excuses the obligation it names and no other (§4.1c); Party A is told', async () => {
+    await breached()
+    await act(number, { action: 'force_majeure', note: 'Typhoon closed the roads', affects: ['response'] })
+    const [breach] = await breaches(number)
+    expect(breach).toMatchObject({ forceMajeure: true })
+    // Its only reason excused: nothing owed, 50 waived.
+    expect(await damagesOf(number)).toMatchObject({ amount: 0, waived: 50, excused: true })
+    await eventually(alertInThread(number, 'Force majeure notice to Party A'), 'the notice to Party A')
+
+    // The diagnosis on site is another duty: missing it makes the service owe damages again.
+    await act(number, { action: 'respond', technician: 'Wang Gong' })
+    await act(number, { action: 'arrive' })
+    world.t.clock.advance(HOUR + 60_000)
+    expect((await world.t.assembled.sweepDeadlines()).breached).toBe(1)
+    expect((await breaches(number)).map((item) => [item.kind, item.forceMajeure])).toEqual([
+      ['response', true],
+      ['diagnosis', false],
+    ])
+    expect(await damagesOf(number)).toMatchObject({ amount: 50, waived: 0, excused: false })
+    expect(await reasonsOf(number)).toEqual([
+      ['late_response', true],
+      ['late_diagnosis', false],
+    ])
+  })
+
+  it('force majeure over a period excuses the deadlines due within it, even those that fall due later', async () => {
+    await act(number, { action: 'force_majeure', note: 'Roads closed by flooding', from: '2026-11-25T00:00:00Z', to: '2026-11-27T00:00:00Z' })
+    await breached()
+    expect((await breaches(number)).map((item) => [item.kind, item.forceMajeure])).toEqual([['response', true]])
+    await eventually(alertInThread(number, 'excused by force majeure'), 'the excused breach alert')
+    expect(await damagesOf(number)).toMatchObject({ amount: 0, waived: 50, excused: true })
+  })
+
+  it('force majeure must say what it excuses: 400 without the deadlines or a period', async () => {
+    const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'force_majeure', note: 'Typhoon' }) })
+    expect(response.status).toBe(400)
+    expect(await response.text()).toContain('name the deadlines it prevented')
   })
 })
 
 describe('deadlines that must never fire', () => {
-  it('a response given in time never breaches; a cancelled ticket never warns nor breaches', async () => {
+  it('a response given in time never warns nor breaches; a cancelled ticket never warns nor breaches', async () => {
+    await open()
     world.t.clock.set('2026-11-27T02:00:00Z')
     const met = (await submitBySms(world.t, nextPhone(), REPAIR)).number
     const cancelled = (await submitBySms(world.t, nextPhone(), REPAIR)).number
     world.t.clock.advance(2 * HOUR)
     await act(met, { action: 'respond', technician: 'Wang Gong' })
     await act(cancelled, { action: 'cancel', reason: 'Duplicate request' })
-    // Inside the warning window (18–24 h), then past the deadline.
+    // Inside the warning window (18–24 h), then past the deadline: these two tickets are all there is.
     world.t.clock.advance(18 * HOUR)
-    await world.t.assembled.sweepDeadlines()
+    expect(await world.t.assembled.sweepDeadlines()).toEqual({ warned: 0, breached: 0 })
     world.t.clock.advance(12 * HOUR)
-    await world.t.assembled.sweepDeadlines()
+    expect(await world.t.assembled.sweepDeadlines()).toEqual({ warned: 0, breached: 0 })
     expect(await breaches(met)).toEqual([])
     expect(await breaches(cancelled)).toEqual([])
-    const deadlines = await world.t.db.prisma.deadline.findMany({ where: { ticket: { number: cancelled } } })
-    expect(deadlines.map((deadline) => deadline.warnedAt)).toEqual([null])
+    const warnings = async (number: string) => (await world.t.db.prisma.deadline.findMany({ where: { ticket: { number } } })).map((deadline) => [deadline.kind, deadline.warnedAt])
+    expect(await warnings(met)).toEqual([['response', null]])
+    expect(await warnings(cancelled)).toEqual([['response', null]])
   })
 })
 
 describe('the diagnosis deadline (§3.1c: 1 hour on site)', () => {
   it('breaches when the diagnosis takes longer than an hour', async () => {
+    await open()
     world.t.clock.set('2026-11-29T02:00:00Z')
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
     await act(number, { action: 'respond', technician: 'Wang Gong' })
@@ -123,6 +189,7 @@ describe('the diagnosis deadline (§3.1c: 1 hour on site)', () => {
 
 describe('the installation deadline (§2.1a: 3 working days)', () => {
   it('breaches at the end of the third working day after delivery if not installed', async () => {
+    await open()
     world.t.clock.set('2026-12-04T02:00:00Z') // Friday 10:00 in Shanghai
     const { number } = await submitBySms(world.t, nextPhone(), ['2', 'AC-35', 'skip', 'today', '9 Garden Road', 'Mr Wang'])
     await act(number, { action: 'respond', technician: 'Wang Gong' })
@@ -133,12 +200,14 @@ describe('the installation deadline (§2.1a: 3 working days)', () => {
     await world.t.assembled.sweepDeadlines()
     const [breach] = await breaches(number)
     expect(breach).toMatchObject({ kind: 'installation' })
-    expect(Number(breach!.damages)).toBe(80)
+    // 800 CNY installation × 10% = 80.
+    expect((await world.t.getJson(`/api/tickets/${number}`)).damages).toMatchObject({ value: 800, amount: 80 })
   })
 })
 
 describe('a late installation request', () => {
   it('counts the 3 working days from the request when the product arrived long before', async () => {
+    await open()
     world.t.clock.set('2026-12-14T02:00:00Z') // Monday 10:00 in Shanghai; delivered two weeks ago
     const { number } = await submitBySms(world.t, nextPhone(), ['2', 'AC-35', 'skip', '2026-11-30', '9 Garden Road', 'Mr Wang'])
     const ticket = await world.t.getJson(`/api/tickets/${number}`)
@@ -151,6 +220,7 @@ describe('a late installation request', () => {
 
 describe('restarts', () => {
   it('a deadline that passed while the service was down fires at start-up', async () => {
+    await open()
     world.t.clock.set('2026-12-20T02:00:00Z')
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.t.clock.set('2026-12-22T02:00:00Z')
@@ -158,5 +228,24 @@ describe('restarts', () => {
     await world.restart()
     const [breach] = await breaches(number)
     expect(breach).toMatchObject({ kind: 'response', breachedAt: new Date('2026-12-22T02:00:00Z') })
+  })
+})
+
+describe('with the schedules on, as `npm start` runs them', () => {
+  it('the timers warn and breach by themselves, nobody calling a sweep', async () => {
+    await open({ schedules: true, env: { TIMER_SWEEP_SECONDS: '0.5' } })
+    world.t.clock.set('2026-11-25T02:00:00Z')
+    const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const deadline = () => world.t.db.prisma.deadline.findFirstOrThrow({ where: { ticket: { number }, kind: 'response' } })
+    world.t.clock.set('2026-11-25T20:00:00Z')
+    await eventually(async () => (await deadline()).warnedAt, 'the warning, from the timers')
+    await eventually(alertInThread(number, 'deadline is near'), 'the warning in the ticket thread')
+    world.t.clock.set('2026-11-26T02:00:30Z')
+    const [breach] = await eventually(async () => {
+      const found = await breaches(number)
+      return found.length > 0 && found
+    }, 'the breach, from the timers')
+    expect(breach).toMatchObject({ kind: 'response', dueAt: new Date('2026-11-26T02:00:00Z'), breachedAt: new Date('2026-11-26T02:00:30Z') })
+    await eventually(alertInThread(number, 'Liquidated damages (§4.1b, once per service): 50.00 CNY'), 'the breach alert')
   })
 })

@@ -2,7 +2,7 @@
  * Feedback within 24 hours of completion (§3.3a) and the complaint register (§3.3d), on the
  * injected clock, with what the customer's phone and the staff channel receive.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { STAFF_CHANNEL } from './fakes/slack-api.ts'
 import { buttonPress, viewSubmission } from './support/slack.ts'
 import { Phone } from './support/sms.ts'
@@ -14,11 +14,12 @@ let world: World
 let phones = 0
 const nextPhone = () => `+86138000060${String(phones++).padStart(2, '0')}`
 
-beforeAll(async () => {
+// A world per test: the survey sweep counts over the whole database, so each test's counts are its own tickets'.
+beforeEach(async () => {
   world = await startWorld()
   await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Wang Gong' }) })
 })
-afterAll(() => world.close())
+afterEach(() => world.close())
 
 const act = async (number: string, body: object) => {
   const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })
@@ -27,6 +28,11 @@ const act = async (number: string, body: object) => {
 const smsTo = (phone: Phone) => world.twilio.sent.filter((sms) => sms.to === phone.number).map((sms) => sms.body)
 const feedbackOf = (number: string) => world.t.db.prisma.feedback.findFirstOrThrow({ where: { ticket: { number } } })
 const statusOf = async (number: string) => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).status
+/** Survey questions and reminders written for a ticket's customer (rows, whether sent yet or not). */
+const promptsFor = async (number: string) => {
+  const { conversationId } = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { conversationId: true } })
+  return world.t.db.prisma.message.count({ where: { conversationId: conversationId!, kind: 'feedback_prompt' } })
+}
 
 /** A technical-support ticket, answered and confirmed by the customer at `completedAt`. */
 async function completed(completedAt: string) {
@@ -102,8 +108,10 @@ describe('the survey', () => {
     expect(await feedbackOf(number)).toMatchObject({ status: 'missed', inWindow: false })
     expect(await statusOf(number)).toBe('closed')
     await world.t.assembled.sweepDeadlines()
-    const breach = await world.t.db.prisma.deadlineBreach.findFirstOrThrow({ where: { ticket: { number }, kind: 'feedback' } })
-    expect(Number(breach.damages)).toBe(10) // 10% of the default technical-support value (100)
+    await world.t.db.prisma.deadlineBreach.findFirstOrThrow({ where: { ticket: { number }, kind: 'feedback' } })
+    // §3.3a is our follow-up, reported as a breach; it does not make the service itself
+    // non-conforming (§4.1b lists lateness in response, installation and diagnosis, and quality).
+    expect((await world.t.getJson(`/api/tickets/${number}`)).damages).toBeNull()
 
     world.t.clock.advance(2 * HOUR)
     expect(await phone.say('5')).toContain('Anything else you would like to tell us?')
@@ -155,8 +163,8 @@ describe('staff control of the survey', () => {
     expect(await skip.json()).toMatchObject({ status: 'skipped' })
     expect(await statusOf(skipped.number)).toBe('closed')
     world.t.clock.advance(11 * MINUTE)
-    await world.t.assembled.runSurveys()
-    expect(smsTo(skipped.phone).some((body) => body.includes('How satisfied'))).toBe(false)
+    expect(await world.t.assembled.runSurveys()).toEqual({ asked: 0, reminded: 0, missed: 0 })
+    expect(await promptsFor(skipped.number)).toBe(0)
 
     const again = await completed('2026-12-11T02:00:00Z')
     await world.t.admin(`/api/tickets/${again.number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'resend' }) })

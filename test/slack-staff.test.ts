@@ -134,10 +134,16 @@ describe('thread replies are notes on the ticket', () => {
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001' })).status).toBe(200)
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001', retryNum: 1 })).status).toBe(200)
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001', retryNum: 2 })).status).toBe(200)
-    await eventually(async () => (await ticket(number)).events.some((item: { type: string }) => item.type === 'note'), 'the note')
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const notes = (await ticket(number)).events.filter((item: { type: string }) => item.type === 'note')
-    expect(notes).toEqual([expect.objectContaining({ actor: 'slack:U0STAFF001', data: { text: 'Called the customer, parts on order' } })])
+    // A barrier: a later, distinct reply in the same thread. Replies in one thread are handled in
+    // the order they arrived, so once it is recorded, the retries have been dealt with.
+    const later = { ...event, text: 'Parts arrive Friday', ts: '1770000999.000300', event_ts: '1770000999.000300' }
+    expect((await world.workspace.event(later, { eventId: 'Ev0NOTE0002' })).status).toBe(200)
+    const notesOf = async () => (await ticket(number)).events.filter((item: { type: string }) => item.type === 'note')
+    await eventually(async () => (await notesOf()).some((note: { data: { text: string } }) => note.data.text === 'Parts arrive Friday'), 'the later note')
+    expect(await notesOf()).toEqual([
+      expect.objectContaining({ actor: 'slack:U0STAFF001', data: { text: 'Called the customer, parts on order' } }),
+      expect.objectContaining({ actor: 'slack:U0STAFF001', data: { text: 'Parts arrive Friday' } }),
+    ])
   })
 })
 
@@ -167,7 +173,10 @@ describe('requests that are not from Slack', () => {
     // Arrive is legal now and one click: only the signature stands in the way.
     const response = await world.workspace.interaction(buttonPress('ticket_action:arrive', number), { secret: 'not-the-secret' })
     expect(response.status).toBe(401)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // A barrier: a later, signed note in the ticket's thread; once it is recorded, the refused press would have acted too.
+    const ts = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket posted')
+    await world.workspace.event({ type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text: 'On my way', ts: '1770001999.000100', thread_ts: ts, event_ts: '1770001999.000100', channel_type: 'channel' })
+    await eventually(async () => (await ticket(number)).events.some((item: { type: string }) => item.type === 'note'), 'the note')
     expect(await statusOf(number)).toBe('responded')
     // The same press, signed, works.
     expect((await world.workspace.interaction(buttonPress('ticket_action:arrive', number))).status).toBe(200)
@@ -189,5 +198,25 @@ describe('requests that are not from Slack', () => {
     } finally {
       await plain.close()
     }
+  })
+})
+
+describe('force majeure from Slack (§4.1c)', () => {
+  it('asks what the event prevented, refuses a note alone, and records the deadlines ticked', async () => {
+    const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    await eventually(async () => (await buttonsOf(number)).length > 0, 'the ticket in the staff channel')
+    const modal = await eventually(await press(number, 'force_majeure'), 'the force majeure modal')
+    expect(modal.blocks.find((block) => block.block_id === 'affects')?.element?.options?.map((option) => option.value)).toEqual(['response', 'installation', 'diagnosis', 'feedback'])
+    expect(await submit(modal, { note: { type: 'plain_text_input', value: 'Typhoon Haikui closed the roads' } })).toEqual({
+      response_action: 'errors',
+      errors: { affects: expect.stringContaining('name the deadlines it prevented') },
+    })
+    expect((await ticket(number)).forceMajeures).toEqual([])
+    await submit(modal, {
+      note: { type: 'plain_text_input', value: 'Typhoon Haikui closed the roads' },
+      affects: { type: 'checkboxes', selected_options: [{ value: 'response' }] },
+    })
+    const recorded = await eventually(async () => (await ticket(number)).forceMajeures.length && (await ticket(number)).forceMajeures, 'the force majeure recorded')
+    expect(recorded).toEqual([expect.objectContaining({ affects: ['response'], note: 'Typhoon Haikui closed the roads', actor: `slack:${staffUser.id}` })])
   })
 })

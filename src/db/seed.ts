@@ -20,9 +20,9 @@ export interface SeedOptions {
 }
 
 /** Every table a history fills. */
-const SEEDED_TABLES = ['Technician', 'Customer', 'Ticket', 'Deadline', 'DeadlineBreach', 'Feedback', 'PartUsage', 'Complaint']
+const SEEDED_TABLES = ['Technician', 'Customer', 'Ticket', 'Deadline', 'DeadlineBreach', 'ForceMajeure', 'NonConformity', 'Damages', 'Feedback', 'PartUsage', 'Complaint']
 /** The tables it fills by the hundred thousand. */
-const BIG_TABLES = ['Ticket', 'Deadline', 'DeadlineBreach', 'Feedback', 'PartUsage']
+const BIG_TABLES = ['Ticket', 'Deadline', 'DeadlineBreach', 'NonConformity', 'Feedback', 'PartUsage']
 
 const statements = (n: number, now: Date, uuid: string) => {
   const end = now.toISOString()
@@ -91,12 +91,18 @@ const statements = (n: number, now: Date, uuid: string) => {
     `INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt", "metAt")
        SELECT ${uuid}, id, 'feedback', completed_at, completed_at + interval '24 hours', CASE WHEN r_feedback < 0.92 THEN completed_at + interval '3 hours' END FROM seed WHERE completed`,
     // Every deadline met late, or never met and past due, is a breach; about 2% under force majeure.
-    `INSERT INTO "DeadlineBreach" (id, "deadlineId", "ticketId", kind, "dueAt", "breachedAt", "serviceValue", damages, "forceMajeure")
-       SELECT ${uuid}, d.id, d."ticketId", d.kind, d."dueAt", d."dueAt" + interval '1 minute', t."serviceValue",
-         CASE WHEN random() < 0.02 THEN 0 ELSE t."serviceValue" * 0.10 END, false
+    // Every deadline met late, or never met and past due, is a breach; about 2% happened under a
+    // force majeure that named that deadline (§4.1c).
+    `INSERT INTO "DeadlineBreach" (id, "deadlineId", "ticketId", kind, "dueAt", "breachedAt", "forceMajeure")
+       SELECT ${uuid}, d.id, d."ticketId", d.kind, d."dueAt", d."dueAt" + interval '1 minute', random() < 0.02
        FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId"
        WHERE t.status <> 'cancelled' AND ((d."metAt" IS NOT NULL AND d."metAt" > d."dueAt") OR (d."metAt" IS NULL AND d."dueAt" < '${end}'::timestamp))`,
-    `UPDATE "DeadlineBreach" SET "forceMajeure" = true WHERE damages = 0`,
+    `INSERT INTO "ForceMajeure" (id, "ticketId", affects, note, actor, "declaredAt")
+       SELECT ${uuid}, b."ticketId", ARRAY[b.kind], 'Seeded force majeure', 'system', b."breachedAt" FROM "DeadlineBreach" b WHERE b."forceMajeure"`,
+    // §4.1b: the reasons the services did not conform.
+    `INSERT INTO "NonConformity" (id, "ticketId", kind, at, excused, "breachId")
+       SELECT ${uuid}, b."ticketId", ('late_' || b.kind::text)::"NonConformityKind", b."breachedAt", b."forceMajeure", b.id
+       FROM "DeadlineBreach" b WHERE b.kind IN ('response', 'installation', 'diagnosis')`,
     `INSERT INTO "Feedback" (id, "ticketId", status, channel, "completedAt", "askAt", "windowEndsAt", "askedAt", "answeredAt", rating, comment, "inWindow", source)
        SELECT ${uuid}, id, (CASE WHEN r_feedback < 0.92 THEN 'answered' ELSE 'missed' END)::"FeedbackStatus", channel, completed_at, completed_at + interval '10 minutes',
          completed_at + interval '24 hours', completed_at + interval '10 minutes', CASE WHEN r_feedback < 0.92 THEN completed_at + interval '3 hours' END,
@@ -106,6 +112,15 @@ const statements = (n: number, now: Date, uuid: string) => {
     `INSERT INTO "PartUsage" (id, "ticketId", "partNumber", name, quantity, genuine, "fittedAt", "warrantyEndsAt")
        SELECT ${uuid}, id, 'P-' || (100 + floor(r_parts * 900))::int, 'Seeded part', 1 + floor(r_parts * 3)::int, r_parts < 0.98 * 0.6, diagnosed_at + interval '30 minutes', diagnosed_at + interval '1 year 30 minutes'
        FROM seed WHERE diagnosed_at IS NOT NULL AND r_parts < 0.6`,
+    `INSERT INTO "NonConformity" (id, "ticketId", kind, at, detail)
+       SELECT ${uuid}, "ticketId", 'non_genuine_part', "fittedAt", "partNumber" FROM "PartUsage" WHERE NOT genuine`,
+    // Kept by a trigger as reasons arrive; written here when triggers are off (bulk), the same
+    // rule: 10% of the value once, waived when every reason is excused.
+    `INSERT INTO "Damages" ("ticketId", value, amount, waived, excused, since, "updatedAt")
+       SELECT n."ticketId", t."serviceValue", CASE WHEN bool_and(n.excused) THEN 0 ELSE round(t."serviceValue" * 0.10, 2) END,
+         CASE WHEN bool_and(n.excused) THEN round(t."serviceValue" * 0.10, 2) ELSE 0 END, bool_and(n.excused), min(n.at), '${end}'::timestamp
+       FROM "NonConformity" n JOIN "Ticket" t ON t.id = n."ticketId" GROUP BY n."ticketId", t."serviceValue"
+       ON CONFLICT ("ticketId") DO NOTHING`,
     `INSERT INTO "Complaint" (id, seq, number, "customerId", "ticketId", source, status, text, "openedAt", "resolvedAt", outcome)
        SELECT ${uuid}, nextval(pg_get_serial_sequence('"Complaint"', 'seq')), 'CP-' || to_char(f."answeredAt", 'YYYY') || '-' || lpad(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text, greatest(6, length(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text)), '0'),
          t."customerId", t.id, 'low_rating', (CASE WHEN random() < 0.8 THEN 'resolved' ELSE 'open' END)::"ComplaintStatus", 'Rated ' || f.rating || '/5', f."answeredAt", NULL, NULL

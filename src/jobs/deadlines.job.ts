@@ -1,7 +1,8 @@
 /**
  * Watches every open deadline (§2.1a, §2.2, §3.1c): at 75% of its window staff are warned in the
- * ticket's thread; at the deadline, if unmet, a DeadlineBreach records the liquidated damages,
- * 10% of the ticket's value (§4.1b), or zero under force majeure (§4.1c).
+ * ticket's thread; at the deadline, if unmet, a DeadlineBreach records it and, for a response,
+ * installation or diagnosis, a reason the service does not conform (§4.1b: damages are owed once
+ * per service), excused when a force majeure covers that obligation (§4.1c).
  *
  * A sweep every TIMER_SWEEP_SECONDS (timers.ts, one instance at a time) and one at start-up: time is
  * read from the injectable clock, a deadline met or a ticket cancelled never fires, a deadline
@@ -9,11 +10,12 @@
  * overlapping sweeps never double-count.
  */
 import type { Clock } from '../clock.ts'
-import { Prisma, type PrismaClient } from '../db/client.ts'
+import type { PrismaClient } from '../db/client.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { alertStaff } from '../staff/alerts.ts'
-import { damagesFor } from '../tickets/damages.ts'
+import type { DeadlineKind } from '../tickets/action-input.ts'
+import { excusedDeadline, LATE, recordNonConformity } from '../tickets/conformity.ts'
 import { WARNING_AT } from '../tickets/deadlines.ts'
 import { QUEUES, type JobQueue } from './queue.ts'
 
@@ -63,8 +65,8 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
 
   for (;;) {
     const breached = await prisma.$transaction(async (tx) => {
-      const missed = await tx.$queryRaw<{ id: string; ticketId: string; kind: string; dueAt: Date; serviceValue: Prisma.Decimal; forceMajeure: boolean }[]>`
-        SELECT d.id, d."ticketId", d.kind::text AS kind, d."dueAt", t."serviceValue", t."forceMajeure"
+      const missed = await tx.$queryRaw<{ id: string; ticketId: string; kind: DeadlineKind; dueAt: Date }[]>`
+        SELECT d.id, d."ticketId", d.kind::text AS kind, d."dueAt"
         FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId"
         WHERE d."metAt" IS NULL AND d."dueAt" <= ${now} AND t.status <> 'cancelled'
           AND NOT EXISTS (SELECT 1 FROM "DeadlineBreach" b WHERE b."deadlineId" = d.id)
@@ -72,31 +74,36 @@ export async function sweepDeadlines(deps: DeadlineSweepDeps): Promise<SweepResu
         LIMIT ${BATCH}
         FOR UPDATE OF d, t SKIP LOCKED`
       for (const deadline of missed) {
-        const value = new Prisma.Decimal(deadline.serviceValue)
-        const damages = deadline.forceMajeure ? new Prisma.Decimal(0) : damagesFor(value)
-        await tx.deadlineBreach.create({
-          data: {
-            deadlineId: deadline.id,
-            ticketId: deadline.ticketId,
-            kind: deadline.kind as 'response',
-            dueAt: deadline.dueAt,
-            breachedAt: now,
-            serviceValue: value,
-            damages,
-            forceMajeure: deadline.forceMajeure,
-          },
+        // §4.1c: excused only if a force majeure names this obligation or covers its due time.
+        const forceMajeure = await excusedDeadline(tx, deadline.ticketId, deadline.kind, deadline.dueAt)
+        const before = await tx.damages.findUnique({ where: { ticketId: deadline.ticketId }, select: { excused: true } })
+        const breach = await tx.deadlineBreach.create({
+          data: { deadlineId: deadline.id, ticketId: deadline.ticketId, kind: deadline.kind, dueAt: deadline.dueAt, breachedAt: now, forceMajeure },
+          select: { id: true },
         })
+        const reason = LATE[deadline.kind]
+        if (reason) await recordNonConformity(tx, { ticketId: deadline.ticketId, kind: reason, at: now, breachId: breach.id, excused: forceMajeure })
+        // §4.1b: owed once per service; this breach made them owed if none stood before.
+        const after = reason ? await tx.damages.findUnique({ where: { ticketId: deadline.ticketId }, select: { amount: true, excused: true } }) : null
+        const newly = Boolean(after && !after.excused && (!before || before.excused))
         await tx.ticketEvent.create({
-          data: { ticketId: deadline.ticketId, type: 'deadline_breached', actor: 'system', at: now, data: { deadline: deadline.kind, dueAt: deadline.dueAt.toISOString(), damages: Number(damages) } },
+          data: {
+            ticketId: deadline.ticketId,
+            type: 'deadline_breached',
+            actor: 'system',
+            at: now,
+            data: { deadline: deadline.kind, dueAt: deadline.dueAt.toISOString(), forceMajeure, ...(after && { damagesOwed: Number(after.amount) }) },
+          },
         })
         await jobs.send(QUEUES.slackSync, { ticketId: deadline.ticketId }, { tx, singletonKey: deadline.ticketId })
         await alertStaff(tx, jobs, deadline.ticketId, {
           kind: 'deadline_breached',
           deadline: deadline.kind,
           dueAt: deadline.dueAt.toISOString(),
-          damages: Number(damages),
+          forceMajeure,
+          newly,
+          ...(after && { owed: Number(after.amount) }),
           currency: deps.currency,
-          forceMajeure: deadline.forceMajeure,
         })
       }
       return missed

@@ -38,7 +38,7 @@ export function periodBounds(period: Period, timeZone: string): { start: Date; e
   const end = day(period.to).plus({ days: 1 })
   if (!start.isValid || !end.isValid) throw new AppError('bad_request', 'from and to must be dates, YYYY-MM-DD, between 1900 and 2999')
   if (end <= start) throw new AppError('bad_request', 'to must not be before from')
-  if (end.diff(start, 'days').days > MAX_DAYS + 1) throw new AppError('bad_request', `a report covers at most ${MAX_DAYS} days: ask for one year at a time`)
+  if (end.diff(start, 'days').days > MAX_DAYS) throw new AppError('bad_request', `a report covers at most ${MAX_DAYS} days: ask for one year at a time`)
   return { start: start.toJSDate(), end: end.toJSDate() }
 }
 
@@ -91,7 +91,7 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
       { isolationLevel: 'RepeatableRead', maxWait: 30_000, timeout: REPORT_TIMEOUT_MS },
     ),
   )
-  const { requests, deadlines, feedback, causes, parts, breaches, complaints } = rows
+  const { requests, deadlines, feedback, causes, parts, breaches, damages, reasons, notices, complaints } = rows
   const scopes: Scopes = {
     overall: emptyFigures(),
     byType: Object.fromEntries(SERVICE_TYPES.map((type) => [type, emptyFigures()])) as Record<ServiceType, Figures>,
@@ -138,9 +138,19 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
   rollUp(breaches, scopes, (figures, row) => {
     figures.breaches.byKind[row.kind as keyof Figures['breaches']['byKind']] += row.n
     figures.breaches.total += row.n
-    figures.breaches.damages += row.damages
-    figures.breaches.forceMajeure.count += row.fm
-    figures.breaches.forceMajeure.damagesWaived += row.waived
+    figures.breaches.excused += row.excused
+  })
+  rollUp(damages, scopes, (figures, row) => {
+    figures.damages.services += row.services
+    figures.damages.amount += row.amount
+    figures.damages.waived.services += row.waived_services
+    figures.damages.waived.amount += row.waived
+  })
+  rollUp(reasons, scopes, (figures, row) => {
+    figures.damages.byReason[row.reason as keyof Figures['damages']['byReason']] += row.n
+  })
+  rollUp(notices, scopes, (figures, row) => {
+    figures.forceMajeureNotices += row.n
   })
 
   // Values follow from the summed numerators and denominators; money to the cent.
@@ -153,8 +163,8 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
     const attributedTo = (party: 'A' | 'B') => ROOT_CAUSES.filter((cause) => RESPONSIBLE_PARTY[cause] === party).reduce((sum, cause) => sum + figures.rootCauses.byCause[cause], 0)
     figures.rootCauses.partyA = ratio(attributedTo('A'), diagnosed)
     figures.rootCauses.partyB = ratio(attributedTo('B'), diagnosed)
-    figures.breaches.damages = Math.round(figures.breaches.damages * 100) / 100
-    figures.breaches.forceMajeure.damagesWaived = Math.round(figures.breaches.forceMajeure.damagesWaived * 100) / 100
+    figures.damages.amount = Math.round(figures.damages.amount * 100) / 100
+    figures.damages.waived.amount = Math.round(figures.damages.waived.amount * 100) / 100
     return figures
   }
 

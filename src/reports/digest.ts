@@ -46,7 +46,7 @@ export function digestText(report: AgreementReport): Mrkdwn {
     line('Feedback within 24 h', '§3.3a', o.feedbackWithin24h, TARGETS.feedbackWithin24h),
     line('Genuine parts', '§2.3', o.parts.genuine, TARGETS.genuineParts),
     md`Cycle, request to confirmed fix: ${o.cycleDays.average === null ? '—' : `${o.cycleDays.average.toFixed(2)} days on average`} (${o.cycleDays.count} services)`,
-    md`:red_circle: Deadline breaches: *${o.breaches.total}* (response ${o.breaches.byKind.response}, installation ${o.breaches.byKind.installation}, diagnosis ${o.breaches.byKind.diagnosis}, feedback ${o.breaches.byKind.feedback}); liquidated damages *${money(o.breaches.damages)}* (§4.1b)${o.breaches.forceMajeure.count ? `; force majeure ${o.breaches.forceMajeure.count}, ${money(o.breaches.forceMajeure.damagesWaived)} waived (§4.1c)` : ''}`,
+    md`:red_circle: Deadline breaches: *${o.breaches.total}* (response ${o.breaches.byKind.response}, installation ${o.breaches.byKind.installation}, diagnosis ${o.breaches.byKind.diagnosis}, feedback ${o.breaches.byKind.feedback}); non-conforming services ${o.damages.services}, liquidated damages *${money(o.damages.amount)}* (§4.1b, once per service)${o.forceMajeureNotices || o.breaches.excused ? `; force majeure (§4.1c): notices ${o.forceMajeureNotices}, breaches excused ${o.breaches.excused}, ${money(o.damages.waived.amount)} waived` : ''}`,
     md`:speech_balloon: Complaints: ${o.complaints.opened} opened, ${o.complaints.resolved} resolved, *${o.complaints.openAtEnd} open* (§3.3d)`,
   ], '\n')
 }

@@ -16,6 +16,7 @@ export const ratio = (numerator: number, denominator: number): Ratio => ({ numer
 
 export const CHANNELS = ['sms', 'webchat', 'slack'] as const
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
+export const NON_CONFORMITIES = ['late_response', 'late_installation', 'late_diagnosis', 'fix_rejected', 'repeat_fault', 'non_genuine_part'] as const
 
 export interface Figures {
   /** Requests submitted in the period. */
@@ -41,13 +42,25 @@ export interface Figures {
   warrantyRepairs: Ratio
   /** §3.3d */
   complaints: { opened: number; resolved: number; openAtEnd: number }
-  /** §4.1b–c: deadlines breached in the period; force majeure shown apart, its damages waived. */
+  /** Deadlines breached in the period, and how many of them force majeure excused (§4.1c). */
   breaches: {
     byKind: Record<(typeof DEADLINE_KINDS)[number], number>
     total: number
-    damages: number
-    forceMajeure: { count: number; damagesWaived: number }
+    excused: number
   }
+  /**
+   * §4.1b: services that stopped conforming in the period (dated by their first reason): those
+   * owing damages (10% of their value, once per service) and the amount; those whose every reason
+   * force majeure excused, and the amount waived; the reasons that arose in the period.
+   */
+  damages: {
+    services: number
+    amount: number
+    waived: { services: number; amount: number }
+    byReason: Record<(typeof NON_CONFORMITIES)[number], number>
+  }
+  /** §4.1c: force majeure notices given to Party A in the period. */
+  forceMajeureNotices: number
 }
 
 const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
@@ -66,7 +79,9 @@ export function emptyFigures(): Figures {
     parts: { fitted: 0, genuine: ratio(0, 0) },
     warrantyRepairs: ratio(0, 0),
     complaints: { opened: 0, resolved: 0, openAtEnd: 0 },
-    breaches: { byKind: zeros(DEADLINE_KINDS), total: 0, damages: 0, forceMajeure: { count: 0, damagesWaived: 0 } },
+    breaches: { byKind: zeros(DEADLINE_KINDS), total: 0, excused: 0 },
+    damages: { services: 0, amount: 0, waived: { services: 0, amount: 0 }, byReason: zeros(NON_CONFORMITIES) },
+    forceMajeureNotices: 0,
   }
 }
 

@@ -18,7 +18,14 @@ export interface FigureRows {
   feedback: (Key & { rated: number; satisfied: number; rating_sum: number; settled: number; in_time: number })[]
   causes: (Key & { cause: string; n: number })[]
   parts: (Key & { fitted: number; genuine: number })[]
-  breaches: (Key & { kind: string; n: number; damages: number; fm: number; waived: number })[]
+  /** Breaches in the period, and those excused by force majeure. */
+  breaches: (Key & { kind: string; n: number; excused: number })[]
+  /** §4.1b: services that stopped conforming in the period: owing, and waived, with amounts. */
+  damages: (Key & { services: number; amount: number; waived_services: number; waived: number })[]
+  /** Reasons of non-conformity that arose in the period. */
+  reasons: (Key & { reason: string; n: number })[]
+  /** §4.1c: force majeure notices given in the period. */
+  notices: (Key & { n: number })[]
   /** Opened and resolved in the period, and open at its end; a complaint may have no ticket. */
   complaints: { type: ServiceType | null; tech: string | null; opened: number; resolved: number; open_at_end: number }[]
 }
@@ -55,12 +62,27 @@ export async function rawRows(tx: Tx, start: Date, end: Date): Promise<FigureRow
     GROUP BY 1, 2`
   const breaches = await tx.$queryRaw<FigureRows['breaches']>`
     SELECT t.type::text AS type, t."technicianId"::text AS tech, b.kind::text AS kind, count(*)::int AS n,
-      COALESCE(sum(b.damages), 0)::float8 AS damages,
-      count(*) FILTER (WHERE b."forceMajeure")::int AS fm,
-      COALESCE(sum(round(b."serviceValue" * 0.10, 2)) FILTER (WHERE b."forceMajeure"), 0)::float8 AS waived
+      count(*) FILTER (WHERE b."forceMajeure")::int AS excused
     FROM "DeadlineBreach" b JOIN "Ticket" t ON t.id = b."ticketId"
     WHERE b."breachedAt" >= ${start} AND b."breachedAt" < ${end}
     GROUP BY 1, 2, 3`
+  const damages = await tx.$queryRaw<FigureRows['damages']>`
+    SELECT t.type::text AS type, t."technicianId"::text AS tech,
+      count(*) FILTER (WHERE NOT g.excused)::int AS services, COALESCE(sum(g.amount), 0)::float8 AS amount,
+      count(*) FILTER (WHERE g.excused)::int AS waived_services, COALESCE(sum(g.waived), 0)::float8 AS waived
+    FROM "Damages" g JOIN "Ticket" t ON t.id = g."ticketId"
+    WHERE g.since >= ${start} AND g.since < ${end}
+    GROUP BY 1, 2`
+  const reasons = await tx.$queryRaw<FigureRows['reasons']>`
+    SELECT t.type::text AS type, t."technicianId"::text AS tech, n.kind::text AS reason, count(*)::int AS n
+    FROM "NonConformity" n JOIN "Ticket" t ON t.id = n."ticketId"
+    WHERE n.at >= ${start} AND n.at < ${end}
+    GROUP BY 1, 2, 3`
+  const notices = await tx.$queryRaw<FigureRows['notices']>`
+    SELECT t.type::text AS type, t."technicianId"::text AS tech, count(*)::int AS n
+    FROM "ForceMajeure" m JOIN "Ticket" t ON t.id = m."ticketId"
+    WHERE m."declaredAt" >= ${start} AND m."declaredAt" < ${end}
+    GROUP BY 1, 2`
   const complaints = await tx.$queryRaw<FigureRows['complaints']>`
     SELECT t.type::text AS type, t."technicianId"::text AS tech,
       count(*) FILTER (WHERE c."openedAt" >= ${start} AND c."openedAt" < ${end})::int AS opened,
@@ -69,7 +91,7 @@ export async function rawRows(tx: Tx, start: Date, end: Date): Promise<FigureRow
     FROM "Complaint" c LEFT JOIN "Ticket" t ON t.id = c."ticketId"
     WHERE c."openedAt" < ${end} AND (c."resolvedAt" IS NULL OR c."resolvedAt" >= ${start})
     GROUP BY 1, 2`
-  return { requests, deadlines, feedback, causes, parts, breaches, complaints }
+  return { requests, deadlines, feedback, causes, parts, breaches, damages, reasons, notices, complaints }
 }
 
 interface RollupSums {
@@ -101,14 +123,31 @@ interface RollupSums {
   breachesInstallation: number
   breachesDiagnosis: number
   breachesFeedback: number
-  damages: number
   forceMajeure: number
+  damagedServices: number
+  damages: number
+  waivedServices: number
   damagesWaived: number
+  reasonLateResponse: number
+  reasonLateInstallation: number
+  reasonLateDiagnosis: number
+  reasonFixRejected: number
+  reasonRepeatFault: number
+  reasonNonGenuinePart: number
+  forceMajeureNotices: number
   complaintsOpened: number
   complaintsResolved: number
 }
 
 const CAUSE_COLUMNS = { product_defect: 'causeProductDefect', improper_use: 'causeImproperUse', environment: 'causeEnvironment', wear: 'causeWear', other: 'causeOther' } as const
+const REASON_COLUMNS = {
+  late_response: 'reasonLateResponse',
+  late_installation: 'reasonLateInstallation',
+  late_diagnosis: 'reasonLateDiagnosis',
+  fix_rejected: 'reasonFixRejected',
+  repeat_fault: 'reasonRepeatFault',
+  non_genuine_part: 'reasonNonGenuinePart',
+} as const
 const capitalised = <T extends string>(text: T) => (text[0]!.toUpperCase() + text.slice(1)) as Capitalize<T>
 
 /** The rollups of whole days `from`..`to` (service time, both included), in raw rows' shape. */
@@ -128,7 +167,12 @@ export async function rollupRows(tx: Tx, from: string, to: string): Promise<Figu
       sum("partsFitted")::int AS "partsFitted", sum("partsGenuine")::int AS "partsGenuine",
       sum("breachesResponse")::int AS "breachesResponse", sum("breachesInstallation")::int AS "breachesInstallation",
       sum("breachesDiagnosis")::int AS "breachesDiagnosis", sum("breachesFeedback")::int AS "breachesFeedback",
-      sum(damages)::float8 AS damages, sum("forceMajeure")::int AS "forceMajeure", sum("damagesWaived")::float8 AS "damagesWaived",
+      sum("forceMajeure")::int AS "forceMajeure",
+      sum("damagedServices")::int AS "damagedServices", sum(damages)::float8 AS damages, sum("waivedServices")::int AS "waivedServices", sum("damagesWaived")::float8 AS "damagesWaived",
+      sum("reasonLateResponse")::int AS "reasonLateResponse", sum("reasonLateInstallation")::int AS "reasonLateInstallation",
+      sum("reasonLateDiagnosis")::int AS "reasonLateDiagnosis", sum("reasonFixRejected")::int AS "reasonFixRejected",
+      sum("reasonRepeatFault")::int AS "reasonRepeatFault", sum("reasonNonGenuinePart")::int AS "reasonNonGenuinePart",
+      sum("forceMajeureNotices")::int AS "forceMajeureNotices",
       sum("complaintsOpened")::int AS "complaintsOpened", sum("complaintsResolved")::int AS "complaintsResolved"
     FROM "ReportDay" WHERE day >= ${from}::date AND day <= ${to}::date
     GROUP BY 1, 2`
@@ -137,7 +181,7 @@ export async function rollupRows(tx: Tx, from: string, to: string): Promise<Figu
     SELECT type::text AS type, "technicianId"::text AS tech, sum("complaintsOpened" - "complaintsResolved")::int AS open_at_end
     FROM "ReportDay" WHERE day <= ${to}::date AND ("complaintsOpened" <> 0 OR "complaintsResolved" <> 0)
     GROUP BY 1, 2`
-  const rows: FigureRows = { requests: [], deadlines: [], feedback: [], causes: [], parts: [], breaches: [], complaints: [] }
+  const rows: FigureRows = { requests: [], deadlines: [], feedback: [], causes: [], parts: [], breaches: [], damages: [], reasons: [], notices: [], complaints: [] }
   for (const { type, tech, open_at_end } of open) if (open_at_end) rows.complaints.push({ type, tech, opened: 0, resolved: 0, open_at_end })
   for (const sum of sums) {
     if (sum.complaintsOpened || sum.complaintsResolved) {
@@ -158,12 +202,11 @@ export async function rollupRows(tx: Tx, from: string, to: string): Promise<Figu
     rows.feedback.push({ ...key, rated: sum.rated, satisfied: sum.satisfied, rating_sum: sum.ratingSum, settled: sum.feedbackSettled, in_time: sum.feedbackInTime })
     for (const [cause, column] of Object.entries(CAUSE_COLUMNS)) rows.causes.push({ ...key, cause, n: sum[column] })
     rows.parts.push({ ...key, fitted: sum.partsFitted, genuine: sum.partsGenuine })
-    for (const kind of DEADLINE_KINDS) {
-      const n = sum[`breaches${capitalised(kind)}`]
-      // Damages and force majeure are summed per key; like warranty repairs, they ride on one row.
-      const first = kind === 'response'
-      rows.breaches.push({ ...key, kind, n, damages: first ? sum.damages : 0, fm: first ? sum.forceMajeure : 0, waived: first ? sum.damagesWaived : 0 })
-    }
+    // The excused breaches are counted per key, not per kind: they ride on the first kind's row.
+    for (const kind of DEADLINE_KINDS) rows.breaches.push({ ...key, kind, n: sum[`breaches${capitalised(kind)}`], excused: kind === 'response' ? sum.forceMajeure : 0 })
+    rows.damages.push({ ...key, services: sum.damagedServices, amount: sum.damages, waived_services: sum.waivedServices, waived: sum.damagesWaived })
+    for (const [reason, column] of Object.entries(REASON_COLUMNS)) rows.reasons.push({ ...key, reason, n: sum[column] })
+    rows.notices.push({ ...key, n: sum.forceMajeureNotices })
   }
   return rows
 }

@@ -10,7 +10,10 @@ export type StaffAlert =
   | { kind: 'fix_rejected'; reason: string | null }
   | { kind: 'handoff_requested'; channel: string; address: string }
   | { kind: 'deadline_warning'; deadline: string; dueAt: string }
-  | { kind: 'deadline_breached'; deadline: string; dueAt: string; damages: number; currency: string; forceMajeure: boolean }
+  /** `owed`: the service's damages after this breach (once per service, §4.1b); `newly`: this breach made them owed. */
+  | { kind: 'deadline_breached'; deadline: string; dueAt: string; forceMajeure: boolean; owed?: number; newly?: boolean; currency: string }
+  /** §4.1c: the notice to Party A, with what it excused. */
+  | { kind: 'force_majeure'; note: string; affects: string[]; from: string | null; to: string | null; excused: string[] }
   | { kind: 'opted_out'; channel: string }
   | { kind: 'handoff_unanswered'; channel: string; address: string; minutes: number }
   | { kind: 'feedback_needed'; number: string; reason: string }

@@ -18,6 +18,10 @@ export const RESPONSIBLE_PARTY: Record<RootCause, 'A' | 'B' | null> = {
   other: null,
 }
 
+/** The obligations with a deadline (§2.1a, §2.2, §3.1c, §3.3a). */
+export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number]
+
 export const partInput = z.object({
   partNumber: text(60),
   name: text(120),
@@ -46,8 +50,20 @@ export const ticketActionInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('reopen'), reason: text(2000) }),
   z.object({ action: z.literal('close'), note: text(2000).optional() }),
   z.object({ action: z.literal('cancel'), reason: text(2000) }),
-  /** §4.1c: delays excused; breaches stay visible with zero damages. */
-  z.object({ action: z.literal('force_majeure'), note: text(2000) }),
+  /**
+   * §4.1c: an event that prevented some obligations: the deadlines it names, or every deadline
+   * due within its period. It excuses those alone, and Party A is notified.
+   */
+  z
+    .object({
+      action: z.literal('force_majeure'),
+      note: text(2000),
+      affects: z.array(z.enum(DEADLINE_KINDS)).min(1).max(DEADLINE_KINDS.length).optional(),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+    })
+    .refine((input) => input.affects || (input.from && input.to), { message: 'name the deadlines it prevented (affects), or the period it lasted (from and to)', path: ['affects'] })
+    .refine((input) => !input.from || !input.to || Date.parse(input.from) <= Date.parse(input.to), { message: 'from must not be after to', path: ['to'] }),
   /** §4.1b: the value liquidated damages are computed from. */
   z.object({ action: z.literal('set_service_value'), value: z.number().min(0).max(100_000_000), note: text(2000).optional() }),
 ])

@@ -18,7 +18,7 @@ import { alertStaff } from '../staff/alerts.ts'
 import type { TicketActionInput } from './action-input.ts'
 import type { Actor } from './actors.ts'
 import { DIAGNOSIS_WINDOW } from './deadlines.ts'
-import { damagesFor } from './damages.ts'
+import { declareForceMajeure, recordNonConformity } from './conformity.ts'
 import type { FeedbackConfig } from '../config.ts'
 import { openComplaint } from '../complaints/service.ts'
 import { scheduleFeedback } from '../feedback/service.ts'
@@ -121,6 +121,10 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       case 'record_parts': {
         const warrantyEndsAt = DateTime.fromJSDate(now, { zone: timeZone }).plus({ years: PART_WARRANTY_YEARS }).toJSDate()
         await tx.partUsage.createMany({ data: input.parts.map((part) => ({ ticketId: ticket.id, ...part, fittedAt: now, warrantyEndsAt })) })
+        // §2.3, §4.1b: a part that is not genuine makes the service non-conforming.
+        for (const part of input.parts.filter((part) => !part.genuine)) {
+          await recordNonConformity(tx, { ticketId: ticket.id, kind: 'non_genuine_part', at: now, detail: `${part.partNumber} ${part.name}` })
+        }
         break
       }
       case 'test':
@@ -164,6 +168,8 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         if (ticket.conversation) await scheduleFeedback(tx, deps.feedback, { id: ticket.id, channel: ticket.conversation.identity.channel }, now)
         break
       case 'reject':
+        // §4.1b: a fix the customer rejects is a service that does not conform.
+        await recordNonConformity(tx, { ticketId: ticket.id, kind: 'fix_rejected', at: now, detail: input.reason ?? null })
         await alertStaff(tx, jobs, ticket.id, { kind: 'fix_rejected', reason: input.reason ?? null })
         // §3.3d: a rejected fix is a complaint in the register.
         await openComplaint(tx, jobs, {
@@ -187,17 +193,17 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       case 'cancel':
         update.cancelledAt = now
         break
-      case 'force_majeure':
-        Object.assign(update, { forceMajeure: true, forceMajeureNote: input.note })
-        await tx.deadlineBreach.updateMany({ where: { ticketId: ticket.id }, data: { forceMajeure: true, damages: 0 } })
-        break
-      case 'set_service_value': {
-        update.serviceValue = input.value
-        const value = new Prisma.Decimal(input.value)
-        await tx.deadlineBreach.updateMany({ where: { ticketId: ticket.id, forceMajeure: false }, data: { serviceValue: value, damages: damagesFor(value) } })
-        await tx.deadlineBreach.updateMany({ where: { ticketId: ticket.id, forceMajeure: true }, data: { serviceValue: value } })
+      case 'force_majeure': {
+        const excused = await declareForceMajeure(tx, ticket.id, input, actor.id, now)
+        Object.assign(fields, { excused })
+        // §4.1c: the other party is told (the staff channel carries the notice to Party A).
+        await alertStaff(tx, jobs, ticket.id, { kind: 'force_majeure', note: input.note, affects: input.affects ?? [], from: input.from ?? null, to: input.to ?? null, excused })
         break
       }
+      case 'set_service_value':
+        // The service's damages follow (a trigger recomputes them from its reasons).
+        update.serviceValue = input.value
+        break
     }
 
     await tx.ticket.update({ where: { id: ticket.id }, data: update })

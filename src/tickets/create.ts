@@ -5,6 +5,7 @@ import type { Tx } from '../db/client.ts'
 import type { BusinessCalendar } from './calendar.ts'
 import { deadlinesAtSubmission } from './deadlines.ts'
 import { formatTicketNumber } from './numbers.ts'
+import { recordNonConformity } from './conformity.ts'
 import { findWarrantyRepair } from './warranty.ts'
 
 export interface NewTicket {
@@ -72,5 +73,7 @@ export async function createTicket(tx: Tx, input: NewTicket, calendar: BusinessC
     },
     select: { id: true, number: true },
   })
+  // §2.2a, §4.1b: the earlier repair did not hold; that service no longer conforms.
+  if (warrantyOf) await recordNonConformity(tx, { ticketId: warrantyOf.id, kind: 'repeat_fault', at, detail: ticket.number })
   return { id: ticket.id, number: ticket.number, deadlines, warrantyOf }
 }

@@ -6,7 +6,10 @@ export const ticketDetailInclude = {
   technician: { select: { id: true, name: true, phone: true, slackUserId: true } },
   warrantyOf: { select: { number: true, resolvedAt: true } },
   deadlines: { orderBy: { dueAt: 'asc' }, select: { kind: true, startsAt: true, dueAt: true, metAt: true, warnedAt: true } },
-  breaches: { orderBy: { breachedAt: 'asc' }, select: { kind: true, dueAt: true, breachedAt: true, serviceValue: true, damages: true, forceMajeure: true } },
+  breaches: { orderBy: { breachedAt: 'asc' }, select: { kind: true, dueAt: true, breachedAt: true, forceMajeure: true } },
+  nonConformities: { orderBy: { at: 'asc' }, select: { kind: true, at: true, excused: true, detail: true } },
+  damages: { select: { value: true, amount: true, waived: true, excused: true, since: true } },
+  forceMajeures: { orderBy: { declaredAt: 'asc' }, select: { affects: true, from: true, to: true, note: true, actor: true, declaredAt: true } },
   parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, fittedAt: true, warrantyEndsAt: true } },
   events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
   feedback: {
@@ -23,12 +26,20 @@ export function findTicketDetail(db: Db, number: string): Promise<TicketDetail |
 
 /** The JSON shape of a ticket in the admin API: internal ids out, money as numbers. */
 export function ticketJson(ticket: TicketDetail) {
-  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, technicianId: _t, slackChannel: _sc, slackTs: _st, ...rest } = ticket
+  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, technicianId: _t, slackChannel: _sc, slackTs: _st, nonConformities, damages, ...rest } = ticket
   return {
     ...rest,
     serviceValue: Number(ticket.serviceValue),
     deliveryDate: ticket.deliveryDate?.toISOString().slice(0, 10) ?? null,
-    breaches: ticket.breaches.map((breach) => ({ ...breach, serviceValue: Number(breach.serviceValue), damages: Number(breach.damages) })),
+    // §4.1b: owed once for the service, with every reason; null while it conforms.
+    damages: damages && {
+      value: Number(damages.value),
+      amount: Number(damages.amount),
+      waived: Number(damages.waived),
+      excused: damages.excused,
+      since: damages.since,
+      reasons: nonConformities,
+    },
     events: ticket.events.map((event) => ({ ...event })),
   }
 }

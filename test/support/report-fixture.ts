@@ -1,7 +1,8 @@
 /**
  * A small history whose every figure is worked out by hand in test/reports.test.ts: six tickets
  * around November 2026 (Asia/Shanghai), with deadlines met and missed, feedback, parts,
- * complaints and breaches, and one technician with no tickets at all.
+ * complaints, breaches, non-conforming services and a force majeure, and one technician with no
+ * tickets at all.
  */
 import type { PrismaClient } from '../../src/db/client.ts'
 
@@ -37,8 +38,12 @@ export async function seedReportFixture(prisma: PrismaClient) {
     })
   const deadline = (ticketId: string, kind: 'response' | 'installation' | 'diagnosis', startsAt: string, dueAt: string, metAt: string | null) =>
     prisma.deadline.create({ data: { ticketId, kind, startsAt: at(startsAt), dueAt: at(dueAt), metAt: metAt ? at(metAt) : null } })
-  const breach = async (deadlineId: string, ticketId: string, kind: 'response' | 'installation', dueAt: string, breachedAt: string, value: number, forceMajeure: boolean) =>
-    prisma.deadlineBreach.create({ data: { deadlineId, ticketId, kind, dueAt: at(dueAt), breachedAt: at(breachedAt), serviceValue: value, damages: forceMajeure ? 0 : value / 10, forceMajeure } })
+  // As the deadline sweep records one: the breach, and the reason the service does not conform
+  // (the service's Damages follow by trigger).
+  const breach = async (deadlineId: string, ticketId: string, kind: 'response' | 'installation', dueAt: string, breachedAt: string, forceMajeure: boolean) => {
+    const row = await prisma.deadlineBreach.create({ data: { deadlineId, ticketId, kind, dueAt: at(dueAt), breachedAt: at(breachedAt), forceMajeure } })
+    await prisma.nonConformity.create({ data: { ticketId, kind: `late_${kind}`, at: at(breachedAt), breachId: row.id, excused: forceMajeure } })
+  }
   const feedback = (ticketId: string, completedAt: string, status: 'answered' | 'missed', rating: number | null, inWindow: boolean) =>
     prisma.feedback.create({
       data: { ticketId, channel: 'sms', status, completedAt: at(completedAt), askAt: at(completedAt), windowEndsAt: new Date(at(completedAt).getTime() + 24 * 3_600_000), rating, inWindow },
@@ -59,13 +64,15 @@ export async function seedReportFixture(prisma: PrismaClient) {
       { ticketId: t1.id, partNumber: 'P2', name: 'Seal', quantity: 1, genuine: false, fittedAt: at('2026-11-02T09:00:00Z'), warrantyEndsAt: at('2027-11-02T09:00:00Z') },
     ],
   })
+  // §2.3: the seal is not genuine, so the service does not conform (§4.1b): 500 × 10% = 50.
+  await prisma.nonConformity.create({ data: { ticketId: t1.id, kind: 'non_genuine_part', at: at('2026-11-02T09:00:00Z'), detail: 'P2 Seal' } })
   await feedback(t1.id, '2026-11-04T02:00:00Z', 'answered', 5, true)
   await complaint(t1.id, 'keywords', '2026-11-05T02:00:00Z', null)
 
   // T2: a warranty repair by web chat (Wang): responded late (a breach); rated 2, complaint resolved.
   const t2 = await ticket({ type: 'repair', channel: 'webchat', createdAt: '2026-11-10T02:00:00Z', technicianId: wang.id, warranty: true, rootCause: 'improper_use', diagnosedAt: '2026-11-12T02:30:00Z', completedAt: '2026-11-15T02:00:00Z', serviceValue: 500 })
   const late = await deadline(t2.id, 'response', '2026-11-10T02:00:00Z', '2026-11-11T02:00:00Z', '2026-11-11T06:00:00Z')
-  await breach(late.id, t2.id, 'response', '2026-11-11T02:00:00Z', '2026-11-11T02:01:00Z', 500, false)
+  await breach(late.id, t2.id, 'response', '2026-11-11T02:00:00Z', '2026-11-11T02:01:00Z', false)
   await deadline(t2.id, 'diagnosis', '2026-11-12T02:00:00Z', '2026-11-12T03:00:00Z', '2026-11-12T02:30:00Z')
   await feedback(t2.id, '2026-11-15T02:00:00Z', 'answered', 2, true)
   await complaint(t2.id, 'low_rating', '2026-11-15T03:00:00Z', '2026-11-16T03:00:00Z')
@@ -74,7 +81,9 @@ export async function seedReportFixture(prisma: PrismaClient) {
   const t3 = await ticket({ type: 'installation', channel: 'slack', createdAt: '2026-11-20T02:00:00Z', technicianId: li.id, completedAt: '2026-11-27T02:00:00Z', serviceValue: 300 })
   await deadline(t3.id, 'response', '2026-11-20T02:00:00Z', '2026-11-21T02:00:00Z', '2026-11-20T03:00:00Z')
   const install = await deadline(t3.id, 'installation', '2026-11-20T02:00:00Z', '2026-11-25T16:00:00Z', null)
-  await breach(install.id, t3.id, 'installation', '2026-11-25T16:00:00Z', '2026-11-25T16:01:00Z', 300, true)
+  // §4.1c: a force majeure that named the installation, notified on 25 November.
+  await prisma.forceMajeure.create({ data: { ticketId: t3.id, affects: ['installation'], note: 'Typhoon', actor: 'staff:li.ming', declaredAt: at('2026-11-25T10:00:00Z') } })
+  await breach(install.id, t3.id, 'installation', '2026-11-25T16:00:00Z', '2026-11-25T16:01:00Z', true)
   await feedback(t3.id, '2026-11-27T02:00:00Z', 'missed', null, false)
 
   // T4: 23:30 on the last day of November in Shanghai: inside the month. Its response is due in December.

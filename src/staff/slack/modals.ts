@@ -4,9 +4,11 @@
  */
 import type { KnownBlock, View } from '@slack/types'
 import type { TicketAction } from '../../../flows/ticket.machine.ts'
-import { ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
+import { DEADLINE_KINDS, ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
 import { ROOT_CAUSE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS } from './labels.ts'
+
+const DEADLINE_LABELS = { response: 'Response within 24 h (§2.2)', installation: 'Installation within 3 working days (§2.1a)', diagnosis: 'Diagnosis within 1 h on site (§3.1c)', feedback: 'Feedback within 24 h (§3.3a)' } as const
 
 export const MODAL_CALLBACK_ID = 'ticket_action'
 
@@ -16,6 +18,7 @@ type Field =
   | { kind: 'datetime'; id: string; label: string; optional?: boolean }
   | { kind: 'radio'; id: string; label: string; options: { value: string; label: string }[] }
   | { kind: 'number'; id: string; label: string }
+  | { kind: 'checkboxes'; id: string; label: string; options: { value: string; label: string }[]; optional?: boolean }
 
 const PARTS_HINT = 'One part per line: part number, name, quantity, genuine or not. Example: DB-220, Drum belt, 1, genuine'
 
@@ -53,7 +56,13 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
     case 'cancel':
       return [{ kind: 'text', id: 'reason', label: 'Reason', multiline: true }]
     case 'force_majeure':
-      return [{ kind: 'text', id: 'note', label: 'What happened (§4.1c)', multiline: true }]
+      // §4.1c: it excuses only what the event prevented: name the deadlines, or the period.
+      return [
+        { kind: 'text', id: 'note', label: 'What happened (§4.1c)', multiline: true },
+        { kind: 'checkboxes', id: 'affects', label: 'Deadlines it prevented', options: DEADLINE_KINDS.map((kind) => ({ value: kind, label: DEADLINE_LABELS[kind] })), optional: true },
+        { kind: 'datetime', id: 'from', label: 'Or: from', optional: true },
+        { kind: 'datetime', id: 'to', label: 'to', optional: true },
+      ]
     case 'set_service_value':
       return [{ kind: 'number', id: 'value', label: 'Service value' }]
     default:
@@ -74,6 +83,8 @@ function element(field: Field) {
       return { type: 'radio_buttons', action_id, options: field.options.map((option) => ({ text: { type: 'plain_text', text: option.label }, value: option.value })) }
     case 'number':
       return { type: 'number_input', action_id, is_decimal_allowed: true, min_value: '0' }
+    case 'checkboxes':
+      return { type: 'checkboxes', action_id, options: field.options.slice(0, 10).map((option) => ({ text: { type: 'plain_text', text: option.label.slice(0, 75) }, value: option.value })) }
   }
 }
 
@@ -100,7 +111,7 @@ export function actionModal(action: TicketAction, number: string, technicians: {
   }
 }
 
-type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }
+type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] | null; selected_date_time?: number | null }
 
 /** One line of the parts box: "DB-220, Drum belt, 1, genuine". */
 function parsePartLine(line: string) {
@@ -118,6 +129,10 @@ export function readSubmission(action: TicketAction, values: Record<string, Reco
   for (const [blockId, byAction] of Object.entries(values)) {
     const state = byAction.value
     if (!state) continue
+    if (state.selected_options) {
+      if (state.selected_options.length) raw[blockId] = state.selected_options.map((option) => option.value)
+      continue
+    }
     const value = state.selected_option?.value ?? state.value ?? (state.selected_date_time ? new Date(state.selected_date_time * 1000).toISOString() : null)
     if (value === null || value === undefined || value === '') continue
     if (blockId === 'parts') {

@@ -41,9 +41,18 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
   const open = ticket.deadlines.filter((deadline) => !deadline.metAt)
   const times: Mrkdwn[] = [
     ...open.map((deadline) => md`:alarm_clock: ${deadline.kind} due ${when(deadline.dueAt, timeZone)}`),
-    ...ticket.breaches.map((breach) => md`:red_circle: ${breach.kind} deadline missed${breach.forceMajeure ? ' (force majeure)' : ''} · damages ${Number(breach.damages)}`),
+    ...ticket.breaches.map((breach) => md`:red_circle: ${breach.kind} deadline missed${breach.forceMajeure ? ' (force majeure)' : ''}`),
   ]
-  if (ticket.forceMajeure) times.push(md`:cloud_with_lightning: Force majeure: ${short(ticket.forceMajeureNote ?? '')}`)
+  // §4.1b: once per service, with its reasons.
+  if (ticket.damages) {
+    const reasons = ticket.nonConformities.map((reason) => `${reason.kind.replace(/_/g, ' ')}${reason.excused ? ' (excused)' : ''}`).join(', ')
+    times.push(
+      ticket.damages.excused
+        ? md`:scales: Damages waived (force majeure): ${Number(ticket.damages.waived).toFixed(2)} · ${reasons}`
+        : md`:scales: Damages owed: ${Number(ticket.damages.amount).toFixed(2)} (10% of ${Number(ticket.damages.value).toFixed(2)}, once) · ${reasons}`,
+    )
+  }
+  for (const event of ticket.forceMajeures) times.push(md`:cloud_with_lightning: Force majeure (${event.affects.join(', ') || 'a period'}): ${short(event.note)}`)
 
   const legal = legalActions(ticket.type, ticket.status).filter((action) => !CUSTOMER_ONLY_ACTIONS.includes(action))
   const primary = legal.filter((action) => PRIMARY_ACTIONS.includes(action))

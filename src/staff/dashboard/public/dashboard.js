@@ -56,7 +56,7 @@
     cards.appendChild(card('Genuine parts (§2.3)', pct(o.parts.genuine), o.parts.fitted + ' fitted'));
     cards.appendChild(card('Warranty repairs (§2.2a)', pct(o.warrantyRepairs), detail(o.warrantyRepairs)));
     cards.appendChild(card('Complaints (§3.3d)', String(o.complaints.openAtEnd) + ' open', o.complaints.opened + ' opened · ' + o.complaints.resolved + ' resolved'));
-    cards.appendChild(card('Deadline breaches (§4.1b)', String(o.breaches.total), 'damages ' + o.breaches.damages.toFixed(2) + ' ' + report.currency + ' · force majeure ' + o.breaches.forceMajeure.count, o.breaches.total > 0));
+    cards.appendChild(card('Deadline breaches (§4.1b)', String(o.breaches.total), 'damages ' + o.damages.amount.toFixed(2) + ' ' + report.currency + ' (' + o.damages.services + ' services) · force majeure ' + o.breaches.excused, o.breaches.total > 0));
 
     chart('trend', {
       type: 'line',

@@ -136,6 +136,10 @@ export const conversationMachine = setup({
     startHandoff: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'requestHandoff', reason: context.handoffReason ?? 'customer_asked', live: true })
     }),
+    tellClosedUnconfirmed: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESOLUTION_EXPIRED') return
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).closedUnconfirmed(event.number) } })
+    }),
     askRating: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'FEEDBACK_REQUESTED') return
       // A reminder for a survey already at its comment does not start it over.
@@ -218,6 +222,7 @@ export const conversationMachine = setup({
       { actions: 'acknowledgeAnswer' },
     ],
     FEEDBACK_REQUESTED: { actions: 'askRating' },
+    RESOLUTION_EXPIRED: { actions: 'tellClosedUnconfirmed' },
     LINK: [
       { guard: 'phoneLinking', target: '.linking' },
       { actions: [{ type: 'say', params: { text: (copy) => copy.linkUnavailable } }, 'askAgain'] },

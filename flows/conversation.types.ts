@@ -47,6 +47,8 @@ export type ConversationEvent =
   | { type: 'HANDOFF_DELAYED' }
   /** §3.3a: time to ask for the rating of a completed ticket (or to remind). */
   | { type: 'FEEDBACK_REQUESTED'; number: string; reminder: boolean }
+  /** §3.3a: the confirm window closed without an answer; the service was recorded as done. */
+  | { type: 'RESOLUTION_EXPIRED'; number: string }
   /** The answer to `verifyCode`: linked, or how many tries are left (0: start again). */
   | { type: 'LINK_RESULT'; linked: boolean; phone: string; attemptsLeft: number }
   /** The answer to `sendVerificationCode`: sent, or refused by a limit (and why). */

@@ -93,6 +93,8 @@ export interface Copy {
   linkCancelled: string
   surveyQuestion: (number: string) => string
   surveyReminder: (number: string) => string
+  /** §3.3a: nobody confirmed or rejected the fix in time; the service is recorded as done. */
+  closedUnconfirmed: (number: string) => string
   ratingLabels: [string, string, string, string, string]
   ratingHint: string
   askComment: string
@@ -237,6 +239,7 @@ const en: Copy = {
   linkCancelled: 'OK, nothing was linked.',
   surveyQuestion: (number) => `How satisfied are you with our service for ${number}, from 1 (very unsatisfied) to 5 (very satisfied)?`,
   surveyReminder: (number) => `A reminder: how satisfied are you with our service for ${number}, from 1 (very unsatisfied) to 5 (very satisfied)?`,
+  closedUnconfirmed: (number) => `We have not heard from you about ${number}, so we have recorded the service as done. If the problem is still there, just write to us and we will come back to it.`,
   ratingLabels: ['1 – Very unsatisfied', '2 – Unsatisfied', '3 – Neutral', '4 – Satisfied', '5 – Very satisfied'],
   ratingHint: 'Please answer with a number from 1 (very unsatisfied) to 5 (very satisfied). To start a new request instead, reply NEW.',
   askComment: 'Thank you! Anything else you would like to tell us? Reply SKIP to finish.',
@@ -377,6 +380,7 @@ const zhCN: Copy = {
   linkCancelled: '好的，未绑定任何号码。',
   surveyQuestion: (number) => `您对服务单 ${number} 的服务满意吗？请打分：1（非常不满意）到 5（非常满意）。`,
   surveyReminder: (number) => `温馨提醒：您对服务单 ${number} 的服务满意吗？请打分：1（非常不满意）到 5（非常满意）。`,
+  closedUnconfirmed: (number) => `我们一直没有收到您对服务单 ${number} 的确认，已将该服务记录为完成。如果问题仍然存在，请直接给我们发消息，我们会继续处理。`,
   ratingLabels: ['1 非常不满意', '2 不满意', '3 一般', '4 满意', '5 非常满意'],
   ratingHint: '请回复 1（非常不满意）到 5（非常满意）的数字。如需提交新的申请，请回复“新申请”。',
   askComment: '谢谢！还有什么想告诉我们的吗？回复“跳过”结束。',

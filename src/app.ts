@@ -30,6 +30,8 @@ import { dashboardRouter } from './staff/dashboard/router.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
+import { createTicketEvents } from './tickets/events.ts'
+import { registerFollowUps } from './tickets/follow-ups.ts'
 import { createFeedbackService, type FeedbackService } from './feedback/service.ts'
 import { createComplaintService, type ComplaintService } from './complaints/service.ts'
 import { BusinessCalendar } from './tickets/calendar.ts'
@@ -66,7 +68,10 @@ export function buildApp(deps: AppDeps): App {
   const { config, prisma, clock, logger, jobs } = deps
   const timeZone = config.serviceTimeZone
   const calendar = new BusinessCalendar(timeZone, config.holidays)
-  const tickets = createTicketService({ prisma, jobs, clock, logger, timeZone, feedback: config.feedback })
+  // Ticket follow-ups are listeners of the ticket's domain events, registered here once.
+  const ticketEvents = createTicketEvents()
+  registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets })
+  const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
   // The feedback service raises events in conversations, and conversations record survey answers with it.
   let feedback: FeedbackService | undefined
   const conversations = createConversations({

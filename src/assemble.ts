@@ -52,7 +52,7 @@ export interface Assembled {
   /** Escalates hand-offs nobody answered in time (every TIMER_SWEEP_SECONDS and at start-up too). */
   escalateHandoffs(): Promise<number>
   /** Asks, reminds and closes feedback surveys that are due (every TIMER_SWEEP_SECONDS and at start-up too). */
-  runSurveys(): Promise<{ asked: number; reminded: number; missed: number }>
+  runSurveys(): Promise<{ asked: number; reminded: number; missed: number; unconfirmed: number }>
   /** §3.3c: posts last week's digest now (also on DIGEST_CRON); returns its text. */
   postDigest(): Promise<string>
   /** Stops the dispatcher and the workers, letting running sends and jobs finish. */

@@ -114,12 +114,14 @@ export interface Config {
 }
 
 export interface FeedbackConfig {
-  /** §3.3a: after completion, the survey waits this long. */
+  /** §3.3a: after the service is resolved, the survey waits this long. */
   delayMs: number
   /** A reminder when no answer came this long after asking. */
   reminderMs: number
-  /** Feedback counts as collected in time within this long after completion. */
+  /** Feedback counts as collected in time within this long after the resolution. */
   windowMs: number
+  /** A fix the customer neither confirms nor rejects for this long is completed, unconfirmed. */
+  confirmWindowMs: number
 }
 
 /** §3.3d: what makes a message a complaint when nobody says so. COMPLAINT_KEYWORDS replaces it. */
@@ -201,6 +203,7 @@ const env = z.object({
   FEEDBACK_DELAY: optional(z.coerce.number().int().min(0).max(1440)),
   FEEDBACK_REMINDER: optional(z.coerce.number().min(0.1).max(24)),
   FEEDBACK_WINDOW: optional(z.coerce.number().min(1).max(24 * 14)),
+  CONFIRM_WINDOW: optional(z.coerce.number().min(1).max(24 * 60)),
   COMPLAINT_KEYWORDS: optional(z.string().max(4000)),
   DIGEST_CRON: optional(z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression with 5 fields, such as "0 9 * * 1" (Mondays 09:00)')),
 })
@@ -359,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       delayMs: (e.FEEDBACK_DELAY ?? 10) * 60_000,
       reminderMs: (e.FEEDBACK_REMINDER ?? 12) * 3_600_000,
       windowMs: (e.FEEDBACK_WINDOW ?? 24) * 3_600_000,
+      confirmWindowMs: (e.CONFIRM_WINDOW ?? 72) * 3_600_000,
     },
     digestCron: e.DIGEST_CRON ?? '0 9 * * 1',
     complaintKeywords: e.COMPLAINT_KEYWORDS

@@ -34,13 +34,13 @@ const promptsFor = async (number: string) => {
   return world.t.db.prisma.message.count({ where: { conversationId: conversationId!, kind: 'feedback_prompt' } })
 }
 
-/** A technical-support ticket, answered and confirmed by the customer at `completedAt`. */
+/** A technical-support ticket, resolved and confirmed by the customer at `completedAt`. */
 async function completed(completedAt: string) {
   world.t.clock.set(new Date(Date.parse(completedAt) - HOUR))
   const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'Ann'])
   await act(number, { action: 'respond', technician: 'Wang Gong' })
-  await act(number, { action: 'resolve', solution: 'Hold the reset button for 10 seconds' })
   world.t.clock.set(completedAt)
+  await act(number, { action: 'resolve', solution: 'Hold the reset button for 10 seconds' })
   expect(await phone.say('YES')).toBe(`Thank you for confirming. ${number} is complete.`)
   return { phone, number }
 }
@@ -138,6 +138,64 @@ describe('the survey', () => {
   })
 })
 
+describe('a fix the customer never answers (§3.3a)', () => {
+  /** A technical-support ticket resolved at `resolvedAt`; the customer never says YES or NO. */
+  async function resolved(resolvedAt: string) {
+    world.t.clock.set(new Date(Date.parse(resolvedAt) - HOUR))
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'Ann'])
+    await act(number, { action: 'respond', technician: 'Wang Gong' })
+    world.t.clock.set(resolvedAt)
+    await act(number, { action: 'resolve', solution: 'Hold the reset button for 10 seconds' })
+    return { phone, number }
+  }
+
+  it('is still followed up: the survey comes after the resolution; after 72 h it is completed, unconfirmed, and the customer is told', async () => {
+    const { phone, number } = await resolved('2026-12-07T02:00:00Z')
+    world.t.clock.advance(10 * MINUTE)
+    expect((await world.t.assembled.runSurveys()).asked).toBe(1)
+    await eventually(() => smsTo(phone).find((body) => body.includes(`our service for ${number}`)), 'the survey question, with no YES')
+    await phone.say('4')
+    await phone.say('skip')
+    expect(await feedbackOf(number)).toMatchObject({ status: 'answered', rating: 4, inWindow: true })
+    // Not confirmed: the ticket waits for the customer, feedback in or not.
+    expect(await statusOf(number)).toBe('resolved')
+
+    world.t.clock.set('2026-12-10T01:59:00Z')
+    expect((await world.t.assembled.runSurveys()).unconfirmed).toBe(0)
+    world.t.clock.set('2026-12-10T02:00:00Z')
+    expect((await world.t.assembled.runSurveys()).unconfirmed).toBe(1)
+    const ticket = await world.t.getJson(`/api/tickets/${number}`)
+    // Completed unconfirmed, then closed at once: its feedback was already in.
+    expect(ticket).toMatchObject({ status: 'closed', completedUnconfirmed: true, completedAt: '2026-12-10T02:00:00.000Z' })
+    await eventually(() => smsTo(phone).find((body) => body.includes(`We have not heard from you about ${number}`)), 'the customer told')
+    // Once only.
+    expect((await world.t.assembled.runSurveys()).unconfirmed).toBe(0)
+  })
+
+  it('with no answer to the survey either: the feedback deadline is breached at 24 h, the ticket closed at 72 h', async () => {
+    const { number } = await resolved('2026-12-08T02:00:00Z')
+    world.t.clock.advance(10 * MINUTE)
+    expect((await world.t.assembled.runSurveys()).asked).toBe(1)
+    world.t.clock.set('2026-12-09T02:00:00Z')
+    expect((await world.t.assembled.runSurveys()).missed).toBe(1)
+    await world.t.assembled.sweepDeadlines()
+    await world.t.db.prisma.deadlineBreach.findFirstOrThrow({ where: { ticket: { number }, kind: 'feedback' } })
+    expect(await statusOf(number)).toBe('resolved')
+    world.t.clock.set('2026-12-11T02:00:00Z')
+    expect((await world.t.assembled.runSurveys()).unconfirmed).toBe(1)
+    expect(await world.t.getJson(`/api/tickets/${number}`)).toMatchObject({ status: 'closed', completedUnconfirmed: true })
+  })
+
+  it('a customer who answers in time is completed as confirmed', async () => {
+    const { phone, number } = await resolved('2026-12-09T02:00:00Z')
+    world.t.clock.advance(HOUR)
+    expect(await phone.say('YES')).toBe(`Thank you for confirming. ${number} is complete.`)
+    world.t.clock.set('2026-12-13T02:00:00Z')
+    expect((await world.t.assembled.runSurveys()).unconfirmed).toBe(0)
+    expect(await world.t.getJson(`/api/tickets/${number}`)).toMatchObject({ completedUnconfirmed: false })
+  })
+})
+
 describe('when the survey cannot reach the customer', () => {
   it('an opted-out customer is not texted; staff are told to collect it another way and record it by phone', async () => {
     const { phone, number } = await completed('2026-12-09T02:00:00Z')
@@ -163,7 +221,7 @@ describe('staff control of the survey', () => {
     expect(await skip.json()).toMatchObject({ status: 'skipped' })
     expect(await statusOf(skipped.number)).toBe('closed')
     world.t.clock.advance(11 * MINUTE)
-    expect(await world.t.assembled.runSurveys()).toEqual({ asked: 0, reminded: 0, missed: 0 })
+    expect(await world.t.assembled.runSurveys()).toEqual({ asked: 0, reminded: 0, missed: 0, unconfirmed: 0 })
     expect(await promptsFor(skipped.number)).toBe(0)
 
     const again = await completed('2026-12-11T02:00:00Z')

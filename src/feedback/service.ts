@@ -49,8 +49,8 @@ export interface FeedbackService {
   skip(number: string, actor: string): Promise<void>
   /** Staff: ask again now (the window stays where it was). */
   resend(number: string, actor: string): Promise<void>
-  /** Asks, reminds and closes windows that are due; runs every minute. */
-  sweep(): Promise<{ asked: number; reminded: number; missed: number }>
+  /** Asks, reminds and closes windows that are due, and completes fixes nobody answered; runs with the timers. */
+  sweep(): Promise<{ asked: number; reminded: number; missed: number; unconfirmed: number }>
 }
 
 export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQueue; clock: Clock; logger: Logger; config: FeedbackConfig; tickets: TicketService; raise: RaiseEvent }): FeedbackService {
@@ -124,7 +124,27 @@ export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQue
 
     async sweep() {
       const now = clock.now()
-      const result = { asked: 0, reminded: 0, missed: 0 }
+      const result = { asked: 0, reminded: 0, missed: 0, unconfirmed: 0 }
+      // §3.3a: a fix nobody confirmed or rejected within CONFIRM_WINDOW is completed, unconfirmed,
+      // and the customer is told; its survey runs on regardless (it started at the resolution).
+      const unanswered = await prisma.ticket.findMany({
+        where: { status: 'resolved', resolvedAt: { lte: new Date(now.getTime() - config.confirmWindowMs) } },
+        select: { number: true, conversationId: true },
+        take: 200,
+      })
+      for (const ticket of unanswered) {
+        await prisma.$transaction(async (tx) => {
+          try {
+            await deps.tickets.applyIn(tx, ticket.number, { action: 'confirm', note: 'No answer within the confirm window: completed, unconfirmed (§3.3a).' }, SYSTEM)
+          } catch (error) {
+            // Answered, reopened or cancelled meanwhile, or another sweep was first.
+            if (error instanceof AppError && error.code === 'conflict') return
+            throw error
+          }
+          if (ticket.conversationId) await deps.raise(tx, ticket.conversationId, { type: 'RESOLUTION_EXPIRED', number: ticket.number }, now, 'bot_message')
+          result.unconfirmed++
+        })
+      }
       const due = await prisma.feedback.findMany({
         where: {
           windowEndsAt: { gt: now },
@@ -153,7 +173,7 @@ export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQue
           result.missed++
         })
       }
-      if (result.asked || result.reminded || result.missed) logger.info(result, 'feedback sweep')
+      if (result.asked || result.reminded || result.missed || result.unconfirmed) logger.info(result, 'feedback sweep')
       return result
     },
   }

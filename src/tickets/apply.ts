@@ -1,8 +1,9 @@
 /**
  * The ticket service's one way to change a ticket: `apply(action)`. It asks flows/ticket whether
  * the action is legal (409 with the legal ones if not), writes the facts and one TicketEvent,
- * meets or opens deadlines, and queues what follows (customer notification, Slack update,
- * staff alerts) in the same transaction.
+ * meets or opens deadlines, then dispatches the action's domain event (events.ts) to the
+ * follow-ups registered at assembly — notifications, surveys, complaints, damages, Slack —
+ * in the same transaction.
  */
 import { DateTime } from 'luxon'
 import { legalActions, nextStatus, type TicketEvent } from '../../flows/ticket.machine.ts'
@@ -10,18 +11,11 @@ import type { Locale } from '../../flows/locale.ts'
 import type { Clock } from '../clock.ts'
 import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
 import { AppError } from '../errors.ts'
-import { QUEUES, type JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
-import { queueMessage } from '../notifications/outbox.ts'
-import { resolutionNotification, responseNotification } from '../notifications/templates.ts'
-import { alertStaff } from '../staff/alerts.ts'
 import type { TicketActionInput } from './action-input.ts'
-import type { Actor } from './actors.ts'
+import { SYSTEM, type Actor } from './actors.ts'
 import { DIAGNOSIS_WINDOW } from './deadlines.ts'
-import { declareForceMajeure, recordNonConformity } from './conformity.ts'
-import type { FeedbackConfig } from '../config.ts'
-import { openComplaint } from '../complaints/service.ts'
-import { scheduleFeedback } from '../feedback/service.ts'
+import { appliedTicketInclude, EVENT_OF, type TicketChange, type TicketEvents } from './events.ts'
 import { findTicketDetail, type TicketDetail } from './view.ts'
 
 /** §2.3: a genuine part's warranty runs one year from fitting. */
@@ -29,11 +23,11 @@ export const PART_WARRANTY_YEARS = 1
 
 export interface TicketServiceDeps {
   prisma: PrismaClient
-  jobs: JobQueue
   clock: Clock
   logger: Logger
   timeZone: string
-  feedback: FeedbackConfig
+  /** Where each action's follow-ups listen (registered at assembly: follow-ups.ts). */
+  events: TicketEvents
 }
 
 export interface TicketService {
@@ -57,13 +51,13 @@ async function findTechnician(tx: Tx, reference: string) {
 }
 
 export function createTicketService(deps: TicketServiceDeps): TicketService {
-  const { prisma, jobs, clock, logger, timeZone } = deps
+  const { prisma, clock, logger, timeZone } = deps
 
   async function applyIn(tx: Tx, number: string, input: TicketActionInput, actor: Actor) {
     // Row lock: two staff members acting at once take turns, and the second sees the first's result.
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Ticket" WHERE number = ${number.toUpperCase()} FOR UPDATE`
     if (!locked) throw new AppError('not_found', `no ticket ${number}`)
-    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: locked.id }, include: { technician: true, parts: true, conversation: { select: { locale: true, identity: { select: { channel: true } } } } } })
+    const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: locked.id }, include: appliedTicketInclude })
     const next = nextStatus(ticket.type, ticket.status, toEvent(input))
     if (!next) {
       throw new AppError('conflict', `cannot ${input.action} ${ticket.number}: it is ${ticket.status}`, {
@@ -75,12 +69,9 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     const { action, ...fields } = input
     const update: Prisma.TicketUncheckedUpdateInput = { status: next, updatedAt: now }
     const meet = (kind: 'response' | 'installation' | 'diagnosis') => tx.deadline.updateMany({ where: { ticketId: ticket.id, kind, metAt: null }, data: { metAt: now } })
-    const notify = async (kind: 'response_notification' | 'resolution_notification', reply: Parameters<typeof queueMessage>[1]['reply']) => {
-      if (!ticket.conversationId || !ticket.conversation) return
-      await queueMessage(tx, { conversationId: ticket.conversationId, channel: ticket.conversation.identity.channel, kind, ticketId: ticket.id, reply, at: now })
-    }
     // The customer's language now (they may have switched since submitting).
     const locale = (ticket.conversation?.locale ?? ticket.locale) as Locale
+    let technicianAfter = ticket.technician
 
     switch (input.action) {
       case 'respond': {
@@ -92,14 +83,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
           respondedAt: now,
         })
         await meet('response')
-        await notify(
-          'response_notification',
-          responseNotification(
-            { number: ticket.number, type: ticket.type, category: input.category ?? ticket.category, technician, appointmentAt: input.appointmentAt ? new Date(input.appointmentAt) : null },
-            locale,
-            timeZone,
-          ),
-        )
+        technicianAfter = technician
         Object.assign(fields, { technician: technician.name, technicianId: technician.id })
         break
       }
@@ -121,10 +105,6 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       case 'record_parts': {
         const warrantyEndsAt = DateTime.fromJSDate(now, { zone: timeZone }).plus({ years: PART_WARRANTY_YEARS }).toJSDate()
         await tx.partUsage.createMany({ data: input.parts.map((part) => ({ ticketId: ticket.id, ...part, fittedAt: now, warrantyEndsAt })) })
-        // §2.3, §4.1b: a part that is not genuine makes the service non-conforming.
-        for (const part of input.parts.filter((part) => !part.genuine)) {
-          await recordNonConformity(tx, { ticketId: ticket.id, kind: 'non_genuine_part', at: now, detail: `${part.partNumber} ${part.name}` })
-        }
         break
       }
       case 'test':
@@ -137,55 +117,21 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         Object.assign(update, { solution: input.solution, resolvedAt: now })
         // §2.1a: the installation is done when it is resolved.
         await meet('installation')
-        const parts = await tx.partUsage.findMany({ where: { ticketId: ticket.id }, orderBy: { fittedAt: 'asc' } })
-        await notify(
-          'resolution_notification',
-          resolutionNotification(
-            {
-              number: ticket.number,
-              type: ticket.type,
-              productModel: ticket.productModel,
-              serialNumber: ticket.serialNumber,
-              problem: ticket.description,
-              category: ticket.category,
-              rootCause: ticket.rootCause,
-              findings: ticket.findings,
-              solution: input.solution,
-              parts,
-              requestedAt: ticket.createdAt,
-              resolvedAt: now,
-              technician: ticket.technician?.name ?? null,
-            },
-            locale,
-            timeZone,
-          ),
-        )
         break
       }
       case 'confirm':
         update.completedAt = now
-        // §3.3a: the customer is asked for feedback once the service has ended.
-        if (ticket.conversation) await scheduleFeedback(tx, deps.feedback, { id: ticket.id, channel: ticket.conversation.identity.channel }, now)
+        // §3.3a: the confirm window closed without an answer (the feedback sweep acts as system).
+        update.completedUnconfirmed = actor.id === SYSTEM.id
         break
       case 'reject':
-        // §4.1b: a fix the customer rejects is a service that does not conform.
-        await recordNonConformity(tx, { ticketId: ticket.id, kind: 'fix_rejected', at: now, detail: input.reason ?? null })
-        await alertStaff(tx, jobs, ticket.id, { kind: 'fix_rejected', reason: input.reason ?? null })
-        // §3.3d: a rejected fix is a complaint in the register.
-        await openComplaint(tx, jobs, {
-          customerId: ticket.customerId,
-          ticketId: ticket.id,
-          conversationId: ticket.conversationId,
-          source: 'fix_rejected',
-          text: input.reason ?? 'The customer says the fix did not work.',
-          actor: actor.id,
-          at: now,
-        })
+        // The follow-ups (a reason of non-conformity, the complaint, staff told) are listeners.
         break
       case 'reopen':
         // No longer a completed service (§3.1f): the cycle ends at the next confirmation.
         update.completedAt = null
         update.closedAt = null
+        update.completedUnconfirmed = false
         break
       case 'close':
         update.closedAt = now
@@ -193,13 +139,12 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       case 'cancel':
         update.cancelledAt = now
         break
-      case 'force_majeure': {
-        const excused = await declareForceMajeure(tx, ticket.id, input, actor.id, now)
-        Object.assign(fields, { excused })
-        // §4.1c: the other party is told (the staff channel carries the notice to Party A).
-        await alertStaff(tx, jobs, ticket.id, { kind: 'force_majeure', note: input.note, affects: input.affects ?? [], from: input.from ?? null, to: input.to ?? null, excused })
+      case 'force_majeure':
+        // §4.1c: the declaration is the fact; what it excuses, and the notice, follow.
+        await tx.forceMajeure.create({
+          data: { ticketId: ticket.id, affects: input.affects ?? [], from: input.from ? new Date(input.from) : null, to: input.to ? new Date(input.to) : null, note: input.note, actor: actor.id, declaredAt: now },
+        })
         break
-      }
       case 'set_service_value':
         // The service's damages follow (a trigger recomputes them from its reasons).
         update.serviceValue = input.value
@@ -216,7 +161,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         data: { from: ticket.status, to: next, ...fields, ...(actor.name && { actorName: actor.name }) } as Prisma.InputJsonValue,
       },
     })
-    await jobs.send(QUEUES.slackSync, { ticketId: ticket.id }, { tx, singletonKey: ticket.id })
+    await deps.events.dispatch({ name: EVENT_OF[action], tx, ticket, input, from: ticket.status, to: next, technician: technicianAfter, actor, at: now, locale } as TicketChange)
     logger.info({ ticket: ticket.number, action, from: ticket.status, to: next, actor: actor.id }, 'ticket action')
     return { status: next }
   }

@@ -36,13 +36,13 @@ export interface ForceMajeureInput {
 }
 
 /**
- * Records the event and excuses what it covers: breaches already on record and their reasons.
+ * Excuses what a force majeure just declared covers among the breaches already on record (and
+ * their reasons); later breaches are checked against it as they happen (excusedDeadline).
  * @returns the kinds of the breaches it excused now
  */
-export async function declareForceMajeure(tx: Tx, ticketId: string, input: ForceMajeureInput, actor: string, now: Date): Promise<DeadlineKind[]> {
+export async function declareForceMajeure(tx: Tx, ticketId: string, input: ForceMajeureInput): Promise<DeadlineKind[]> {
   const from = input.from ? new Date(input.from) : null
   const to = input.to ? new Date(input.to) : null
-  await tx.forceMajeure.create({ data: { ticketId, affects: input.affects ?? [], from, to, note: input.note, actor, declaredAt: now } })
   const breaches = await tx.deadlineBreach.findMany({ where: { ticketId, forceMajeure: false }, select: { id: true, kind: true, dueAt: true } })
   const covered = breaches.filter((breach) => input.affects?.includes(breach.kind) || (from && to && breach.dueAt >= from && breach.dueAt <= to))
   if (!covered.length) return []

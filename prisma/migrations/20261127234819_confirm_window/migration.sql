@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Ticket" ADD COLUMN     "completedUnconfirmed" BOOLEAN NOT NULL DEFAULT false;

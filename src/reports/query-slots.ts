@@ -25,8 +25,8 @@ export function querySlots(size: number) {
 export const inReportSlot = querySlots(4)
 
 /**
- * The cycle medians' own connections (cycles.ts), apart from the report slots: a report holds
+ * The cycle medians' own connection (cycles.ts), apart from the report slots: a report holds
  * its slot while it waits for its medians, so sharing one limit could leave every report waiting
  * for the others' medians.
  */
-export const inMedianSlot = querySlots(3)
+export const inMedianSlot = querySlots(2)

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STAFF_CHANNEL } from './fakes/slack-api.ts'
-import { buttonPress, SlackWorkspace, staffUser, viewSubmission } from './support/slack.ts'
+import { buttonPress, menuChoice, SlackWorkspace, staffUser, viewSubmission } from './support/slack.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -218,5 +218,28 @@ describe('force majeure from Slack (§4.1c)', () => {
     })
     const recorded = await eventually(async () => (await ticket(number)).forceMajeures.length && (await ticket(number)).forceMajeures, 'the force majeure recorded')
     expect(recorded).toEqual([expect.objectContaining({ affects: ['response'], note: 'Typhoon Haikui closed the roads', actor: `slack:${staffUser.id}` })])
+  })
+})
+
+describe('the ticket message within Slack’s limits', () => {
+  it('a completed ticket (seven more actions) gets a select menu, Slack takes the update, and choosing from it works', async () => {
+    const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const act = (body: object) => world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })
+    await act({ action: 'respond', technician: 'Wang Gong' })
+    await act({ action: 'arrive' })
+    await act({ action: 'diagnose', rootCause: 'wear', findings: 'Belt worn' })
+    await act({ action: 'test', passed: true })
+    await act({ action: 'resolve', solution: 'Belt replaced' })
+    expect(await phone.say('YES')).toContain('is complete')
+    const menu = await eventually(async () => {
+      const { slackTs } = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })
+      const update = world.slack.of('chat.update').findLast((call) => call.args.ts === slackTs && JSON.stringify(call.args.blocks).includes(`survey_skip|${number}`))
+      const actions = (update?.args.blocks as { type: string; elements?: { type: string; options?: unknown[] }[] }[] | undefined)?.find((block) => block.type === 'actions')
+      return actions?.elements?.find((element) => element.type === 'static_select')
+    }, 'the completed ticket’s message, with a select menu')
+    expect(menu.options!.length).toBeGreaterThan(5)
+    expect(world.slack.refused).toEqual([])
+    await world.workspace.interaction(menuChoice('ticket_more', 'static_select', `survey_skip|${number}`))
+    await eventually(async () => (await world.t.db.prisma.feedback.findFirst({ where: { ticket: { number } } }))?.status === 'skipped', 'the survey skipped from the menu')
   })
 })

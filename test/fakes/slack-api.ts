@@ -5,6 +5,7 @@
 import type { Server } from 'node:http'
 import express from 'express'
 import { listen } from '../support/app.ts'
+import { messageBlocksProblem, viewProblem } from './block-kit.ts'
 
 export const BOT_TOKEN = 'xoxb-test-bot-token'
 export const STAFF_CHANNEL = 'C0STAFF0001'
@@ -36,6 +37,8 @@ export class FakeSlackApi {
   /** While set, every posting call fails this way (an outage); clear it to recover. */
   outage: SlackFailure | undefined
   private readonly failures: SlackFailure[] = []
+  /** Calls refused for their content (Block Kit limits), with Slack's answer. */
+  readonly refused: { method: string; args: Record<string, unknown>; error: string }[] = []
   private server: Server | undefined
   private nextTs = 1_770_000_000
   url = ''
@@ -56,6 +59,16 @@ export class FakeSlackApi {
         if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter))
         if (failure.status && failure.status !== 200) res.status(failure.status).json({ ok: false, error: failure.error ?? 'ratelimited' })
         else res.json({ ok: false, error: failure.error ?? 'internal_error' })
+        return
+      }
+      // What Slack refuses, refused here too (block-kit.ts), with its reason.
+      const refusal =
+        method === 'views.open' || method === 'views.update' || method === 'views.push'
+          ? viewProblem(args.view) && { ok: false, error: 'invalid_arguments', response_metadata: { messages: [`[ERROR] ${viewProblem(args.view)}`] } }
+          : POSTING.has(method) && messageBlocksProblem(args.blocks) && { ok: false, error: 'invalid_blocks', errors: [messageBlocksProblem(args.blocks)] }
+      if (refusal) {
+        this.refused.push({ method, args, error: JSON.stringify(refusal) })
+        res.json(refusal)
         return
       }
       const answer = this.answer(method, args)

@@ -84,6 +84,13 @@ export function buttonPress(actionId: string, value: string, user = staffUser) {
   }
 }
 
+/** Choosing an option of a menu in the ticket's message (an overflow or a select menu). */
+export function menuChoice(actionId: string, type: 'overflow' | 'static_select', value: string, user = staffUser) {
+  const press = buttonPress(actionId, value, user)
+  const [action] = press.actions
+  return { ...press, actions: [{ type, action_id: actionId, block_id: action!.block_id, selected_option: { text: { type: 'plain_text', text: value }, value }, action_ts: action!.action_ts }] }
+}
+
 /** Submitting a modal that Aftercare opened, with the values typed into it. */
 export function viewSubmission(view: { id?: string; private_metadata: string; blocks: unknown[]; callback_id?: string }, values: Record<string, unknown>, user = staffUser) {
   return {

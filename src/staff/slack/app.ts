@@ -4,7 +4,7 @@
  * window (401 otherwise) and acknowledges within the 3-second limit; slow work happens after
  * the ack. Buttons and modals end in the same `tickets.apply` as the admin API.
  */
-import { App, ExpressReceiver, type BlockAction, type ButtonAction, type OverflowAction } from '@slack/bolt'
+import { App, ExpressReceiver, type BlockAction, type ButtonAction, type OverflowAction, type StaticSelectAction } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 import express from 'express'
 import { legalActions, TICKET_ACTIONS, type TicketAction } from '../../../flows/ticket.machine.ts'
@@ -120,10 +120,12 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     if (isAction(name)) await start(name, action.value ?? '', body)
   })
 
-  app.action<BlockAction<OverflowAction>>(MORE_ACTION_ID, async ({ ack, body, action }) => {
+  // The "more" element is an overflow menu, a select menu past five actions, or a button for one.
+  app.action<BlockAction<OverflowAction | StaticSelectAction | ButtonAction>>(MORE_ACTION_ID, async ({ ack, body, action }) => {
     await ack()
     if (!(await inStaffChannel(body))) return
-    const [name, number] = action.selected_option.value.split('|')
+    const chosen = action.type === 'button' ? action.value : action.selected_option?.value
+    const [name, number] = (chosen ?? '').split('|')
     if (!name || !number) return
     const actor = `slack:${body.user.id}`
     const explainFailure = (error: unknown) => (error instanceof AppError ? explain(body.user.id, `${number}: ${error.message}`) : Promise.reject(error))

@@ -78,17 +78,22 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
           value: ticket.number,
           ...(index === 0 && { style: 'primary' as const }),
         })),
-        ...(more.length
-          ? [
-              {
-                type: 'overflow' as const,
-                action_id: MORE_ACTION_ID,
-                options: more.map((item) => ({ text: { type: 'plain_text' as const, text: item.label }, value: `${item.value}|${ticket.number}` })),
-              },
-            ]
-          : []),
+        ...moreElement(more, ticket.number),
       ],
     })
   }
   return blocks
+}
+
+/**
+ * The actions that are not buttons. Slack's overflow menu takes 2 to 5 options (a completed
+ * ticket has 7: it was refused with invalid_blocks, and the message stuck on "resolved"): one
+ * action is a button, more than five a select menu, which takes up to 100.
+ */
+function moreElement(more: { value: string; label: string }[], number: string) {
+  const options = more.map((item) => ({ text: { type: 'plain_text' as const, text: item.label }, value: `${item.value}|${number}` }))
+  if (!options.length) return []
+  if (options.length === 1) return [{ type: 'button' as const, action_id: MORE_ACTION_ID, text: options[0]!.text, value: options[0]!.value }]
+  if (options.length <= 5) return [{ type: 'overflow' as const, action_id: MORE_ACTION_ID, options }]
+  return [{ type: 'static_select' as const, action_id: MORE_ACTION_ID, placeholder: { type: 'plain_text' as const, text: 'More…' }, options }]
 }

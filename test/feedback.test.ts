@@ -217,17 +217,33 @@ describe('when the survey cannot reach the customer', () => {
 describe('staff control of the survey', () => {
   it('can skip it, or send it again', async () => {
     const skipped = await completed('2026-12-10T02:00:00Z')
-    const skip = await world.t.admin(`/api/tickets/${skipped.number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'skip' }) })
-    expect(await skip.json()).toMatchObject({ status: 'skipped' })
+    // §3.3a: a skip needs its reason.
+    const bare = await world.t.admin(`/api/tickets/${skipped.number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'skip' }) })
+    expect(bare.status).toBe(400)
+    const skip = await world.t.admin(`/api/tickets/${skipped.number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'skip', reason: 'Customer is abroad for a month' }) })
+    expect(await skip.json()).toMatchObject({ status: 'skipped', skipReason: 'Customer is abroad for a month', skippedByCustomer: false })
     expect(await statusOf(skipped.number)).toBe('closed')
     world.t.clock.advance(11 * MINUTE)
     expect(await world.t.assembled.runSurveys()).toEqual({ asked: 0, reminded: 0, missed: 0, unconfirmed: 0 })
     expect(await promptsFor(skipped.number)).toBe(0)
+    // A skip of ours is a follow-up not made: at the window's end its deadline is breached.
+    world.t.clock.set('2026-12-11T02:00:00Z')
+    await world.t.assembled.sweepDeadlines()
+    await world.t.db.prisma.deadlineBreach.findFirstOrThrow({ where: { ticket: { number: skipped.number }, kind: 'feedback' } })
 
     const again = await completed('2026-12-11T02:00:00Z')
     await world.t.admin(`/api/tickets/${again.number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'resend' }) })
     await eventually(() => smsTo(again.phone).find((body) => body.includes(`our service for ${again.number}`)), 'the survey sent at once')
-    expect((await world.t.admin('/api/tickets/SR-2026-999999/survey', { method: 'POST', body: JSON.stringify({ action: 'skip' }) })).status).toBe(404)
+    expect((await world.t.admin('/api/tickets/SR-2026-999999/survey', { method: 'POST', body: JSON.stringify({ action: 'skip', reason: 'x' }) })).status).toBe(404)
+  })
+
+  it('a survey the customer declined is a follow-up done, not a breach (§3.3a)', async () => {
+    const { number } = await completed('2026-12-14T02:00:00Z')
+    const skip = await world.t.admin(`/api/tickets/${number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'skip', reason: 'Said on the phone: no surveys, please', customerAsked: true }) })
+    expect(await skip.json()).toMatchObject({ status: 'skipped', skippedByCustomer: true, inWindow: true })
+    world.t.clock.set('2026-12-15T03:00:00Z')
+    expect((await world.t.assembled.sweepDeadlines()).breached).toBe(0)
+    expect(await world.t.db.prisma.deadlineBreach.count({ where: { ticket: { number } } })).toBe(0)
   })
 })
 

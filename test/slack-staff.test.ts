@@ -232,14 +232,23 @@ describe('the ticket message within Slack’s limits', () => {
     await act({ action: 'resolve', solution: 'Belt replaced' })
     expect(await phone.say('YES')).toContain('is complete')
     const menu = await eventually(async () => {
-      const { slackTs } = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })
-      const update = world.slack.of('chat.update').findLast((call) => call.args.ts === slackTs && JSON.stringify(call.args.blocks).includes(`survey_skip|${number}`))
+      // The ticket's message as posted or updated last, once it offers the survey's actions.
+      const update = world.slack.calls.findLast((call) => ['chat.postMessage', 'chat.update'].includes(call.method) && JSON.stringify(call.args.blocks ?? []).includes(`survey_skip|${number}`))
       const actions = (update?.args.blocks as { type: string; elements?: { type: string; options?: unknown[] }[] }[] | undefined)?.find((block) => block.type === 'actions')
       return actions?.elements?.find((element) => element.type === 'static_select')
     }, 'the completed ticket’s message, with a select menu')
     expect(menu.options!.length).toBeGreaterThan(5)
     expect(world.slack.refused).toEqual([])
+    // Skipping the survey asks why (§3.3a), and refuses no reason.
+    const before = world.slack.of('views.open').length
     await world.workspace.interaction(menuChoice('ticket_more', 'static_select', `survey_skip|${number}`))
-    await eventually(async () => (await world.t.db.prisma.feedback.findFirst({ where: { ticket: { number } } }))?.status === 'skipped', 'the survey skipped from the menu')
+    const modal = await eventually(() => world.slack.of('views.open').slice(before)[0]?.args.view as { private_metadata: string; blocks: unknown[]; callback_id: string } | undefined, 'the skip modal')
+    expect(await submit(modal, {})).toEqual({ response_action: 'errors', errors: { reason: expect.stringContaining('Please say why') } })
+    await submit(modal, { reason: { type: 'plain_text_input', value: 'Customer moved abroad' }, customerAsked: { type: 'checkboxes', selected_options: [{ value: 'yes' }] } })
+    const feedback = await eventually(async () => {
+      const row = await world.t.db.prisma.feedback.findFirst({ where: { ticket: { number } } })
+      return row?.status === 'skipped' && row
+    }, 'the survey skipped from the menu')
+    expect(feedback).toMatchObject({ skipReason: 'Customer moved abroad', skippedByCustomer: true })
   })
 })

@@ -122,11 +122,12 @@ const statements = (n: number, now: Date, uuid: string) => {
        FROM "NonConformity" n JOIN "Ticket" t ON t.id = n."ticketId" GROUP BY n."ticketId", t."serviceValue"
        ON CONFLICT ("ticketId") DO NOTHING`,
     `INSERT INTO "Complaint" (id, seq, number, "customerId", "ticketId", source, status, text, "openedAt", "resolvedAt", outcome)
-       SELECT ${uuid}, nextval(pg_get_serial_sequence('"Complaint"', 'seq')), 'CP-' || to_char(f."answeredAt", 'YYYY') || '-' || lpad(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text, greatest(6, length(currval(pg_get_serial_sequence('"Complaint"', 'seq'))::text)), '0'),
-         t."customerId", t.id, 'low_rating', (CASE WHEN random() < 0.8 THEN 'resolved' ELSE 'open' END)::"ComplaintStatus", 'Rated ' || f.rating || '/5', f."answeredAt", NULL, NULL
-       FROM "Feedback" f JOIN "Ticket" t ON t.id = f."ticketId" WHERE f.rating <= 2`,
-    `UPDATE "Complaint" SET "resolvedAt" = "openedAt" + interval '2 days', outcome = 'Seeded outcome' WHERE status = 'resolved'`,
-    `DROP TABLE seed`,
+       SELECT id, seq, 'CP-' || to_char(opened, 'YYYY') || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), customer_id, ticket_id, 'low_rating',
+         (CASE WHEN resolved THEN 'resolved' ELSE 'open' END)::"ComplaintStatus", text, opened, CASE WHEN resolved THEN opened + interval '2 days' END,
+         CASE WHEN resolved THEN 'Seeded outcome' END
+       FROM (SELECT ${uuid} AS id, nextval('"Complaint_seq_seq"'::regclass) AS seq, t."customerId" AS customer_id, t.id AS ticket_id,
+               random() < 0.8 AS resolved, 'Rated ' || f.rating || '/5' AS text, f."answeredAt" AS opened
+             FROM "Feedback" f JOIN "Ticket" t ON t.id = f."ticketId" WHERE f.rating <= 2) complaint`,
     `ANALYZE`,
   ]
 }
@@ -161,15 +162,39 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions): Pr
     const { rows: version } = await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
     const uuid = options.bulk && version[0]!.v >= 180000 ? 'uuidv7()' : 'gen_random_uuid()'
     for (const statement of statements(options.tickets, options.now, uuid)) await client.query(statement)
-    for (const definition of indexes) await client.query(definition)
     if (options.bulk) await client.query(`DELETE FROM "ReportSetting"`)
     await client.query('COMMIT')
-    // Marks the pages all-visible (what autovacuum does later): index-only scans need it.
-    if (options.bulk) await client.query(`VACUUM (ANALYZE) ${BIG_TABLES.map((table) => `"${table}"`).join(', ')}`)
+    if (!options.bulk) {
+      await client.query('ANALYZE')
+      return
+    }
+    // The secondary indexes, built after loading two at a time (each is one sort; this machine
+    // has two cores), then the pages marked all-visible as autovacuum would (index-only scans
+    // need it) and the statistics gathered.
+    await buildInParallel(databaseUrl, indexes, 2)
+    await client.query(`VACUUM (ANALYZE) ${BIG_TABLES.map((table) => `"${table}"`).join(', ')}`)
+    await client.query('ANALYZE')
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined)
     throw error
   } finally {
     await client.end()
   }
+}
+
+/** Runs the statements on `connections` connections of their own, each taking the next. */
+async function buildInParallel(databaseUrl: string, statements: string[], connections: number): Promise<void> {
+  const queue = [...statements]
+  await Promise.all(
+    Array.from({ length: Math.min(connections, queue.length) }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      try {
+        await client.query(`SET maintenance_work_mem = '256MB'`)
+        for (let next = queue.shift(); next; next = queue.shift()) await client.query(next)
+      } finally {
+        await client.end()
+      }
+    }),
+  )
 }

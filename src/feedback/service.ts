@@ -45,8 +45,11 @@ export interface FeedbackService {
   recordFromCustomer(tx: Tx, number: string, input: FeedbackInput, customerActor: string): Promise<void>
   /** Feedback taken another way (by phone), recorded by staff. */
   recordByStaff(number: string, input: Required<Pick<FeedbackInput, 'rating'>> & FeedbackInput, actor: string): Promise<void>
-  /** Staff: no survey for this ticket. */
-  skip(number: string, actor: string): Promise<void>
+  /**
+   * Staff: no survey for this ticket, and why (§3.3a). At the customer's request the follow-up is
+   * done (its deadline met); otherwise it stays a follow-up not made, and counts as one.
+   */
+  skip(number: string, actor: string, why: { reason: string; customerAsked: boolean }): Promise<void>
   /** Staff: ask again now (the window stays where it was). */
   resend(number: string, actor: string): Promise<void>
   /** Asks, reminds and closes windows that are due, and completes fixes nobody answered; runs with the timers. */
@@ -101,13 +104,20 @@ export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQue
       await prisma.$transaction((tx) => record(tx, number, input, actor))
     },
 
-    async skip(number, actor) {
+    async skip(number, actor, why) {
       await prisma.$transaction(async (tx) => {
         const ticket = await tx.ticket.findUnique({ where: { number: number.toUpperCase() }, select: { id: true, feedback: { select: { status: true } } } })
         if (!ticket?.feedback) throw new AppError(ticket ? 'conflict' : 'not_found', ticket ? `${number} has no survey to skip` : `no ticket ${number}`)
         if (ticket.feedback.status === 'answered') throw new AppError('conflict', `${number}'s feedback is in already`)
-        await tx.feedback.update({ where: { ticketId: ticket.id }, data: { status: 'skipped', source: actor } })
-        await closeTicket(tx, ticket.id, `Survey skipped by ${actor}.`)
+        const now = clock.now()
+        await tx.feedback.update({
+          where: { ticketId: ticket.id },
+          // The customer declining is a follow-up done in time; a skip of ours is not.
+          data: { status: 'skipped', source: actor, skipReason: why.reason, skippedByCustomer: why.customerAsked, inWindow: why.customerAsked },
+        })
+        if (why.customerAsked) await tx.deadline.updateMany({ where: { ticketId: ticket.id, kind: 'feedback', metAt: null }, data: { metAt: now } })
+        await closeTicket(tx, ticket.id, `Survey skipped by ${actor}${why.customerAsked ? ' at the customer’s request' : ''}: ${why.reason}`)
+        logger.info({ ticket: number, actor, customerAsked: why.customerAsked }, 'survey skipped')
       })
     },
 

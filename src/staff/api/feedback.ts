@@ -21,7 +21,11 @@ const feedbackQuery = z.object({
   ...page,
 })
 const staffFeedback = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional(), actor: z.string().optional() })
-const surveyAction = z.object({ action: z.enum(['skip', 'resend']), actor: z.string().optional() })
+const surveyAction = z.discriminatedUnion('action', [
+  /** §3.3a: a skip needs its reason; `customerAsked` when the customer declined the survey. */
+  z.object({ action: z.literal('skip'), reason: z.string().trim().min(1).max(2000), customerAsked: z.boolean().default(false), actor: z.string().optional() }),
+  z.object({ action: z.literal('resend'), actor: z.string().optional() }),
+])
 const complaintQuery = z.object({ status: z.enum(['open', 'in_progress', 'resolved']).optional(), source: z.enum(['low_rating', 'keywords', 'fix_rejected', 'staff']).optional(), ...page })
 const complaintReport = z.object({ ticket: z.string().min(1).max(40), text: z.string().trim().min(1).max(4000), actor: z.string().optional() })
 const complaintAction = z.discriminatedUnion('action', [
@@ -57,7 +61,7 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
 
   router.post('/tickets/:number/survey', async (req, res) => {
     const input = parseInput(surveyAction, req.body, 'survey action')
-    if (input.action === 'skip') await deps.feedback.skip(req.params.number, actorOf(req.body))
+    if (input.action === 'skip') await deps.feedback.skip(req.params.number, actorOf(req.body), { reason: input.reason, customerAsked: input.customerAsked })
     else await deps.feedback.resend(req.params.number, actorOf(req.body))
     res.json(await prisma.feedback.findFirstOrThrow({ where: { ticket: { number: req.params.number.toUpperCase() } }, omit: { id: true, ticketId: true } }))
   })

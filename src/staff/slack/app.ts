@@ -31,6 +31,7 @@ import { COMPLAINT_ACTION_PREFIX, COMPLAINT_MODAL_ID, complaintModal } from './c
 import type { ComplaintService } from '../../complaints/service.ts'
 import type { FeedbackService } from '../../feedback/service.ts'
 import { ACTION_ID_PREFIX, MORE_ACTION_ID, ticketBlocks, ticketHeadline } from './ticket-blocks.ts'
+import { SURVEY_SKIP_MODAL_ID, surveySkipModal } from './survey-modal.ts'
 import { handleThreadReply } from './thread-replies.ts'
 import { firstTime } from './once.ts'
 import { channelLink, md, mention, slackTextToPlain } from '../../channels/slack/mrkdwn.ts'
@@ -130,7 +131,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const actor = `slack:${body.user.id}`
     const explainFailure = (error: unknown) => (error instanceof AppError ? explain(body.user.id, `${number}: ${error.message}`) : Promise.reject(error))
     if (name === 'complaint') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal('report', number) })
-    else if (name === 'survey_skip') await deps.feedback.skip(number, actor).catch(explainFailure)
+    else if (name === 'survey_skip') await client.views.open({ trigger_id: body.trigger_id, view: surveySkipModal(number) })
     else if (name === 'survey_resend') await deps.feedback.resend(number, actor).catch(explainFailure)
     else if (isAction(name)) await start(name, number, body)
   })
@@ -143,6 +144,19 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const number = action.value ?? ''
     if (what === 'take') await deps.complaints.act(number, { action: 'take' }, `slack:${body.user.id}`).catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
     else if (what === 'note' || what === 'resolve') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal(what, number) })
+  })
+
+  app.view(SURVEY_SKIP_MODAL_ID, async ({ ack, view, body }) => {
+    const { number } = JSON.parse(view.private_metadata) as { number: string }
+    const reason = (view.state.values.reason?.value?.value ?? '').trim()
+    if (!reason) return ack({ response_action: 'errors', errors: { reason: 'Please say why: a skipped survey is a follow-up not made (§3.3a).' } })
+    await ack()
+    if (!(await firstTime(prisma, 'slack-view', view.id))) return
+    const customerAsked = (view.state.values.customerAsked?.value?.selected_options ?? []).length > 0
+    await deps.feedback.skip(number, `slack:${body.user.id}`, { reason, customerAsked }).catch((error: unknown) => {
+      if (error instanceof AppError) return explain(body.user.id, `${number}: ${error.message}`)
+      throw error
+    })
   })
 
   app.view(COMPLAINT_MODAL_ID, async ({ ack, view, body }) => {

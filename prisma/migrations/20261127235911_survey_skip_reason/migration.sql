@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Feedback" ADD COLUMN     "skipReason" TEXT,
+ADD COLUMN     "skippedByCustomer" BOOLEAN NOT NULL DEFAULT false;

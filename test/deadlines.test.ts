@@ -185,6 +185,36 @@ describe('the diagnosis deadline (§3.1c: 1 hour on site)', () => {
     await act(number, { action: 'diagnose', rootCause: 'wear', findings: 'Worn belt' })
     expect((await breaches(number)).map((breach) => breach.kind)).toEqual(['diagnosis'])
   })
+
+  it('every visit has its own hour: a second visit after a rejected fix is late on its own, the first stays on record', async () => {
+    await open()
+    world.t.clock.set('2026-11-30T02:00:00Z')
+    const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    await act(number, { action: 'respond', technician: 'Wang Gong' })
+    // Visit 1: diagnosed in 30 minutes, in time.
+    await act(number, { action: 'arrive' })
+    world.t.clock.advance(30 * 60_000)
+    await act(number, { action: 'diagnose', rootCause: 'wear', findings: 'Worn belt' })
+    await act(number, { action: 'test', passed: true })
+    await act(number, { action: 'resolve', solution: 'Belt replaced' })
+    await act(number, { action: 'reject', reason: 'Still noisy' })
+    // Visit 2, the next day: diagnosed 90 minutes after arriving, late.
+    world.t.clock.set('2026-12-01T02:00:00Z')
+    await act(number, { action: 'arrive' })
+    world.t.clock.advance(61 * 60_000)
+    // (The survey asked at the first resolution went unanswered: its deadline passes too.)
+    await world.t.assembled.sweepDeadlines()
+    world.t.clock.advance(29 * 60_000)
+    await act(number, { action: 'diagnose', rootCause: 'wear', findings: 'Bearing worn too' })
+    const clocks = await world.t.db.prisma.deadline.findMany({ where: { ticket: { number }, kind: 'diagnosis' }, orderBy: { visit: 'asc' }, include: { breach: true } })
+    expect(clocks.map((clock) => [clock.visit, clock.startsAt.toISOString(), clock.metAt?.toISOString(), Boolean(clock.breach)])).toEqual([
+      [1, '2026-11-30T02:00:00.000Z', '2026-11-30T02:30:00.000Z', false],
+      [2, '2026-12-01T02:00:00.000Z', '2026-12-01T03:30:00.000Z', true],
+    ])
+    // The report counts both visits: one of two diagnosed within the hour.
+    const report = await world.t.getJson('/api/reports/agreement?from=2026-11-30&to=2026-12-01')
+    expect(report.overall.diagnosedWithin1h).toMatchObject({ numerator: 1, denominator: 2 })
+  })
 })
 
 describe('the installation deadline (§2.1a: 3 working days)', () => {

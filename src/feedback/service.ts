@@ -30,7 +30,7 @@ export async function scheduleFeedback(tx: Tx, config: FeedbackConfig, ticket: {
   else if (existing.status !== 'answered') await tx.feedback.update({ where: { ticketId: ticket.id }, data: schedule })
   // §4.1b: feedback not collected in time is a missed deadline like the others.
   const deadline = { startsAt: completedAt, dueAt: windowEndsAt, metAt: null, warnedAt: null }
-  const earlier = await tx.deadline.findUnique({ where: { ticketId_kind: { ticketId: ticket.id, kind: 'feedback' } }, include: { breach: { select: { id: true } } } })
+  const earlier = await tx.deadline.findUnique({ where: { ticketId_kind_visit: { ticketId: ticket.id, kind: 'feedback', visit: 1 } }, include: { breach: { select: { id: true } } } })
   if (!earlier) await tx.deadline.create({ data: { ticketId: ticket.id, kind: 'feedback', ...deadline } })
   else if (!earlier.breach && !earlier.metAt) await tx.deadline.update({ where: { id: earlier.id }, data: deadline })
 }

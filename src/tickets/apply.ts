@@ -89,13 +89,14 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       }
       case 'arrive':
         update.arrivedAt = now
-        // §3.1c: a repair is diagnosed within one hour of arrival; a new visit after a reopen
-        // starts a new hour (an earlier breach stays on record).
+        // §3.1c: a repair is diagnosed within one hour of arrival, at every visit: a visit after a
+        // reopen or a rejected fix starts its own hour, and the earlier ones stay on record.
         if (ticket.type === 'repair') {
-          const window = { startsAt: now, dueAt: new Date(now.getTime() + DIAGNOSIS_WINDOW), metAt: null, warnedAt: null }
-          const earlier = await tx.deadline.findUnique({ where: { ticketId_kind: { ticketId: ticket.id, kind: 'diagnosis' } }, include: { breach: { select: { id: true } } } })
-          if (!earlier) await tx.deadline.create({ data: { ticketId: ticket.id, kind: 'diagnosis', ...window } })
-          else if (earlier.metAt && !earlier.breach) await tx.deadline.update({ where: { id: earlier.id }, data: window })
+          const latest = await tx.deadline.findFirst({ where: { ticketId: ticket.id, kind: 'diagnosis' }, orderBy: { visit: 'desc' }, include: { breach: { select: { id: true } } } })
+          // A clock still running (arrived, not yet diagnosed nor late) is this visit's.
+          if (!latest || latest.metAt || latest.breach) {
+            await tx.deadline.create({ data: { ticketId: ticket.id, kind: 'diagnosis', visit: (latest?.visit ?? 0) + 1, startsAt: now, dueAt: new Date(now.getTime() + DIAGNOSIS_WINDOW) } })
+          }
         }
         break
       case 'diagnose':

@@ -7,7 +7,7 @@ import { legalActions, nextStatus, TICKET_ACTIONS, type TicketAction } from './t
 import type { TicketStatus } from './copy.ts'
 import type { ServiceType } from './service-types.ts'
 
-const always = ['force_majeure', 'set_service_value'] as const
+const always = ['force_majeure', 'set_service_value', 'party_a_breach', 'direct_loss'] as const
 const endOfLine: Partial<Record<TicketStatus, TicketAction[]>> = {
   resolved: ['confirm', 'reject', 'reopen', 'cancel', ...always],
   completed: ['reopen', 'close', ...always],

@@ -34,6 +34,8 @@ export const TICKET_ACTIONS = [
   'cancel',
   'force_majeure',
   'set_service_value',
+  'party_a_breach',
+  'direct_loss',
 ] as const
 export type TicketAction = (typeof TICKET_ACTIONS)[number]
 
@@ -48,7 +50,8 @@ const passed = ({ event }: { event: TicketEvent }) => event.type === 'test' && e
 
 /** Actions that record something without moving the ticket. */
 const stay = { actions: 'record' } as const
-const annotations = { force_majeure: stay, set_service_value: stay } as const
+/** Records about the service that change nothing in its process (§4.1a–d). */
+const annotations = { force_majeure: stay, set_service_value: stay, party_a_breach: stay, direct_loss: stay } as const
 /** Until the customer has confirmed, staff can still cancel. */
 const cancellable = { cancel: { target: '#ticket.cancelled' } } as const
 const testing = {

@@ -165,7 +165,7 @@ describe('refusals', () => {
     expect(await response.json()).toEqual({
       error: `cannot arrive ${number}: it is submitted`,
       status: 'submitted',
-      legalActions: ['respond', 'cancel', 'force_majeure', 'set_service_value'],
+      legalActions: ['respond', 'cancel', 'force_majeure', 'set_service_value', 'party_a_breach', 'direct_loss'],
     })
   })
 
@@ -213,5 +213,33 @@ describe('technicians', () => {
     expect(duplicate.status).toBe(409)
     const bad = await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: '', slackUserId: 'nope' }) })
     expect(bad.status).toBe(400)
+  })
+})
+
+describe('both parties’ other records (§4.1a, §4.1d)', () => {
+  it('a Party A breach and direct losses, with who recorded them, on the ticket and in the report and CSV', async () => {
+    world.t.clock.set('2026-12-20T02:00:00Z')
+    const { number } = await submitBySms(world.t, '+8613800001099', REPAIR)
+    await actOk(number, { action: 'respond', technician: 'Wang Gong' })
+    // Annotations: allowed whatever the step, they change nothing in the process.
+    const afterBreach = await actOk(number, { action: 'party_a_breach', kind: 'late_parts', note: 'Motor promised for Monday, arrived Friday', actor: 'li.ming' })
+    expect(afterBreach.status).toBe('responded')
+    await actOk(number, { action: 'direct_loss', causedBy: 'party_a', amount: 320.5, evidence: 'Courier invoice 8841: second trip' })
+    await actOk(number, { action: 'direct_loss', causedBy: 'party_b', amount: 99.5, evidence: 'Scratched cabinet, photo in the thread' })
+    expect((await act(number, { action: 'direct_loss', causedBy: 'party_b', amount: -5, evidence: 'x' })).status).toBe(400)
+    expect((await act(number, { action: 'party_a_breach', kind: 'bad_weather', note: 'x' })).status).toBe(400)
+
+    const ticket = await world.t.getJson(`/api/tickets/${number}`)
+    expect(ticket.partyABreaches).toEqual([expect.objectContaining({ kind: 'late_parts', note: 'Motor promised for Monday, arrived Friday', actor: 'api:li.ming' })])
+    expect(ticket.directLosses.map((loss: { causedBy: string; amount: number }) => [loss.causedBy, loss.amount])).toEqual([
+      ['party_a', 320.5],
+      ['party_b', 99.5],
+    ])
+    const { overall } = await world.t.getJson('/api/reports/agreement?from=2026-12-20&to=2026-12-20')
+    expect(overall.partyABreaches).toEqual({ byKind: { late_product_data: 0, late_parts: 1, visit_prevented: 0 }, total: 1 })
+    expect(overall.directLosses).toEqual({ partyA: { count: 1, amount: 320.5 }, partyB: { count: 1, amount: 99.5 } })
+    const csv = await (await world.t.admin('/api/reports/agreement.csv?from=2026-12-20&to=2026-12-20')).text()
+    expect(csv).toContain('overall,,party_a_breaches.late_parts,,,1')
+    expect(csv).toContain('overall,,direct_losses_caused_by_party_a,,,320.5')
   })
 })

@@ -15,7 +15,7 @@ import { emptyFigures, ratio, type AgreementReport, type Figures } from './figur
 import { inReportSlot } from './query-slots.ts'
 import { rollupsCover } from './rollups.ts'
 import { cycleFigures } from './cycles.ts'
-import { rawRows, rollupRows, type Key } from './sources.ts'
+import { claimRows, rawRows, rollupRows, type Key } from './sources.ts'
 
 export interface Period {
   /** First day, YYYY-MM-DD, in the service's time zone. */
@@ -73,7 +73,7 @@ export interface ReportOptions {
 export async function agreementReport(prisma: PrismaClient, period: Period, options: ReportOptions): Promise<AgreementReport> {
   const { start, end } = periodBounds(period, options.timeZone)
   // One snapshot for every figure (REPEATABLE READ), on one connection held in a report slot.
-  const { source, technicians, rows, cycles } = await inReportSlot(() =>
+  const { source, technicians, rows, claims, cycles } = await inReportSlot(() =>
     prisma.$transaction(
       async (tx) => {
         // The cycle-time medians sort every service completed in the period, once per scope: on
@@ -85,8 +85,9 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
         const technicians = await tx.technician.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } })
         const source = options.source !== 'rows' && (await rollupsCover(tx, options.timeZone)) ? 'rollups' as const : 'rows' as const
         const rows = source === 'rollups' ? await rollupRows(tx, period.from, period.to) : await rawRows(tx, start, end)
+        const claims = await claimRows(tx, start, end)
         const cycles = await medians
-        return { source, technicians, rows, cycles }
+        return { source, technicians, rows, claims, cycles }
       },
       { isolationLevel: 'RepeatableRead', maxWait: 30_000, timeout: REPORT_TIMEOUT_MS },
     ),
@@ -152,6 +153,15 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
   rollUp(notices, scopes, (figures, row) => {
     figures.forceMajeureNotices += row.n
   })
+  rollUp(claims.partyABreaches, scopes, (figures, row) => {
+    figures.partyABreaches.byKind[row.kind as keyof Figures['partyABreaches']['byKind']] += row.n
+    figures.partyABreaches.total += row.n
+  })
+  rollUp(claims.directLosses, scopes, (figures, row) => {
+    const party = figures.directLosses[row.caused_by === 'party_a' ? 'partyA' : 'partyB']
+    party.count += row.n
+    party.amount += row.amount
+  })
 
   // Values follow from the summed numerators and denominators; money to the cent.
   const finish = (figures: Figures) => {
@@ -165,6 +175,7 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
     figures.rootCauses.partyB = ratio(attributedTo('B'), diagnosed)
     figures.damages.amount = Math.round(figures.damages.amount * 100) / 100
     figures.damages.waived.amount = Math.round(figures.damages.waived.amount * 100) / 100
+    for (const party of [figures.directLosses.partyA, figures.directLosses.partyB]) party.amount = Math.round(party.amount * 100) / 100
     return figures
   }
 

@@ -16,6 +16,7 @@ export const ratio = (numerator: number, denominator: number): Ratio => ({ numer
 
 export const CHANNELS = ['sms', 'webchat', 'slack'] as const
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
+export const PARTY_A_BREACH_KINDS = ['late_product_data', 'late_parts', 'visit_prevented'] as const
 export const NON_CONFORMITIES = ['late_response', 'late_installation', 'late_diagnosis', 'fix_rejected', 'repeat_fault', 'non_genuine_part'] as const
 
 export interface Figures {
@@ -61,6 +62,10 @@ export interface Figures {
   }
   /** §4.1c: force majeure notices given to Party A in the period. */
   forceMajeureNotices: number
+  /** §4.1a: Party A's breaches recorded in the period, by kind. */
+  partyABreaches: { byKind: Record<(typeof PARTY_A_BREACH_KINDS)[number], number>; total: number }
+  /** §4.1d: direct losses recorded in the period, by the party that caused them. */
+  directLosses: { partyA: { count: number; amount: number }; partyB: { count: number; amount: number } }
 }
 
 const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>
@@ -82,6 +87,8 @@ export function emptyFigures(): Figures {
     breaches: { byKind: zeros(DEADLINE_KINDS), total: 0, excused: 0 },
     damages: { services: 0, amount: 0, waived: { services: 0, amount: 0 }, byReason: zeros(NON_CONFORMITIES) },
     forceMajeureNotices: 0,
+    partyABreaches: { byKind: zeros(PARTY_A_BREACH_KINDS), total: 0 },
+    directLosses: { partyA: { count: 0, amount: 0 }, partyB: { count: 0, amount: 0 } },
   }
 }
 

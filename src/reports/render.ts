@@ -47,6 +47,10 @@ export function figureRows(figures: Figures): Omit<FigureRow, 'scope' | 'key'>[]
     count('force_majeure_damages_waived', figures.damages.waived.amount),
     ...Object.entries(figures.damages.byReason).map(([reason, n]) => count(`non_conformity.${reason}`, n)),
     count('force_majeure_notices', figures.forceMajeureNotices),
+    ...Object.entries(figures.partyABreaches.byKind).map(([kind, n]) => count(`party_a_breaches.${kind}`, n)),
+    count('party_a_breaches', figures.partyABreaches.total),
+    count('direct_losses_caused_by_party_a', figures.directLosses.partyA.amount),
+    count('direct_losses_caused_by_party_b', figures.directLosses.partyB.amount),
   ].map((row) => ({ ...row, value: row.value !== null && Number.isNaN(row.value) ? null : row.value }))
 }
 
@@ -102,6 +106,8 @@ export function toMarkdown(report: AgreementReport): string {
     `| non-conforming services, liquidated damages (10% of value, once per service) | ${o.damages.services}, ${o.damages.amount.toFixed(2)} ${report.currency} | §4.1b |`,
     `| reasons | ${Object.entries(o.damages.byReason).filter(([, n]) => n).map(([reason, n]) => `${reason.replace(/_/g, ' ')} ${n}`).join(', ') || 'none'} | §4.1b |`,
     `| force majeure | ${o.forceMajeureNotices} notices to Party A; ${o.breaches.excused} breaches excused; ${o.damages.waived.services} services, ${o.damages.waived.amount.toFixed(2)} ${report.currency} waived | §4.1c |`,
+    `| Party A's breaches | ${o.partyABreaches.total} (${Object.entries(o.partyABreaches.byKind).map(([kind, n]) => `${kind.replace(/_/g, ' ')} ${n}`).join(', ')}) | §4.1a |`,
+    `| direct losses caused by Party A / by Party B | ${o.directLosses.partyA.amount.toFixed(2)} / ${o.directLosses.partyB.amount.toFixed(2)} ${report.currency} (${o.directLosses.partyA.count} / ${o.directLosses.partyB.count}) | §4.1d |`,
     '',
     '## By service type',
     '',

@@ -210,3 +210,23 @@ export async function rollupRows(tx: Tx, from: string, to: string): Promise<Figu
   }
   return rows
 }
+
+/** §4.1a, §4.1d: few rows, read from the tables whatever the source of the rest. */
+export interface ClaimRows {
+  partyABreaches: (Key & { kind: string; n: number })[]
+  directLosses: (Key & { caused_by: 'party_a' | 'party_b'; n: number; amount: number })[]
+}
+
+export async function claimRows(tx: Tx, start: Date, end: Date): Promise<ClaimRows> {
+  const partyABreaches = await tx.$queryRaw<ClaimRows['partyABreaches']>`
+    SELECT t.type::text AS type, t."technicianId"::text AS tech, p.kind::text AS kind, count(*)::int AS n
+    FROM "PartyABreach" p JOIN "Ticket" t ON t.id = p."ticketId"
+    WHERE p.at >= ${start} AND p.at < ${end}
+    GROUP BY 1, 2, 3`
+  const directLosses = await tx.$queryRaw<ClaimRows['directLosses']>`
+    SELECT t.type::text AS type, t."technicianId"::text AS tech, l."causedBy"::text AS caused_by, count(*)::int AS n, sum(l.amount)::float8 AS amount
+    FROM "DirectLoss" l JOIN "Ticket" t ON t.id = l."ticketId"
+    WHERE l.at >= ${start} AND l.at < ${end}
+    GROUP BY 1, 2, 3`
+  return { partyABreaches, directLosses }
+}

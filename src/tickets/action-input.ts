@@ -18,6 +18,9 @@ export const RESPONSIBLE_PARTY: Record<RootCause, 'A' | 'B' | null> = {
   other: null,
 }
 
+/** §4.1a: what Party A can fail to do. */
+export const PARTY_A_BREACHES = ['late_product_data', 'late_parts', 'visit_prevented'] as const
+
 /** The obligations with a deadline (§2.1a, §2.2, §3.1c, §3.3a). */
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number]
@@ -64,6 +67,10 @@ export const ticketActionInput = z.discriminatedUnion('action', [
     })
     .refine((input) => input.affects || (input.from && input.to), { message: 'name the deadlines it prevented (affects), or the period it lasted (from and to)', path: ['affects'] })
     .refine((input) => !input.from || !input.to || Date.parse(input.from) <= Date.parse(input.to), { message: 'from must not be after to', path: ['to'] }),
+  /** §4.1a: Party A did not do its part on this service. */
+  z.object({ action: z.literal('party_a_breach'), kind: z.enum(PARTY_A_BREACHES), note: text(2000) }),
+  /** §4.1d: a direct loss one party caused the other, with its evidence. */
+  z.object({ action: z.literal('direct_loss'), causedBy: z.enum(['party_a', 'party_b']), amount: z.number().positive().max(100_000_000), evidence: text(2000) }),
   /** §4.1b: the value liquidated damages are computed from. */
   z.object({ action: z.literal('set_service_value'), value: z.number().min(0).max(100_000_000), note: text(2000).optional() }),
 ])

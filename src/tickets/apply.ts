@@ -146,6 +146,12 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
           data: { ticketId: ticket.id, affects: input.affects ?? [], from: input.from ? new Date(input.from) : null, to: input.to ? new Date(input.to) : null, note: input.note, actor: actor.id, declaredAt: now },
         })
         break
+      case 'party_a_breach':
+        await tx.partyABreach.create({ data: { ticketId: ticket.id, kind: input.kind, note: input.note, actor: actor.id, at: now } })
+        break
+      case 'direct_loss':
+        await tx.directLoss.create({ data: { ticketId: ticket.id, causedBy: input.causedBy, amount: input.amount, evidence: input.evidence, actor: actor.id, at: now } })
+        break
       case 'set_service_value':
         // The service's damages follow (a trigger recomputes them from its reasons).
         update.serviceValue = input.value

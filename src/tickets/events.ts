@@ -26,6 +26,8 @@ export const EVENT_OF = {
   cancel: 'ticket.cancelled',
   force_majeure: 'ticket.force_majeure_declared',
   set_service_value: 'ticket.value_set',
+  party_a_breach: 'ticket.party_a_breach_recorded',
+  direct_loss: 'ticket.direct_loss_recorded',
 } as const satisfies Record<TicketActionInput['action'], string>
 
 type Action = keyof typeof EVENT_OF

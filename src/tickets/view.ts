@@ -10,6 +10,8 @@ export const ticketDetailInclude = {
   nonConformities: { orderBy: { at: 'asc' }, select: { kind: true, at: true, excused: true, detail: true } },
   damages: { select: { value: true, amount: true, waived: true, excused: true, since: true } },
   forceMajeures: { orderBy: { declaredAt: 'asc' }, select: { affects: true, from: true, to: true, note: true, actor: true, declaredAt: true } },
+  partyABreaches: { orderBy: { at: 'asc' }, select: { kind: true, note: true, actor: true, at: true } },
+  directLosses: { orderBy: { at: 'asc' }, select: { causedBy: true, amount: true, evidence: true, actor: true, at: true } },
   parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, fittedAt: true, warrantyEndsAt: true } },
   events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
   feedback: {
@@ -40,6 +42,7 @@ export function ticketJson(ticket: TicketDetail) {
       since: damages.since,
       reasons: nonConformities,
     },
+    directLosses: ticket.directLosses.map((loss) => ({ ...loss, amount: Number(loss.amount) })),
     events: ticket.events.map((event) => ({ ...event })),
   }
 }

@@ -16,6 +16,8 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   cancel: 'Cancel ticket',
   force_majeure: 'Force majeure',
   set_service_value: 'Set service value',
+  party_a_breach: 'Party A breach',
+  direct_loss: 'Direct loss',
 }
 
 /** Actions shown as buttons; the rest of the legal ones sit in the "More" menu. */

@@ -4,10 +4,11 @@
  */
 import type { KnownBlock, View } from '@slack/types'
 import type { TicketAction } from '../../../flows/ticket.machine.ts'
-import { DEADLINE_KINDS, ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
+import { DEADLINE_KINDS, PARTY_A_BREACHES, ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
 import { ROOT_CAUSE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS } from './labels.ts'
 
+const PARTY_A_BREACH_LABELS = { late_product_data: 'Product data or manuals late (§3.2a)', late_parts: 'Spare parts late', visit_prevented: 'Made a visit impossible' } as const
 const DEADLINE_LABELS = { response: 'Response within 24 h (§2.2)', installation: 'Installation within 3 working days (§2.1a)', diagnosis: 'Diagnosis within 1 h on site (§3.1c)', feedback: 'Feedback within 24 h (§3.3a)' } as const
 
 export const MODAL_CALLBACK_ID = 'ticket_action'
@@ -65,6 +66,17 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
       ]
     case 'set_service_value':
       return [{ kind: 'number', id: 'value', label: 'Service value' }]
+    case 'party_a_breach':
+      return [
+        { kind: 'select', id: 'kind', label: 'What Party A failed to do (§4.1a)', options: PARTY_A_BREACHES.map((kind) => ({ value: kind, label: PARTY_A_BREACH_LABELS[kind] })) },
+        { kind: 'text', id: 'note', label: 'What happened', multiline: true },
+      ]
+    case 'direct_loss':
+      return [
+        { kind: 'radio', id: 'causedBy', label: 'Caused by (§4.1d)', options: [{ value: 'party_a', label: 'Party A (the manufacturer)' }, { value: 'party_b', label: 'Party B (us)' }] },
+        { kind: 'number', id: 'amount', label: 'Amount' },
+        { kind: 'text', id: 'evidence', label: 'Evidence', multiline: true },
+      ]
     default:
       return [{ kind: 'text', id: 'note', label: 'Note', multiline: true, optional: true }]
   }
@@ -142,7 +154,7 @@ export function readSubmission(action: TicketAction, values: Record<string, Reco
       if (bad.length) errors.parts = `Cannot read: "${bad[0]}". ${PARTS_HINT}`
       raw.parts = parts.filter(Boolean)
     } else if (blockId === 'passed') raw.passed = value === 'true'
-    else if (blockId === 'value') raw.value = Number(value)
+    else if (blockId === 'value' || blockId === 'amount') raw[blockId] = Number(value)
     else raw[blockId] = value
   }
   if (Object.keys(errors).length) return { ok: false, errors }

@@ -52,6 +52,8 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock
         : md`:scales: Damages owed: ${Number(ticket.damages.amount).toFixed(2)} (10% of ${Number(ticket.damages.value).toFixed(2)}, once) · ${reasons}`,
     )
   }
+  for (const breach of ticket.partyABreaches) times.push(md`:factory: Party A breach (§4.1a): ${breach.kind.replace(/_/g, ' ')} — ${short(breach.note)}`)
+  for (const loss of ticket.directLosses) times.push(md`:moneybag: Direct loss (§4.1d) caused by ${loss.causedBy === 'party_a' ? 'Party A' : 'Party B'}: ${Number(loss.amount).toFixed(2)} — ${short(loss.evidence)}`)
   for (const event of ticket.forceMajeures) times.push(md`:cloud_with_lightning: Force majeure (${event.affects.join(', ') || 'a period'}): ${short(event.note)}`)
 
   const legal = legalActions(ticket.type, ticket.status).filter((action) => !CUSTOMER_ONLY_ACTIONS.includes(action))

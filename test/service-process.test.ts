@@ -50,7 +50,7 @@ describe('a repair from request to confirmed fix', () => {
     // §2.3: parts with a warranty of one year from fitting.
     const withParts = await actOk(number, { action: 'record_parts', parts: [{ partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true }] })
     expect(withParts.status).toBe('repairing')
-    expect(withParts.parts).toEqual([{ partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true, fittedAt: '2026-11-25T06:40:00.000Z', warrantyEndsAt: '2027-11-25T06:40:00.000Z' }])
+    expect(withParts.parts).toEqual([{ partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true, reason: null, fittedAt: '2026-11-25T06:40:00.000Z', warrantyEndsAt: '2027-11-25T06:40:00.000Z' }])
 
     // §3.1d: a failed functional test goes back to repairing.
     expect((await actOk(number, { action: 'test', passed: false, notes: 'Still noisy at full spin' })).status).toBe('repairing')

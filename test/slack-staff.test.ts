@@ -90,7 +90,7 @@ describe('a ticket worked entirely from Slack', () => {
       response_action: 'errors',
       errors: { parts: expect.stringContaining('Cannot read: "CAP-450, Motor capacitor, one"') },
     })
-    await submit(partsModal, { parts: { type: 'plain_text_input', value: 'CAP-450, Motor capacitor, 1, genuine\nSCR-3, Screw set, 4, not genuine' } })
+    await submit(partsModal, { parts: { type: 'plain_text_input', value: 'CAP-450, Motor capacitor, 1, genuine\nSCR-3, Screw set, 4, not genuine, original out of stock' } })
     await eventually(async () => (await statusOf(number)) === 'repairing', 'repairing')
     expect((await ticket(number)).parts.map((part: { partNumber: string; quantity: number; genuine: boolean }) => [part.partNumber, part.quantity, part.genuine])).toEqual([
       ['CAP-450', 1, true],

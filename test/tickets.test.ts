@@ -112,6 +112,30 @@ describe('the repair warranty (§2.2a: 6 months from the repair)', () => {
     expect(ticket.events[0].data).toEqual({ channel: 'sms', warrantyOf: 'SR-2026-090001' })
   })
 
+  it('§2.3: the same part failing again within its year makes a parts-warranty repair, linked to the service that fitted it', async () => {
+    // Nine months ago: past the repair's 6 months, within the part's year.
+    const earlier = await earlierRepair('WX-3003', '2026-02-25T08:00:00Z', 'SR-2026-090003')
+    await t.db.prisma.partUsage.create({
+      data: { ticketId: earlier.id, partNumber: 'DB-220', name: 'Drum belt', quantity: 1, genuine: true, fittedAt: new Date('2026-02-25T07:00:00Z'), warrantyEndsAt: new Date('2027-02-25T07:00:00Z') },
+    })
+    const { ticket } = await repair('+8613822220003', 'WX-3003')
+    expect(ticket.warranty).toBe(false)
+    const act = (body: object) => t.admin(`/api/tickets/${ticket.number}/actions`, { method: 'POST', body: JSON.stringify(body) })
+    await t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Zhou Gong' }) })
+    expect((await act({ action: 'respond', technician: 'Zhou Gong' })).status).toBe(200)
+    expect((await act({ action: 'arrive' })).status).toBe(200)
+    expect((await act({ action: 'diagnose', rootCause: 'wear', findings: 'Belt snapped again' })).status).toBe(200)
+    // A part that is not genuine needs its reason.
+    const bare = await act({ action: 'record_parts', parts: [{ partNumber: 'CL-1', name: 'Clip', quantity: 1, genuine: false }] })
+    expect(bare.status).toBe(400)
+    expect(await bare.text()).toContain('needs a reason')
+    expect((await act({ action: 'record_parts', parts: [{ partNumber: 'DB-220', name: 'Drum belt', quantity: 1, genuine: true }, { partNumber: 'CL-1', name: 'Clip', quantity: 1, genuine: false, reason: 'Original out of stock' }] })).status).toBe(200)
+    const after = await t.getJson(`/api/tickets/${ticket.number}`)
+    expect(after).toMatchObject({ partsWarranty: true, partsWarrantyOf: { number: 'SR-2026-090003' } })
+    expect(after.parts.find((part: { partNumber: string }) => part.partNumber === 'CL-1')).toMatchObject({ genuine: false, reason: 'Original out of stock' })
+    expect(after.damages.reasons).toEqual([expect.objectContaining({ kind: 'non_genuine_part', detail: 'CL-1 Clip: Original out of stock' })])
+  })
+
   it('does not once the 6 months have passed', async () => {
     await earlierRepair('WX-2002', '2026-05-24T08:00:00Z', 'SR-2026-090002')
     const { done, ticket } = await repair('+8613822220002', 'WX-2002')

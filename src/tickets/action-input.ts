@@ -25,13 +25,16 @@ export const PARTY_A_BREACHES = ['late_product_data', 'late_parts', 'visit_preve
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number]
 
-export const partInput = z.object({
-  partNumber: text(60),
-  name: text(120),
-  quantity: z.number().int().min(1).max(10_000),
-  /** §2.3: original parts are 100% genuine; anything else is recorded as such. */
-  genuine: z.boolean(),
-})
+export const partInput = z
+  .object({
+    partNumber: text(60),
+    name: text(120),
+    quantity: z.number().int().min(1).max(10_000),
+    /** §2.3: original parts are 100% genuine; anything else is recorded as such, with why. */
+    genuine: z.boolean(),
+    reason: text(500).optional(),
+  })
+  .refine((part) => part.genuine || part.reason, { message: 'a part that is not genuine needs a reason (§2.3)', path: ['reason'] })
 export type PartInput = z.infer<typeof partInput>
 
 export const ticketActionInput = z.discriminatedUnion('action', [

@@ -105,8 +105,22 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
   // §2.3, §4.1b: a part that is not genuine makes the service non-conforming.
   events.on('ticket.parts_recorded', async ({ tx, ticket, input, at }) => {
     for (const part of input.parts.filter((part) => !part.genuine)) {
-      await recordNonConformity(tx, { ticketId: ticket.id, kind: 'non_genuine_part', at, detail: `${part.partNumber} ${part.name}` })
+      await recordNonConformity(tx, { ticketId: ticket.id, kind: 'non_genuine_part', at, detail: `${part.partNumber} ${part.name}: ${part.reason}` })
     }
+  })
+
+  // §2.3: the same part fitted on this unit less than a year ago failed again: the repair is a
+  // parts-warranty repair, linked to the service that fitted it.
+  events.on('ticket.parts_recorded', async ({ tx, ticket, input, at }) => {
+    if (!ticket.serialNumber || ticket.partsWarranty) return
+    const earlier = await tx.partUsage.findFirst({
+      where: { partNumber: { in: input.parts.map((part) => part.partNumber) }, genuine: true, warrantyEndsAt: { gt: at }, ticket: { serialNumber: ticket.serialNumber, id: { not: ticket.id } } },
+      orderBy: { fittedAt: 'desc' },
+      select: { partNumber: true, ticket: { select: { id: true, number: true } } },
+    })
+    if (!earlier) return
+    await tx.ticket.update({ where: { id: ticket.id }, data: { partsWarranty: true, partsWarrantyOfId: earlier.ticket.id } })
+    await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'parts_warranty', actor: 'system', at, data: { part: earlier.partNumber, fittedOn: earlier.ticket.number } } })
   })
 
   // §4.1c: what the event prevented is excused, and Party A is told (the staff channel carries it).

@@ -5,6 +5,7 @@ export const ticketDetailInclude = {
   customer: { select: { id: true, name: true, phone: true, locale: true } },
   technician: { select: { id: true, name: true, phone: true, slackUserId: true } },
   warrantyOf: { select: { number: true, resolvedAt: true } },
+  partsWarrantyOf: { select: { number: true } },
   deadlines: { orderBy: { dueAt: 'asc' }, select: { kind: true, startsAt: true, dueAt: true, metAt: true, warnedAt: true } },
   breaches: { orderBy: { breachedAt: 'asc' }, select: { kind: true, dueAt: true, breachedAt: true, forceMajeure: true } },
   nonConformities: { orderBy: { at: 'asc' }, select: { kind: true, at: true, excused: true, detail: true } },
@@ -12,7 +13,7 @@ export const ticketDetailInclude = {
   forceMajeures: { orderBy: { declaredAt: 'asc' }, select: { affects: true, from: true, to: true, note: true, actor: true, declaredAt: true } },
   partyABreaches: { orderBy: { at: 'asc' }, select: { kind: true, note: true, actor: true, at: true } },
   directLosses: { orderBy: { at: 'asc' }, select: { causedBy: true, amount: true, evidence: true, actor: true, at: true } },
-  parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, fittedAt: true, warrantyEndsAt: true } },
+  parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, reason: true, fittedAt: true, warrantyEndsAt: true } },
   events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
   feedback: {
     select: { status: true, channel: true, completedAt: true, askAt: true, askedAt: true, remindedAt: true, answeredAt: true, windowEndsAt: true, rating: true, comment: true, inWindow: true, source: true },
@@ -28,7 +29,7 @@ export function findTicketDetail(db: Db, number: string): Promise<TicketDetail |
 
 /** The JSON shape of a ticket in the admin API: internal ids out, money as numbers. */
 export function ticketJson(ticket: TicketDetail) {
-  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, technicianId: _t, slackChannel: _sc, slackTs: _st, nonConformities, damages, ...rest } = ticket
+  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, partsWarrantyOfId: _pw, technicianId: _t, slackChannel: _sc, slackTs: _st, nonConformities, damages, ...rest } = ticket
   return {
     ...rest,
     serviceValue: Number(ticket.serviceValue),

@@ -57,7 +57,7 @@ describe('a modal submitted twice', () => {
 
     // Barrier: another modal, submitted after both, is another change; once it shows, both were handled.
     const another = await partsModal(number)
-    expect((await world.workspace.interaction(viewSubmission({ ...another, id: 'V0PARTS0002' }, parts('SCR-3, Screw set, 4, not genuine')))).status).toBe(200)
+    expect((await world.workspace.interaction(viewSubmission({ ...another, id: 'V0PARTS0002' }, parts('SCR-3, Screw set, 4, not genuine, original out of stock')))).status).toBe(200)
     await eventually(async () => (await ticket(number)).parts.some((part) => part.partNumber === 'SCR-3'), 'the second modal’s parts')
     const after = await ticket(number)
     expect(after.status).toBe('repairing')
@@ -72,7 +72,7 @@ describe('a modal submitted twice', () => {
     const answers = await Promise.all([world.workspace.interaction(submission), world.workspace.interaction(submission)])
     expect(answers.map((answer) => answer.status)).toEqual([200, 200])
     const another = await partsModal(number)
-    expect((await world.workspace.interaction(viewSubmission({ ...another, id: 'V0PARTS0004' }, parts('SCR-3, Screw set, 4, not genuine')))).status).toBe(200)
+    expect((await world.workspace.interaction(viewSubmission({ ...another, id: 'V0PARTS0004' }, parts('SCR-3, Screw set, 4, not genuine, original out of stock')))).status).toBe(200)
     await eventually(async () => (await ticket(number)).parts.some((part) => part.partNumber === 'SCR-3'), 'the later modal’s parts')
     expect((await ticket(number)).parts.filter((part) => part.partNumber === 'CAP-450')).toHaveLength(1)
     expect(await eventsOf(number, 'record_parts')).toHaveLength(2)

@@ -21,7 +21,7 @@ type Field =
   | { kind: 'number'; id: string; label: string }
   | { kind: 'checkboxes'; id: string; label: string; options: { value: string; label: string }[]; optional?: boolean }
 
-const PARTS_HINT = 'One part per line: part number, name, quantity, genuine or not. Example: DB-220, Drum belt, 1, genuine'
+const PARTS_HINT = 'One part per line: part number, name, quantity, genuine or not (and why not). Example: DB-220, Drum belt, 1, genuine — or: SCR-3, Screw set, 4, not genuine, original out of stock'
 
 function fieldsFor(action: TicketAction, technicians: { id: string; name: string }[]): Field[] {
   switch (action) {
@@ -125,11 +125,13 @@ export function actionModal(action: TicketAction, number: string, technicians: {
 
 type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] | null; selected_date_time?: number | null }
 
-/** One line of the parts box: "DB-220, Drum belt, 1, genuine". */
+/** One line of the parts box: "DB-220, Drum belt, 1, genuine" or "…, not genuine, why". */
 function parsePartLine(line: string) {
-  const [partNumber, name, quantity, genuine] = line.split(',').map((part) => part.trim())
+  const [partNumber, name, quantity, genuine, ...why] = line.split(',').map((part) => part.trim())
   if (!partNumber || !name || !quantity || !/^\d+$/.test(quantity)) return undefined
-  return { partNumber, name, quantity: Number(quantity), genuine: !/^(no|not genuine|non-genuine|false|n)$/i.test(genuine ?? 'genuine') }
+  const isGenuine = !/^(no|not genuine|non-genuine|false|n)$/i.test(genuine ?? 'genuine')
+  const reason = why.join(', ').trim()
+  return { partNumber, name, quantity: Number(quantity), genuine: isGenuine, ...(reason && { reason }) }
 }
 
 export type ModalResult = { ok: true; input: TicketActionInput } | { ok: false; errors: Record<string, string> }

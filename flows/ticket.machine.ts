@@ -36,6 +36,7 @@ export const TICKET_ACTIONS = [
   'set_service_value',
   'party_a_breach',
   'direct_loss',
+  'reassign',
 ] as const
 export type TicketAction = (typeof TICKET_ACTIONS)[number]
 
@@ -52,6 +53,8 @@ const passed = ({ event }: { event: TicketEvent }) => event.type === 'test' && e
 const stay = { actions: 'record' } as const
 /** Records about the service that change nothing in its process (§4.1a–d). */
 const annotations = { force_majeure: stay, set_service_value: stay, party_a_breach: stay, direct_loss: stay } as const
+/** §3.2e: another technician takes over, from the response until the service is completed. */
+const reassignable = { reassign: stay } as const
 /** Until the customer has confirmed, staff can still cancel. */
 const cancellable = { cancel: { target: '#ticket.cancelled' } } as const
 const testing = {
@@ -78,6 +81,7 @@ export const ticketMachine = setup({
     },
     responded: {
       on: {
+        ...reassignable,
         arrive: { guard: is('repair', 'installation', 'maintenance', 'training'), target: 'on_site' },
         record_parts: { guard: is('spare_parts'), ...stay },
         ship: { guard: is('spare_parts'), target: 'shipped' },
@@ -88,6 +92,7 @@ export const ticketMachine = setup({
     },
     on_site: {
       on: {
+        ...reassignable,
         diagnose: { guard: is('repair', 'maintenance'), target: 'diagnosed' },
         record_parts: { guard: is('installation', 'maintenance'), target: 'repairing' },
         test: [
@@ -100,19 +105,19 @@ export const ticketMachine = setup({
       },
     },
     diagnosed: {
-      on: { record_parts: 'repairing', ...testing, ...cancellable, ...annotations },
+      on: { record_parts: 'repairing', ...testing, ...reassignable, ...cancellable, ...annotations },
     },
     repairing: {
-      on: { record_parts: stay, ...testing, ...cancellable, ...annotations },
+      on: { record_parts: stay, ...testing, ...reassignable, ...cancellable, ...annotations },
     },
     testing: {
-      on: { resolve: 'resolved', ...cancellable, ...annotations },
+      on: { resolve: 'resolved', ...reassignable, ...cancellable, ...annotations },
     },
     shipped: {
-      on: { resolve: 'resolved', ...cancellable, ...annotations },
+      on: { resolve: 'resolved', ...reassignable, ...cancellable, ...annotations },
     },
     resolved: {
-      on: { confirm: 'completed', reject: 'reopened', reopen: 'reopened', ...cancellable, ...annotations },
+      on: { confirm: 'completed', reject: 'reopened', reopen: 'reopened', ...reassignable, ...cancellable, ...annotations },
     },
     completed: {
       on: { close: 'closed', reopen: 'reopened', ...annotations },
@@ -122,6 +127,7 @@ export const ticketMachine = setup({
     },
     reopened: {
       on: {
+        ...reassignable,
         respond: 'responded',
         arrive: { guard: is('repair', 'installation', 'maintenance', 'training'), target: 'on_site' },
         ...cancellable,

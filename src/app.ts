@@ -128,7 +128,7 @@ export function buildApp(deps: AppDeps): App {
     reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
     ticketRoutes(prisma, tickets),
     feedbackRoutes({ prisma, feedback, complaints }),
-    technicianRoutes(prisma),
+    technicianRoutes(prisma, { jobs, clock }),
     conversationRoutes(prisma),
   )
 

@@ -243,3 +243,39 @@ describe('both parties’ other records (§4.1a, §4.1d)', () => {
     expect(csv).toContain('overall,,direct_losses_caused_by_party_a,,,320.5')
   })
 })
+
+describe('technicians (§3.2d–e)', () => {
+  it('a ticket is reassigned with a reason: the new technician has it, the report counts it for them', async () => {
+    await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Qian Gong' }) })
+    world.t.clock.set('2026-12-21T02:00:00Z')
+    const { number } = await submitBySms(world.t, '+8613800001098', REPAIR)
+    await actOk(number, { action: 'respond', technician: 'Wang Gong' })
+    expect((await act(number, { action: 'reassign', technician: 'Qian Gong' })).status).toBe(400)
+    const moved = await actOk(number, { action: 'reassign', technician: 'Qian Gong', reason: 'Wang Gong is ill this week' })
+    expect(moved).toMatchObject({ status: 'responded', technician: { name: 'Qian Gong' } })
+    expect(moved.events.at(-1)).toMatchObject({ type: 'reassign', data: expect.objectContaining({ from: 'Wang Gong', technician: 'Qian Gong', reason: 'Wang Gong is ill this week' }) })
+    expect((await act(number, { action: 'reassign', technician: 'Qian Gong', reason: 'again' })).status).toBe(409)
+    const { byTechnician } = await world.t.getJson('/api/reports/agreement?from=2026-12-21&to=2026-12-21')
+    const requestsOf = (name: string) => byTechnician.find((row: { technician: { name: string } }) => row.technician.name === name).figures.requests.total
+    expect([requestsOf('Wang Gong'), requestsOf('Qian Gong')]).toEqual([0, 1])
+  })
+
+  it('training, assessments, Party A’s evaluations, and a replacement request that staff see in Slack', async () => {
+    const created = await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Sun Gong' }) })
+    const { id } = (await created.json()) as { id: string }
+    const record = (body: object) => world.t.admin(`/api/technicians/${id}/records`, { method: 'POST', body: JSON.stringify(body) })
+    expect((await record({ kind: 'training', title: 'WM-800 drum service' })).status).toBe(400)
+    expect((await record({ kind: 'training', title: 'WM-800 drum service', date: '2026-11-02', result: 'passed' })).status).toBe(201)
+    expect((await record({ kind: 'assessment', title: 'Q4 skills check', result: '87/100' })).status).toBe(201)
+    expect((await record({ kind: 'evaluation', note: 'Good work' })).status).toBe(400)
+    expect((await record({ kind: 'evaluation', title: 'November', rating: 4, note: 'Punctual, tidy' })).status).toBe(201)
+    expect((await record({ kind: 'replacement_request', note: 'Two complaints <!channel> about manners' })).status).toBe(201)
+    const technician = await world.t.getJson(`/api/technicians/${id}`)
+    expect(technician.records.map((item: { kind: string }) => item.kind)).toEqual(['training', 'assessment', 'evaluation', 'replacement_request'])
+    expect(technician.records[0]).toMatchObject({ title: 'WM-800 drum service', date: '2026-11-02T00:00:00.000Z', result: 'passed' })
+    const alert = await eventually(() => world.slack.of('chat.postMessage').find((call) => String(call.args.text).includes('Party A asks to replace technician Sun Gong')), 'the request in the staff channel')
+    // What Party A wrote is shown, not obeyed.
+    expect(alert.args.text).toContain('&lt;!channel&gt;')
+    expect((await world.t.admin('/api/technicians/00000000-0000-0000-0000-000000000000')).status).toBe(404)
+  })
+})

@@ -17,6 +17,8 @@ export type StaffAlert =
   | { kind: 'opted_out'; channel: string }
   | { kind: 'handoff_unanswered'; channel: string; address: string; minutes: number }
   | { kind: 'feedback_needed'; number: string; reason: string }
+  /** §3.2e: Party A asks for a technician to be replaced. */
+  | { kind: 'technician_replacement'; technician: string; reason: string }
   /** A provider down or back (our own words, no customer text). */
   | { kind: 'provider'; text: string }
 

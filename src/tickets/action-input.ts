@@ -70,6 +70,8 @@ export const ticketActionInput = z.discriminatedUnion('action', [
     })
     .refine((input) => input.affects || (input.from && input.to), { message: 'name the deadlines it prevented (affects), or the period it lasted (from and to)', path: ['affects'] })
     .refine((input) => !input.from || !input.to || Date.parse(input.from) <= Date.parse(input.to), { message: 'from must not be after to', path: ['to'] }),
+  /** §3.2e: another technician takes the service over, and why. */
+  z.object({ action: z.literal('reassign'), technician: text(120), reason: text(2000) }),
   /** §4.1a: Party A did not do its part on this service. */
   z.object({ action: z.literal('party_a_breach'), kind: z.enum(PARTY_A_BREACHES), note: text(2000) }),
   /** §4.1d: a direct loss one party caused the other, with its evidence. */

@@ -146,6 +146,14 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
           data: { ticketId: ticket.id, affects: input.affects ?? [], from: input.from ? new Date(input.from) : null, to: input.to ? new Date(input.to) : null, note: input.note, actor: actor.id, declaredAt: now },
         })
         break
+      case 'reassign': {
+        const technician = await findTechnician(tx, input.technician)
+        if (technician.id === ticket.technicianId) throw new AppError('conflict', `${technician.name} has ${ticket.number} already`)
+        update.technicianId = technician.id
+        technicianAfter = technician
+        Object.assign(fields, { from: ticket.technician?.name ?? null, technician: technician.name, technicianId: technician.id })
+        break
+      }
       case 'party_a_breach':
         await tx.partyABreach.create({ data: { ticketId: ticket.id, kind: input.kind, note: input.note, actor: actor.id, at: now } })
         break

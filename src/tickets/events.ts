@@ -28,6 +28,7 @@ export const EVENT_OF = {
   set_service_value: 'ticket.value_set',
   party_a_breach: 'ticket.party_a_breach_recorded',
   direct_loss: 'ticket.direct_loss_recorded',
+  reassign: 'ticket.reassigned',
 } as const satisfies Record<TicketActionInput['action'], string>
 
 type Action = keyof typeof EVENT_OF

@@ -29,6 +29,8 @@ export function alertText(alert: StaffAlert, timeZone: string): Mrkdwn {
       return md`<!here> :rotating_light: The customer (${alert.channel.toUpperCase()} ${alert.address}) has waited ${alert.minutes} minutes for a person and nobody has answered. Please reply in the hand-off thread.`
     case 'feedback_needed':
       return md`:telephone_receiver: The feedback survey could not reach the customer (${alert.reason}). Please collect their rating another way, by phone say, and record it: \`POST /api/tickets/${alert.number}/feedback\` (§3.3a: within 24 hours of completion).`
+    case 'technician_replacement':
+      return md`:bust_in_silhouette: *Party A asks to replace technician ${alert.technician}* (§3.2e): “${alert.reason}”`
     case 'provider':
       return md`${alert.text}`
     case 'opted_out':

@@ -103,7 +103,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   /** A button or menu item: act at once, or open the modal that asks for what the action needs. */
   async function start(action: TicketAction, number: string, body: BlockAction) {
     if (ONE_CLICK_ACTIONS.includes(action)) return apply(number, { action } as Parameters<TicketService['apply']>[1], body.user)
-    const technicians = action === 'respond' ? await prisma.technician.findMany({ where: { active: true }, orderBy: { name: 'asc' }, take: 100, select: { id: true, name: true } }) : []
+    const technicians = action === 'respond' || action === 'reassign' ? await prisma.technician.findMany({ where: { active: true }, orderBy: { name: 'asc' }, take: 100, select: { id: true, name: true } }) : []
     await client.views.open({ trigger_id: body.trigger_id, view: actionModal(action, number, technicians) })
   }
 

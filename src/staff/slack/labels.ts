@@ -18,6 +18,7 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   set_service_value: 'Set service value',
   party_a_breach: 'Party A breach',
   direct_loss: 'Direct loss',
+  reassign: 'Reassign',
 }
 
 /** Actions shown as buttons; the rest of the legal ones sit in the "More" menu. */

@@ -66,6 +66,13 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
       ]
     case 'set_service_value':
       return [{ kind: 'number', id: 'value', label: 'Service value' }]
+    case 'reassign':
+      return [
+        technicians.length
+          ? { kind: 'select', id: 'technician', label: 'New technician', options: technicians.map((technician) => ({ value: technician.id, label: technician.name })) }
+          : { kind: 'text', id: 'technician', label: 'New technician' },
+        { kind: 'text', id: 'reason', label: 'Why (§3.2e)', multiline: true },
+      ]
     case 'party_a_breach':
       return [
         { kind: 'select', id: 'kind', label: 'What Party A failed to do (§4.1a)', options: PARTY_A_BREACHES.map((kind) => ({ value: kind, label: PARTY_A_BREACH_LABELS[kind] })) },

@@ -1,6 +1,7 @@
 /** The admin API for feedback (§3.3a) and the complaint register (§3.3d). */
 import { Router } from 'express'
 import { z } from 'zod'
+import { apiActor } from './actor.ts'
 import type { ComplaintService } from '../../complaints/service.ts'
 import type { PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
@@ -9,10 +10,6 @@ import { complaintInclude } from '../slack/complaint-blocks.ts'
 import { parseInput } from './tickets.ts'
 
 const page = { page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(25) }
-const actorOf = (body: unknown) => {
-  const actor = (body as { actor?: unknown } | undefined)?.actor
-  return typeof actor === 'string' && actor.trim() ? `api:${actor.trim().slice(0, 80)}` : 'api'
-}
 
 const feedbackQuery = z.object({
   status: z.enum(['scheduled', 'asked', 'answered', 'missed', 'skipped']).optional(),
@@ -55,14 +52,14 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
   /** Feedback taken another way (by phone): staff are its source. */
   router.post('/tickets/:number/feedback', async (req, res) => {
     const input = parseInput(staffFeedback, req.body, 'feedback')
-    await deps.feedback.recordByStaff(req.params.number, { rating: input.rating, comment: input.comment ?? null }, `staff:${actorOf(req.body)}`)
+    await deps.feedback.recordByStaff(req.params.number, { rating: input.rating, comment: input.comment ?? null }, `staff:${apiActor(req.body)}`)
     res.json(await prisma.feedback.findFirstOrThrow({ where: { ticket: { number: req.params.number.toUpperCase() } }, omit: { id: true, ticketId: true } }))
   })
 
   router.post('/tickets/:number/survey', async (req, res) => {
     const input = parseInput(surveyAction, req.body, 'survey action')
-    if (input.action === 'skip') await deps.feedback.skip(req.params.number, actorOf(req.body), { reason: input.reason, customerAsked: input.customerAsked })
-    else await deps.feedback.resend(req.params.number, actorOf(req.body))
+    if (input.action === 'skip') await deps.feedback.skip(req.params.number, apiActor(req.body), { reason: input.reason, customerAsked: input.customerAsked })
+    else await deps.feedback.resend(req.params.number, apiActor(req.body))
     res.json(await prisma.feedback.findFirstOrThrow({ where: { ticket: { number: req.params.number.toUpperCase() } }, omit: { id: true, ticketId: true } }))
   })
 
@@ -91,13 +88,13 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
   /** A staff member's report (§3.3d). */
   router.post('/complaints', async (req, res) => {
     const input = parseInput(complaintReport, req.body, 'complaint')
-    const number = await deps.complaints.report(input.ticket, input.text, actorOf(req.body))
+    const number = await deps.complaints.report(input.ticket, input.text, apiActor(req.body))
     res.status(201).json(complaintJson((await findComplaint(number))!))
   })
 
   router.post('/complaints/:number/actions', async (req, res) => {
     const { actor: _actor, ...input } = parseInput(complaintAction, req.body, 'complaint action')
-    await deps.complaints.act(req.params.number, input, actorOf(req.body))
+    await deps.complaints.act(req.params.number, input, apiActor(req.body))
     res.json(complaintJson((await findComplaint(req.params.number))!))
   })
 

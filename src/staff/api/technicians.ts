@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { Prisma, type PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
 import { parseInput } from './tickets.ts'
+import { apiActor } from './actor.ts'
 import type { Clock } from '../../clock.ts'
 import type { JobQueue } from '../../jobs/queue.ts'
 import { alertStaff } from '../alerts.ts'
@@ -26,7 +27,7 @@ const recordInput = z
     rating: z.number().int().min(1).max(5).optional(),
     note: z.string().trim().min(1).max(4000).optional(),
     date: z.iso.date().optional(),
-    actor: z.string().optional(),
+    actor: z.string().max(200).optional(),
   })
   .refine((record) => record.kind !== 'training' || (record.title && record.date), { message: 'a training needs its course (title) and date', path: ['title'] })
   .refine((record) => record.kind !== 'evaluation' || record.rating, { message: 'an evaluation needs a rating from 1 to 5', path: ['rating'] })
@@ -47,11 +48,11 @@ export function technicianRoutes(prisma: PrismaClient, deps: { jobs: JobQueue; c
     res.json(await find(req.params.id))
   })
   router.post('/technicians/:id/records', async (req, res) => {
-    const { actor, date, ...input } = parseInput(recordInput, req.body, 'technician record')
+    const { actor: _actor, date, ...input } = parseInput(recordInput, req.body, 'technician record')
     const technician = await find(req.params.id)
     const record = await prisma.$transaction(async (tx) => {
       const created = await tx.technicianRecord.create({
-        data: { technicianId: technician.id, ...input, date: date ? new Date(`${date}T00:00:00Z`) : null, actor: actor ? `api:${actor}` : 'api', at: deps.clock.now() },
+        data: { technicianId: technician.id, ...input, date: date ? new Date(`${date}T00:00:00Z`) : null, actor: apiActor(req.body), at: deps.clock.now() },
         select: recordSelect,
       })
       // §3.2e: Party A wants someone else; staff must see it.

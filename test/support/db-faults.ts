@@ -39,6 +39,7 @@ export async function holdSender(url: string, channel: string, address: string) 
     await client.query(`WITH c AS (INSERT INTO "Customer" (id, locale) VALUES (gen_random_uuid(), 'en') RETURNING id)
       INSERT INTO "ChannelIdentity" (id, channel, address, "customerId") SELECT gen_random_uuid(), $1::"Channel", $2, c.id FROM c`, [channel, address])
   }
+  let released = false
   const waiting = async () => {
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)
     return rows[0].n as number
@@ -51,7 +52,10 @@ export async function holdSender(url: string, channel: string, address: string) 
     async terminateWaiting(): Promise<number> {
       return terminateConnections(client, `wait_event_type = 'Lock'`)
     },
+    /** Rolls back and disconnects; a second call does nothing (tests release in `finally`). */
     async release() {
+      if (released) return
+      released = true
       await client.query('ROLLBACK')
       await client.query('SELECT pg_advisory_unlock_all()')
       await client.end()

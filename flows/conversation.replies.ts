@@ -73,7 +73,7 @@ export function answerOf(field: Field, event: ConversationEvent) {
   return event.type === 'TEXT' ? parseAnswer(field, event.text, event.today) : undefined
 }
 
-export function submittedReply(context: ConversationContext, ticket: CreatedTicket, timeZone: string): Reply {
+export function submittedReply(context: Pick<ConversationContext, 'locale'>, ticket: CreatedTicket, timeZone: string): Reply {
   const copy = copyFor(context.locale)
   const lines = [copy.submitted(ticket.number, formatDateTime(ticket.responseDueAt, context.locale, timeZone))]
   if (ticket.installationDueAt) {

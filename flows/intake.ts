@@ -106,6 +106,33 @@ export function toSubmission(draft: Draft): Submission | undefined {
   }
 }
 
+/** A request's answers all at once, as staff type them in a form (§3.1a, a phone call). */
+export type Answers = Partial<Record<Field, string | null>>
+
+/**
+ * Reads a whole request with the conversation's own rules, field by field: what a customer could
+ * not answer in a chat, staff cannot enter in a form. An empty serial number is skipped, as SKIP
+ * is in the chat; any other applicable field that is empty or unreadable is named with its hint.
+ */
+export function readAnswers(answers: Answers, today: IsoDate): { ok: true; submission: Submission } | { ok: false; problems: Partial<Record<Field, Hint>> } {
+  const draft: Draft = {}
+  const problems: Partial<Record<Field, Hint>> = {}
+  for (const field of FIELDS) {
+    // The type decides which fields apply; without one, only the type itself is reported.
+    if (field !== 'serviceType' && (!draft.serviceType || !applies(field, draft.serviceType))) continue
+    const text = answers[field]?.trim() ?? ''
+    if (field === 'serialNumber' && !text) {
+      draft.serialNumber = null
+      continue
+    }
+    const parsed = text ? parseAnswer(field, text, today) : fail(field)
+    if (parsed.ok) Object.assign(draft, { [field]: parsed.value })
+    else problems[field] = parsed.hint
+  }
+  const submission = toSubmission(draft)
+  return submission && Object.keys(problems).length === 0 ? { ok: true, submission } : { ok: false, problems }
+}
+
 /** The label and shown value of each applicable answer, numbered from 1 as in the summary. */
 export function summaryLines(draft: Draft, locale: Locale): { field: Field; label: string; value: string }[] {
   const copy = copyFor(locale)

@@ -28,6 +28,7 @@ import { feedbackRoutes } from './staff/api/feedback.ts'
 import { reportRoutes } from './staff/api/reports.ts'
 import { dashboardRouter } from './staff/dashboard/router.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
+import { phoneRequests } from './tickets/phone-requests.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { createTicketEvents } from './tickets/events.ts'
@@ -68,6 +69,7 @@ export function buildApp(deps: AppDeps): App {
   const { config, prisma, clock, logger, jobs } = deps
   const timeZone = config.serviceTimeZone
   const calendar = new BusinessCalendar(timeZone, config.holidays)
+  const smsSending = Boolean(config.twilio?.accountSid && config.twilio.from)
   // Ticket follow-ups are listeners of the ticket's domain events, registered here once.
   const ticketEvents = createTicketEvents()
   registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets })
@@ -86,7 +88,7 @@ export function buildApp(deps: AppDeps): App {
     // Live hand-offs happen in Slack threads: without Slack, a request for a person is only recorded.
     liveHandoff: Boolean(config.slack),
     handoffTimeoutMs: config.handoffTimeoutMinutes * 60_000,
-    smsSending: Boolean(config.twilio?.accountSid && config.twilio.from),
+    smsSending,
     complaintKeywords: config.complaintKeywords,
     recordFeedback: (tx, number, input, actor) => feedback!.recordFromCustomer(tx, number, input, actor),
     metrics: deps.metrics,
@@ -95,6 +97,7 @@ export function buildApp(deps: AppDeps): App {
   })
   feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
   const complaints = createComplaintService({ prisma, jobs, clock, logger })
+  const phone = phoneRequests({ prisma, clock, jobs, calendar, logger, serviceValues: config.serviceValues, defaultLocale: config.defaultLocale, smsSending })
 
   const app = express()
   app.disable('x-powered-by')
@@ -112,7 +115,7 @@ export function buildApp(deps: AppDeps): App {
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, handle: conversations.handle, jobs, clock, logger, timeZone }),
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, handle: conversations.handle, jobs, clock, logger, timeZone }),
     )
   }
   else
@@ -126,7 +129,7 @@ export function buildApp(deps: AppDeps): App {
     apiAuth(deps.adminToken, sessions),
     express.json({ limit: '256kb' }),
     reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
-    ticketRoutes(prisma, tickets),
+    ticketRoutes(prisma, tickets, phone),
     feedbackRoutes({ prisma, feedback, complaints }),
     technicianRoutes(prisma, { jobs, clock }),
     conversationRoutes(prisma),

@@ -12,7 +12,7 @@ import { queueMessage } from '../notifications/outbox.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import type { TicketService } from '../tickets/apply.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
-import { createTicket } from '../tickets/create.ts'
+import { createdTicket, submitTicket } from '../tickets/submit.ts'
 import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
 import type { Party } from './party.ts'
 import { identityKey } from '../channels/types.ts'
@@ -91,29 +91,17 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
   return async (tx, party, command, now, origin): Promise<ConversationEvent | undefined> => {
     switch (command.type) {
       case 'submitTicket': {
-        const ticket = await createTicket(
-          tx,
-          {
-            submission: command.submission,
-            customerId: party.customerId,
-            conversationId: party.conversation.id,
-            channel: party.channel,
-            channelAddress: party.address,
-            locale: command.locale,
-            actor: `customer:${party.id}`,
-            at: now,
-            serviceValue: deps.serviceValues[command.submission.serviceType],
-          },
-          calendar,
-        )
-        await jobs.send(QUEUES.slackSync, { ticketId: ticket.id }, { tx, singletonKey: ticket.id })
-        logger.info({ ticket: ticket.number, channel: party.channel }, 'ticket submitted')
-        const due = (kind: string) => ticket.deadlines.find((deadline) => deadline.kind === kind)?.dueAt.toISOString() ?? null
-        return {
-          type: 'TICKET_CREATED',
-          ticket: { number: ticket.number, responseDueAt: due('response')!, installationDueAt: due('installation'), warrantyOf: ticket.warrantyOf?.number ?? null },
-          timeZone: calendar.timeZone,
-        }
+        const ticket = await submitTicket(tx, deps, {
+          submission: command.submission,
+          customerId: party.customerId,
+          conversationId: party.conversation.id,
+          channel: party.channel,
+          channelAddress: party.address,
+          locale: command.locale,
+          actor: `customer:${party.id}`,
+          at: now,
+        })
+        return { type: 'TICKET_CREATED', ticket: createdTicket(ticket), timeZone: calendar.timeZone }
       }
       case 'listTickets':
         return { type: 'STATUS_RESULT', tickets: await openTicketsOf(tx, party.customerId), timeZone: calendar.timeZone }

@@ -49,7 +49,7 @@ const statements = (n: number, now: Date, uuid: string) => {
        SELECT d.*, c.ids[d.customer] AS customer_id, t.ids[d.tech] AS technician_id,
          (CASE WHEN r_type < 0.45 THEN 'repair' WHEN r_type < 0.65 THEN 'installation' WHEN r_type < 0.77 THEN 'maintenance'
                WHEN r_type < 0.88 THEN 'spare_parts' WHEN r_type < 0.96 THEN 'technical_support' ELSE 'training' END)::"ServiceType" AS type,
-         (CASE WHEN r_channel < 0.55 THEN 'sms' WHEN r_channel < 0.85 THEN 'webchat' ELSE 'slack' END)::"Channel" AS channel,
+         (CASE WHEN r_channel < 0.55 THEN 'sms' WHEN r_channel < 0.85 THEN 'webchat' WHEN r_channel < 0.96 THEN 'slack' ELSE 'phone' END)::"RequestChannel" AS channel,
          -- Responses: most within hours, about 3% after the 24 h deadline.
          CASE WHEN r_response < 0.97 THEN r_response * 22 ELSE 25 + r_response * 20 END AS response_hours,
          r_outcome < 0.03 AS cancelled,
@@ -104,7 +104,7 @@ const statements = (n: number, now: Date, uuid: string) => {
        SELECT ${uuid}, b."ticketId", ('late_' || b.kind::text)::"NonConformityKind", b."breachedAt", b."forceMajeure", b.id
        FROM "DeadlineBreach" b WHERE b.kind IN ('response', 'installation', 'diagnosis')`,
     `INSERT INTO "Feedback" (id, "ticketId", status, channel, "completedAt", "askAt", "windowEndsAt", "askedAt", "answeredAt", rating, comment, "inWindow", source)
-       SELECT ${uuid}, id, (CASE WHEN r_feedback < 0.92 THEN 'answered' ELSE 'missed' END)::"FeedbackStatus", channel, completed_at, completed_at + interval '10 minutes',
+       SELECT ${uuid}, id, (CASE WHEN r_feedback < 0.92 THEN 'answered' ELSE 'missed' END)::"FeedbackStatus", (CASE WHEN channel = 'phone' THEN 'sms' ELSE channel::text END)::"Channel", completed_at, completed_at + interval '10 minutes',
          completed_at + interval '24 hours', completed_at + interval '10 minutes', CASE WHEN r_feedback < 0.92 THEN completed_at + interval '3 hours' END,
          CASE WHEN r_feedback < 0.92 THEN (CASE WHEN r_rating < 0.04 THEN 1 WHEN r_rating < 0.08 THEN 2 WHEN r_rating < 0.16 THEN 3 WHEN r_rating < 0.45 THEN 4 ELSE 5 END) END,
          CASE WHEN r_feedback < 0.3 THEN 'Seeded comment' END, r_feedback < 0.92, CASE WHEN r_feedback < 0.92 THEN 'customer' END

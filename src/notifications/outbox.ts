@@ -19,6 +19,8 @@ export type MessageKind =
   | 'verification_code'
   /** §3.3a: the rating question and its reminder. */
   | 'feedback_prompt'
+  /** §3.1a: a request staff logged from a phone call, confirmed to the caller's mobile. */
+  | 'request_logged'
 
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(

@@ -12,7 +12,8 @@ export interface NewTicket {
   submission: Submission
   customerId: string
   conversationId: string | null
-  channel: Channel
+  /** How the request reached us: a customer's channel, or a phone call staff logged (§3.1a). */
+  channel: Channel | 'phone'
   channelAddress: string
   locale: Locale
   /** Who submitted it, for the audit trail: `customer:<identity id>`, `staff:<name>`. */

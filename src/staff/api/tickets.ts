@@ -8,9 +8,11 @@ import { normalizePhone } from '../../channels/sms/receiver.ts'
 import { ticketActionInput } from '../../tickets/action-input.ts'
 import type { TicketService } from '../../tickets/apply.ts'
 import { findTicketDetail, ticketJson } from '../../tickets/view.ts'
+import { phoneRequestInput, type PhoneRequests } from '../../tickets/phone-requests.ts'
+import { apiActor } from './actor.ts'
 
 const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
-const CHANNELS = ['sms', 'webchat', 'slack'] as const
+const CHANNELS = ['sms', 'webchat', 'slack', 'phone'] as const
 
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -55,8 +57,17 @@ type SummaryRow = Prisma.TicketGetPayload<{ select: typeof summarySelect }>
 
 const toSummary = ({ deadlines, ...ticket }: SummaryRow) => ({ ...ticket, nextDeadline: deadlines[0] ?? null })
 
-export function ticketRoutes(prisma: PrismaClient, tickets: TicketService): Router {
+export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone: PhoneRequests): Router {
   const router = Router()
+
+  /** §3.1a: a request taken by phone. 201 with the ticket; 400 names each field to correct. */
+  router.post('/tickets', async (req, res) => {
+    const { actor: _actor, ...body } = (req.body ?? {}) as { actor?: unknown }
+    const input = parseInput(phoneRequestInput, body, 'request')
+    const logged = await phone.log(input, apiActor(req.body))
+    const ticket = await findTicketDetail(prisma, logged.number)
+    res.status(201).json({ ...ticketJson(ticket!), notifiedBySms: logged.notifiedBySms })
+  })
 
   router.get('/tickets', async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query')

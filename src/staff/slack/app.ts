@@ -36,6 +36,8 @@ import { handleThreadReply } from './thread-replies.ts'
 import { firstTime } from './once.ts'
 import { channelLink, md, mention, slackTextToPlain } from '../../channels/slack/mrkdwn.ts'
 import { createStaffChannel } from './staff-channel.ts'
+import { PHONE_REQUEST_MODAL_ID, phoneRequestModal, readPhoneRequestForm } from './phone-request-modal.ts'
+import type { PhoneRequests } from '../../tickets/phone-requests.ts'
 
 export interface SlackStaffDeps {
   config: SlackConfig
@@ -45,6 +47,8 @@ export interface SlackStaffDeps {
   conversations: Pick<Conversations, 'endHandoff'>
   complaints: ComplaintService
   feedback: Pick<FeedbackService, 'skip' | 'resend'>
+  /** §3.1a: requests taken by phone, from `/aftercare new`. */
+  phoneRequests: PhoneRequests
   /** The customers' path, for Slack customers (DMs and mentions). */
   handle(inbound: Inbound): Promise<TurnResult>
   jobs: JobQueue
@@ -53,7 +57,7 @@ export interface SlackStaffDeps {
   timeZone: string
 }
 
-const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
+const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare new` logs a request taken by phone; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
 
 const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({ id: `slack:${user.id}`, name: user.name ?? user.username })
 const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as readonly string[]).includes(value)
@@ -192,10 +196,30 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await apply(number, result.input, body.user)
   })
 
+  app.view(PHONE_REQUEST_MODAL_ID, async ({ ack, view, body }) => {
+    const form = readPhoneRequestForm(view.state.values as Parameters<typeof readPhoneRequestForm>[0])
+    const errors = form.ok ? deps.phoneRequests.problems(form.input) : form.errors
+    if (errors || !form.ok) return ack({ response_action: 'errors', errors: errors ?? {} })
+    await ack()
+    if (!(await firstTime(prisma, 'slack-view', view.id))) return
+    try {
+      const logged = await deps.phoneRequests.log(form.input, `slack:${body.user.id}`)
+      await explain(body.user.id, `Logged ${logged.number} for ${form.input.phone}${logged.notifiedBySms ? '; the caller gets a text with the number.' : '; tell the caller the number: no text goes out.'}`)
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      await explain(body.user.id, `The phone request was not logged: ${error.message}`)
+    }
+  })
+
   app.command('/aftercare', async ({ ack, command }) => {
     // Tickets carry customers' addresses and numbers: shown in the staff channel only.
     if (command.channel_id !== config.staffChannel) return ack({ response_type: 'ephemeral', text: md`Use /aftercare in ${channelLink(config.staffChannel)}.`.text })
     const text = command.text.trim().toUpperCase()
+    if (text === 'NEW') {
+      await ack()
+      await client.views.open({ trigger_id: command.trigger_id, view: phoneRequestModal(deps.phoneRequests.textsByDefault) })
+      return
+    }
     const releasing = /^RELEASE\s+(SR-\S+)$/.exec(text)
     if (releasing) {
       const handedOff = await prisma.conversation.findMany({ where: { handoffActive: true, tickets: { some: { number: releasing[1] } } }, select: { id: true } })

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { runTurn, type Command } from '../src/conversations/turn.ts'
 import type { ConversationEvent, Reply, TicketSummary } from './conversation.machine.ts'
 import { toInputEvent } from './input.ts'
+import { modelKey, productFor } from './products.ts'
 import type { Locale } from './locale.ts'
 
 interface Options {
@@ -18,10 +19,13 @@ interface Options {
   handoff?: 'started' | 'refused'
   /** What the app answers a request for a verification code (default: sent). */
   code?: { sent: false; reason: 'cooldown' | 'limit' | 'country' | 'budget'; retryAfterSeconds: number }
+  /** §3.2a: Party A's product catalogue (default: none). */
+  catalogue?: { model: string; manualUrl?: string }[]
 }
 
 /** A customer talking to the bot; `say` returns the bot's answer as one text. */
 function chat(options: Options = {}) {
+  const catalogue = new Map((options.catalogue ?? []).map((item) => [modelKey(item.model), { model: item.model, key: modelKey(item.model), manualUrl: item.manualUrl ?? null }]))
   let snapshot: unknown
   const commands: Command[] = []
   let last: { replies: Reply[]; state: string; locale: Locale } | undefined
@@ -58,7 +62,9 @@ function chat(options: Options = {}) {
       return last?.locale
     },
     async say(text: string): Promise<string> {
-      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false, phoneLinking: options.phoneLinking ?? false }), execute)
+      const product = productFor(snapshot, text, catalogue)
+      const circumstances = { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false, phoneLinking: options.phoneLinking ?? false, ...(product && { product }) }
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, circumstances), execute)
       snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
       last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
       return outcome.replies.map((reply) => reply.text).join('\n')
@@ -436,5 +442,61 @@ describe('linking a phone: codes refused by a limit (issue 11)', () => {
     await c.sayAll(['hi', 'LINK'])
     expect(await c.say('13800138000')).toBe(text)
     expect(c.state).toBe('idle')
+  })
+})
+
+describe('the product catalogue (§3.2a)', () => {
+  const catalogue = [{ model: 'XR-200', manualUrl: 'https://example.com/manuals/xr-200.pdf' }, { model: 'XR-250' }, { model: 'WM-800' }, { model: 'AC-35' }]
+
+  it('takes a listed model however it is written, as the catalogue writes it', async () => {
+    const customer = chat({ catalogue })
+    await customer.sayAll(['hi', '1'])
+    expect(await customer.say('xr 200')).toContain('serial number')
+    await customer.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    expect(customer.submitted()[0]!.productModel).toBe('XR-200')
+  })
+
+  it('offers the closest models for an unlisted one; a number picks one', async () => {
+    const customer = chat({ catalogue })
+    await customer.sayAll(['hi', '1'])
+    const offer = await customer.say('XR-20O')
+    expect(offer).toContain('We do not have the model “XR-20O” on our list')
+    expect(customer.replies[0]!.choices?.map((choice) => choice.label)).toEqual(['XR-200', 'XR-250'])
+    expect(customer.state).toBe('intake.productModel')
+    expect(await customer.say('2')).toContain('serial number')
+    await customer.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    expect(customer.submitted()[0]!.productModel).toBe('XR-250')
+  })
+
+  it('keeps an unlisted model the customer sends again, or one with nothing close', async () => {
+    const insisting = chat({ catalogue })
+    await insisting.sayAll(['hi', '1', 'XR-201'])
+    expect(await insisting.say('xr-201')).toContain('serial number')
+    await insisting.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    expect(insisting.submitted()[0]!.productModel).toBe('xr-201')
+    const unknown = chat({ catalogue })
+    await unknown.sayAll(['hi', '1'])
+    expect(await unknown.say('Bosch Serie 6')).toContain('serial number')
+  })
+
+  it('sends a technical-support request the model’s manual at once', async () => {
+    const customer = chat({ catalogue })
+    await customer.sayAll(['hi', '5'])
+    const answer = await customer.say('XR200')
+    expect(customer.replies.map((reply) => reply.text)[0]).toBe('The manual for XR-200 may already answer your question: https://example.com/manuals/xr-200.pdf')
+    expect(answer).toContain('serial number')
+    // Picked from the offer, too; and not for a repair.
+    const picking = chat({ catalogue, locale: 'zh-CN' })
+    await picking.sayAll(['你好', '5', 'XR-20'])
+    expect(await picking.say('1')).toContain('XR-200 的使用手册')
+    const repair = chat({ catalogue })
+    await repair.sayAll(['hi', '1'])
+    expect(await repair.say('XR-200')).not.toContain('manual')
+  })
+
+  it('asks as before without a catalogue', async () => {
+    const customer = chat()
+    await customer.sayAll(['hi', '1'])
+    expect(await customer.say('XR-20O')).toContain('serial number')
   })
 })

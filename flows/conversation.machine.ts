@@ -10,6 +10,7 @@ import { copyFor, type Field } from './copy.ts'
 import { FIELDS, nextField, parseAnswer, summaryLines, toSubmission } from './intake.ts'
 import { detectLocale, type Locale } from './locale.ts'
 import { parsePhone } from './phone.ts'
+import { modelKey } from './products.ts'
 import { parseRating } from './ratings.ts'
 import { parseMenuNumber, normalize, parseServiceType } from './service-types.ts'
 import {
@@ -19,6 +20,12 @@ import type { Asking, ConversationContext, ConversationEmitted, ConversationEven
 
 export type * from './conversation.types.ts'
 export { question } from './conversation.replies.ts'
+
+/** The suggested model the customer's number picks, if it picks one. */
+function suggestionPicked(context: ConversationContext, event: ConversationEvent) {
+  const number = event.type === 'TEXT' ? parseMenuNumber(event.text) : undefined
+  return number === undefined ? undefined : context.modelDoubt?.suggestions[number - 1]
+}
 
 export const conversationMachine = setup({
   types: {
@@ -56,6 +63,15 @@ export const conversationMachine = setup({
     isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
     isCode: ({ event }) => event.type === 'TEXT' && /^\d{6}$/.test(event.text.trim()),
     linked: ({ event }) => event.type === 'LINK_RESULT' && event.linked,
+    /** §3.2a: one of the models offered for an unlisted one, by its number. */
+    picksSuggestion: ({ context, event }) => suggestionPicked(context, event) !== undefined,
+    /** §3.2a: a readable model that is not listed but close to some that are, and not insisted on yet. */
+    doubtsModel: ({ context, event }) =>
+      answerOf('productModel', event)?.ok === true &&
+      event.type === 'TEXT' &&
+      event.product?.kind === 'unlisted' &&
+      event.product.suggestions.length > 0 &&
+      modelKey(context.modelDoubt?.typed ?? '') !== modelKey(event.text),
     codeSent: ({ event }) => event.type === 'CODE_RESULT' && event.sent,
     triesLeft: ({ event }) => event.type === 'LINK_RESULT' && event.attemptsLeft > 0,
     isComplete: ({ context }) => toSubmission(context.draft) !== undefined,
@@ -76,7 +92,29 @@ export const conversationMachine = setup({
     }),
     record: assign(({ context, event }, params: { field: Field }) => {
       const parsed = answerOf(params.field, event)
-      return parsed?.ok ? { draft: { ...context.draft, [params.field]: parsed.value }, misses: 0 } : {}
+      if (!parsed?.ok) return {}
+      // §3.2a: a listed model is kept as the catalogue writes it.
+      const value = params.field === 'productModel' && event.type === 'TEXT' && event.product?.kind === 'listed' ? event.product.model : parsed.value
+      return { draft: { ...context.draft, [params.field]: value }, misses: 0, modelDoubt: null }
+    }),
+    suggestModels: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'TEXT' || event.product?.kind !== 'unlisted') return
+      const suggestions = event.product.suggestions
+      enqueue.assign({ modelDoubt: { typed: event.text.trim(), suggestions } })
+      enqueue.emit({
+        type: 'reply',
+        reply: { text: copyFor(context.locale).didYouMean(event.text.trim()), choices: suggestions.map((item, index) => ({ value: String(index + 1), label: item.model })), numbered: true },
+      })
+    }),
+    recordSuggestion: assign(({ context, event }) => {
+      const picked = suggestionPicked(context, event)
+      return picked ? { draft: { ...context.draft, productModel: picked.model }, misses: 0, modelDoubt: null } : {}
+    }),
+    /** §3.2a: technical support for a listed model with a manual: the manual first. */
+    offerManual: enqueueActions(({ context, event, enqueue }, params: { picked: boolean }) => {
+      const listed = params.picked ? suggestionPicked(context, event) : event.type === 'TEXT' && event.product?.kind === 'listed' ? event.product : undefined
+      if (context.draft.serviceType !== 'technical_support' || !listed?.manualUrl) return
+      enqueue.emit({ type: 'reply', reply: { text: copyFor(context.locale).manualFor(listed.model, listed.manualUrl) } })
     }),
     recordServiceType: assign(({ context, event }) => ({ draft: { ...context.draft, serviceType: parseServiceType(textOf(event)) } })),
     forget: assign(({ context, event }) => {
@@ -279,7 +317,18 @@ export const conversationMachine = setup({
               entry: [assign({ asking: field, misses: 0 }), { type: 'ask', params: { asking: field } }],
               on: {
                 TEXT: [
-                  { guard: { type: 'answers', params: { field } }, target: 'route', actions: { type: 'record', params: { field } } },
+                  // §3.2a: the model against the catalogue (offered its closest models once, then kept as typed).
+                  ...(field === 'productModel'
+                    ? [
+                        { guard: 'picksSuggestion', target: 'route', actions: [{ type: 'offerManual', params: { picked: true } }, 'recordSuggestion'] } as const,
+                        { guard: 'doubtsModel', actions: 'suggestModels' } as const,
+                      ]
+                    : []),
+                  {
+                    guard: { type: 'answers', params: { field } },
+                    target: 'route',
+                    actions: [{ type: 'record', params: { field } }, ...(field === 'productModel' ? [{ type: 'offerManual', params: { picked: false } } as const] : [])],
+                  },
                   { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
                   { actions: 'hint' },
                 ],

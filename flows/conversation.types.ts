@@ -3,6 +3,7 @@ import type { DeadlineKind, Field, TicketStatus } from './copy.ts'
 import type { InputEvent } from './input.ts'
 import type { Draft, Submission } from './intake.ts'
 import type { Locale } from './locale.ts'
+import type { ListedModel } from './products.ts'
 import type { ServiceType } from './service-types.ts'
 
 export interface Choice {
@@ -94,6 +95,8 @@ export interface ConversationContext {
   handoffReason: HandoffReason | null
   /** The number being linked, while its code is awaited. */
   linkingPhone?: string | null
+  /** §3.2a: the model typed was not in the catalogue; the customer picks one of these, or insists. */
+  modelDoubt?: { typed: string; suggestions: ListedModel[] } | null
   /** A feedback survey waiting for its rating, then its comment. It does not block anything. */
   survey?: { number: string; stage: 'rating' | 'comment'; hinted: boolean } | null
 }

@@ -66,6 +66,10 @@ export interface Copy {
   backWithBot: string
   stillWithHuman: string
   languageSwitched: string
+  /** §3.2a: a model not in the catalogue, with the closest ones offered as a numbered list. */
+  didYouMean: (typed: string) => string
+  /** §3.2a: a technical-support request gets the model's manual at once. */
+  manualFor: (model: string, url: string) => string
   optedOut: string
   optedIn: string
   stillOptedOut: string
@@ -218,6 +222,8 @@ const en: Copy = {
   backWithBot: 'You are back with our assistant.',
   stillWithHuman: 'You are talking with a member of our team; they will answer here.',
   languageSwitched: 'OK, let’s continue in English.',
+  didYouMean: (typed) => `We do not have the model “${typed}” on our list. Did you mean one of these? Reply with its number, or send your model again to keep it as you wrote it.`,
+  manualFor: (model, url) => `The manual for ${model} may already answer your question: ${url}`,
   optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
   optedIn: 'You are subscribed again and will get updates about your requests.',
   stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
@@ -359,6 +365,8 @@ const zhCN: Copy = {
   backWithBot: '您已回到智能助手。',
   stillWithHuman: '您正在与我们的工作人员对话，他们会在这里回复您。',
   languageSwitched: '好的，我们用中文继续。',
+  didYouMean: (typed) => `我们的产品列表中没有型号“${typed}”。您是指以下型号之一吗？请回复编号；如确认型号无误，请再发送一次。`,
+  manualFor: (model, url) => `${model} 的使用手册或许已能解答您的问题：${url}`,
   optedOut: '您已退订，我们将不再给您发送短信。回复 START 可重新订阅。',
   optedIn: '您已重新订阅，我们会继续发送申请进度。',
   stillOptedOut: '您已退订我们的短信。回复 START 可重新订阅。',

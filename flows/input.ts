@@ -5,6 +5,7 @@
  */
 import type { IsoDate } from './dates.ts'
 import type { Locale } from './locale.ts'
+import type { ProductMatch } from './products.ts'
 import { normalize } from './service-types.ts'
 
 export type GlobalWord = 'HELP' | 'CANCEL' | 'RESTART' | 'STATUS' | 'AGENT' | 'LINK'
@@ -37,6 +38,8 @@ export interface Circumstances {
   liveHandoff: boolean
   /** The customer can link a phone number here (not on SMS itself; SMS must be able to send the code). */
   phoneLinking: boolean
+  /** §3.2a: the message against the product catalogue, when the model is being asked and there is a catalogue. */
+  product?: ProductMatch
 }
 
 export type TextEvent = { type: 'TEXT'; text: string } & Circumstances

@@ -29,6 +29,8 @@ import { reportRoutes } from './staff/api/reports.ts'
 import { dashboardRouter } from './staff/dashboard/router.ts'
 import { ticketRoutes } from './staff/api/tickets.ts'
 import { phoneRequests } from './tickets/phone-requests.ts'
+import { createCatalogue } from './products/catalogue.ts'
+import { productRoutes } from './staff/api/products.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { createTicketEvents } from './tickets/events.ts'
@@ -76,6 +78,7 @@ export function buildApp(deps: AppDeps): App {
   const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
   // The feedback service raises events in conversations, and conversations record survey answers with it.
   let feedback: FeedbackService | undefined
+  const catalogue = createCatalogue(prisma, logger)
   const conversations = createConversations({
     prisma,
     clock,
@@ -94,6 +97,7 @@ export function buildApp(deps: AppDeps): App {
     metrics: deps.metrics,
     limits: deps.limits,
     linkCountryCodes: config.limits.linkCountryCodes,
+    products: () => catalogue.products(),
   })
   feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
   const complaints = createComplaintService({ prisma, jobs, clock, logger })
@@ -133,6 +137,7 @@ export function buildApp(deps: AppDeps): App {
     feedbackRoutes({ prisma, feedback, complaints }),
     technicianRoutes(prisma, { jobs, clock }),
     conversationRoutes(prisma),
+    productRoutes(prisma, catalogue),
   )
 
   app.use(notFound)

@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto'
 import type { ConversationEvent, Reply } from '../../flows/conversation.machine.ts'
 import { toInputEvent } from '../../flows/input.ts'
 import { detectLocale } from '../../flows/locale.ts'
+import { productFor, type ListedProduct } from '../../flows/products.ts'
 import type { Locale } from '../../flows/locale.ts'
 import { identityKey, type Inbound, type TurnResult } from '../channels/types.ts'
 import type { PrismaClient } from '../db/client.ts'
@@ -35,6 +36,8 @@ export interface FastTurnDeps {
   liveHandoff: boolean
   smsSending: boolean
   defaultLocale: Locale
+  /** §3.2a: the product catalogue as last loaded. */
+  products(): ReadonlyMap<string, ListedProduct>
   /** Complaint words make a turn a complaint: that takes the full path. */
   soundsLikeComplaint(text: string): boolean
 }
@@ -196,6 +199,7 @@ export function fastTurns(deps: FastTurnDeps) {
               pending: loaded.awaiting,
               liveHandoff: deps.liveHandoff,
               phoneLinking: inbound.channel !== 'sms' && deps.smsSending,
+              product: productFor(party?.snapshot, inbound.text, deps.products()),
             })
       let outcome
       try {

@@ -13,6 +13,7 @@ import type { ConversationEvent, Reply } from '../../flows/conversation.machine.
 import { copyFor } from '../../flows/copy.ts'
 import { toInputEvent } from '../../flows/input.ts'
 import { detectLocale, type Locale } from '../../flows/locale.ts'
+import { productFor, type ListedProduct } from '../../flows/products.ts'
 import type { ServiceType } from '../../flows/service-types.ts'
 import type { Inbound, TurnResult } from '../channels/types.ts'
 import type { Clock } from '../clock.ts'
@@ -58,6 +59,8 @@ export interface ConversationDeps {
   /** Messages per identity, hand-offs, verification codes. */
   limits: RateLimits
   linkCountryCodes: string[]
+  /** §3.2a: the product catalogue as last loaded (empty: models are not checked). */
+  products(): ReadonlyMap<string, ListedProduct>
 }
 
 export interface Conversations {
@@ -105,6 +108,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
     smsSending: deps.smsSending,
     defaultLocale: deps.defaultLocale,
     soundsLikeComplaint: (text) => soundsLikeComplaint(text, deps.complaintKeywords),
+    products: deps.products,
   })
 
   /** Records the message and its answers in one statement; returns the answers. */
@@ -206,6 +210,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
               liveHandoff: deps.liveHandoff,
               // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
               phoneLinking: party.channel !== 'sms' && deps.smsSending,
+              product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
             })
       const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp })
       if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {

@@ -5,6 +5,7 @@ import type { Tx } from '../db/client.ts'
 import type { BusinessCalendar } from './calendar.ts'
 import { deadlinesAtSubmission } from './deadlines.ts'
 import { formatTicketNumber } from './numbers.ts'
+import { modelKey } from '../../flows/products.ts'
 import { recordNonConformity } from './conformity.ts'
 import { findWarrantyRepair } from './warranty.ts'
 
@@ -36,7 +37,10 @@ export interface CreatedTicketRecord {
  */
 export async function createTicket(tx: Tx, input: NewTicket, calendar: BusinessCalendar): Promise<CreatedTicketRecord> {
   const { submission, at } = input
-  const [row] = await tx.$queryRaw<{ seq: number }[]>`SELECT nextval(pg_get_serial_sequence('"Ticket"', 'seq'))::int AS seq`
+  // §3.2a: whether the model is in the catalogue (null without one), in the same round trip.
+  const [row] = await tx.$queryRaw<{ seq: number; listed: boolean | null }[]>`
+    SELECT nextval(pg_get_serial_sequence('"Ticket"', 'seq'))::int AS seq,
+      CASE WHEN EXISTS (SELECT 1 FROM "Product") THEN EXISTS (SELECT 1 FROM "Product" WHERE key = ${modelKey(submission.productModel)}) END AS listed`
   const number = formatTicketNumber(calendar.dayOf(at).slice(0, 4), row!.seq)
   const warrantyOf = submission.serviceType === 'repair' ? await findWarrantyRepair(tx, submission.serialNumber, at, calendar.timeZone) : null
   const deadlines = deadlinesAtSubmission({ type: submission.serviceType, submittedAt: at, deliveryDate: submission.deliveryDate }, calendar)
@@ -58,6 +62,7 @@ export async function createTicket(tx: Tx, input: NewTicket, calendar: BusinessC
       channelAddress: input.channelAddress,
       locale: input.locale,
       warranty: warrantyOf !== null,
+      productListed: row!.listed,
       serviceValue: input.serviceValue,
       warrantyOfId: warrantyOf?.id ?? null,
       createdAt: at,

@@ -24,6 +24,8 @@ export function ticketHeadline(ticket: TicketDetail): Mrkdwn {
 
 export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock[] {
   const facts: Mrkdwn[] = [md`*${short(ticket.productModel)}*${ticket.serialNumber ? md` · S/N ${short(ticket.serialNumber)}` : ''}`]
+  // §3.2a: kept as the customer wrote it; staff check the model with Party A.
+  if (ticket.productListed === false) facts.push(md`:grey_question: Model not in the product catalogue`)
   if (ticket.warrantyOf) facts.push(md`:shield: Warranty repair (§2.2a) of ${ticket.warrantyOf.number}`)
   if (ticket.description) facts.push(quote(short(ticket.description)))
   if (ticket.deliveryDate) facts.push(md`:package: Delivered ${ticket.deliveryDate.toISOString().slice(0, 10)}`)

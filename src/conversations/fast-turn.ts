@@ -9,13 +9,18 @@
  * 2. the machine runs in memory;
  * 3. one statement saves: the conversation, only if its version is still the one read (another
  *    turn of the same sender in between, on another instance, makes it retry), and the message
- *    with its replies, atomically.
+ *    with its replies, atomically. A first message creates the customer the same way.
  *
- * Anything else — a first message (the customer is created), a provider's retry, a sender over
- * the limit, a command the machine emits (a ticket, a hand-off, a code…), a subscription
- * keyword, a complaint — goes the full transactional way in handle.ts, which knows the unit was
- * already taken. Semantics are the same: one sender's turns apply one after another, a retry
- * gets the first answers, the message and its effects commit together.
+ * A submitted request costs one statement more, between the two: it reads the ticket's number
+ * (tickets/create.ts `prepareTicket`); the saving statement then writes the ticket, its deadlines
+ * and event only if the conversation's version still holds (its Slack job regardless: without
+ * the ticket it does nothing).
+ *
+ * Anything else — a provider's retry, a sender over the limit, any other command the machine
+ * emits (a hand-off, a code…), a subscription keyword, a complaint — goes the full transactional
+ * way in handle.ts, which knows the unit was already taken. Semantics are the same: one sender's
+ * turns apply one after another, a retry gets the first answers, the message and its effects
+ * commit together.
  */
 import { randomUUID } from 'node:crypto'
 import type { ConversationEvent, Reply } from '../../flows/conversation.machine.ts'
@@ -24,12 +29,14 @@ import { detectLocale } from '../../flows/locale.ts'
 import { productFor, type ListedProduct } from '../../flows/products.ts'
 import type { Locale } from '../../flows/locale.ts'
 import { identityKey, type Inbound, type TurnResult } from '../channels/types.ts'
-import type { PrismaClient } from '../db/client.ts'
+import { Prisma, type PrismaClient } from '../db/client.ts'
 import type { RateLimits } from '../http/rate-limits.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { runTurn, type Command } from './turn.ts'
+import { prepareTicket, type NewTicket, type PreparedTicket } from '../tickets/create.ts'
+import { createdTicket, newTicket, submissionWrites, type SubmitDeps } from '../tickets/submit.ts'
 
-export interface FastTurnDeps {
+export interface FastTurnDeps extends Pick<SubmitDeps, 'jobs' | 'logger' | 'serviceValues'> {
   prisma: PrismaClient
   calendar: BusinessCalendar
   limits: RateLimits
@@ -121,7 +128,7 @@ export function fastTurns(deps: FastTurnDeps) {
   }
 
   /** An existing conversation, saved only over the version read; false when it moved on meanwhile. */
-  async function save(inbound: Inbound, party: NonNullable<Loaded['party']>, outcome: Outcome, now: Date): Promise<boolean> {
+  async function save(inbound: Inbound, party: NonNullable<Loaded['party']>, outcome: Outcome, now: Date, writes?: Prisma.Sql): Promise<boolean> {
     const locale = outcome.context.locale
     const reference = inbound.reference ? JSON.stringify(inbound.reference) : null
     const [row] = await prisma.$queryRaw<{ updated: number }[]>`
@@ -130,7 +137,7 @@ export function fastTurns(deps: FastTurnDeps) {
           version = version + 1, "lastMessageAt" = ${now}, "updatedAt" = ${now}
         WHERE id = ${party.conversationId}::uuid AND version = ${party.version}
         RETURNING id
-      ), customer AS (
+      )${writes ? Prisma.sql`, gate AS (SELECT id FROM upd), ${writes}` : Prisma.empty}, customer AS (
         UPDATE "Customer" SET locale = ${locale} WHERE id = ${party.customerId}::uuid AND locale <> ${locale} AND EXISTS (SELECT 1 FROM upd) RETURNING id
       ), identity AS (
         UPDATE "ChannelIdentity" SET reference = ${reference}::jsonb
@@ -202,18 +209,35 @@ export function fastTurns(deps: FastTurnDeps) {
               product: productFor(party?.snapshot, inbound.text, deps.products()),
             })
       let outcome
+      let submitted: { ticket: PreparedTicket; input: NewTicket } | undefined
       try {
-        // A command has effects in the database (a ticket, a hand-off…): the full path does it.
-        outcome = await runTurn(party?.snapshot, locale, event, async (_command: Command) => {
-          throw new NeedsTransaction()
+        outcome = await runTurn(party?.snapshot, locale, event, async (command: Command) => {
+          // A new request is written with the turn, after one statement that reads its number.
+          // Any other command has effects of its own (a hand-off, a code…): the full path does it.
+          if (command.type !== 'submitTicket' || !party || submitted) throw new NeedsTransaction()
+          const input = newTicket(deps, {
+            submission: command.submission,
+            customerId: party.customerId,
+            conversationId: party.conversationId,
+            channel: party.channel,
+            channelAddress: inbound.address,
+            locale: command.locale,
+            actor: `customer:${party.identityId}`,
+            at: now,
+          })
+          submitted = { ticket: await prepareTicket(prisma, input.submission, now, calendar), input }
+          return { type: 'TICKET_CREATED', ticket: createdTicket(submitted.ticket), timeZone: calendar.timeZone }
         })
       } catch (error) {
         if (error instanceof NeedsTransaction) return { handover: { counted } }
         throw error
       }
+      const writes = submitted && (await submissionWrites(deps, submitted.ticket, submitted.input))
       // Another turn of this sender saved in between (another instance): the full path, under the lock.
-      const saved = party ? await save(inbound, party, outcome, now) : await create(inbound, outcome.context.locale !== locale ? outcome.context.locale : customerLocale, outcome, now)
+      // A ticket read for this turn is then not written (its number stays unused, as after a rollback).
+      const saved = party ? await save(inbound, party, outcome, now, writes) : await create(inbound, outcome.context.locale !== locale ? outcome.context.locale : customerLocale, outcome, now)
       if (!saved) return { handover: { counted } }
+      if (submitted) deps.logger.info({ ticket: submitted.ticket.number, channel: inbound.channel }, 'ticket submitted')
       return { done: { replies: outcome.replies, duplicate: false, locale: outcome.context.locale } }
     },
   }

@@ -109,6 +109,9 @@ export function createConversations(deps: ConversationDeps): Conversations {
     defaultLocale: deps.defaultLocale,
     soundsLikeComplaint: (text) => soundsLikeComplaint(text, deps.complaintKeywords),
     products: deps.products,
+    jobs: deps.jobs,
+    logger,
+    serviceValues: deps.serviceValues,
   })
 
   /** Records the message and its answers in one statement; returns the answers. */

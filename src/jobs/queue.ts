@@ -6,7 +6,7 @@
  */
 import PgBoss from 'pg-boss'
 import { LOCKS, withAdvisoryLock } from '../db/advisory-lock.ts'
-import type { Tx } from '../db/client.ts'
+import { Prisma, type Tx } from '../db/client.ts'
 import { createPool } from '../db/pool.ts'
 import type { Logger } from '../logger.ts'
 
@@ -45,6 +45,11 @@ export interface SendOptions {
 
 export interface JobQueue {
   send(name: QueueName, data: object, options?: SendOptions): Promise<void>
+  /**
+   * pg-boss's own INSERT for this job, as a fragment to run inside a statement of ours (a CTE):
+   * the job commits with that statement, in its round trip. `send` with `tx` costs one of its own.
+   */
+  insertion(name: QueueName, data: object, options?: Omit<SendOptions, 'tx'>): Promise<Prisma.Sql>
 }
 
 export type JobHandler<T> = (data: T, job: { id: string; retryCount: number; retryLimit: number }) => Promise<void>
@@ -72,6 +77,25 @@ export interface RunningQueue extends JobQueue {
 const inTransaction = (tx: Tx): PgBoss.Db => ({
   executeSql: async (text, values) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }),
 })
+
+const bossOptions = (options: Omit<SendOptions, 'tx'>): PgBoss.SendOptions => ({
+  ...(options.singletonKey && { singletonKey: options.singletonKey }),
+  ...(options.startAfterSeconds && { startAfter: Math.ceil(options.startAfterSeconds) }),
+})
+
+/** pg-boss's SQL with its `$n` parameters as a Prisma fragment (Prisma numbers them afresh where it is embedded). */
+function asFragment({ text, values }: { text: string; values: unknown[] }): Prisma.Sql {
+  const strings: string[] = []
+  const args: unknown[] = []
+  let last = 0
+  for (const match of text.matchAll(/\$(\d+)/g)) {
+    strings.push(text.slice(last, match.index))
+    args.push(values[Number(match[1]) - 1])
+    last = match.index + match[0].length
+  }
+  strings.push(text.slice(last))
+  return new Prisma.Sql(strings, args)
+}
 
 export async function startJobQueue(options: JobQueueOptions): Promise<RunningQueue> {
   // Our pool rather than pg-boss's own: it survives dropped connections like every pool of ours.
@@ -124,11 +148,20 @@ export async function startJobQueue(options: JobQueueOptions): Promise<RunningQu
 
   return {
     async send(name, data, sendOptions = {}) {
-      await boss.send(name, data, {
-        ...(sendOptions.tx && { db: inTransaction(sendOptions.tx) }),
-        ...(sendOptions.singletonKey && { singletonKey: sendOptions.singletonKey }),
-        ...(sendOptions.startAfterSeconds && { startAfter: Math.ceil(sendOptions.startAfterSeconds) }),
-      })
+      await boss.send(name, data, { ...(sendOptions.tx && { db: inTransaction(sendOptions.tx) }), ...bossOptions(sendOptions) })
+    },
+    async insertion(name, data, sendOptions = {}) {
+      let statement: { text: string; values: unknown[] } | undefined
+      // pg-boss builds the statement and hands it to its `db`: this one keeps it instead of running it.
+      const capture: PgBoss.Db = {
+        executeSql: async (text, values) => {
+          statement = { text, values: values ?? [] }
+          return { rows: [{ id: null }] }
+        },
+      }
+      await boss.send(name, data, { db: capture, ...bossOptions(sendOptions) })
+      if (!statement) throw new Error(`pg-boss did not build an insert for ${name}`)
+      return asFragment(statement)
     },
     async work<T>(name: QueueName, handler: JobHandler<T>, workOptions: { batchSize?: number } = {}) {
       await boss.work<T>(name, { includeMetadata: true, pollingIntervalSeconds: options.pollSeconds, batchSize: workOptions.batchSize ?? 1 }, async (jobs) => {

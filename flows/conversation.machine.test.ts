@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { runTurn, type Command } from '../src/conversations/turn.ts'
 import type { ConversationEvent, Reply, TicketSummary } from './conversation.machine.ts'
-import { toInputEvent } from './input.ts'
+import { toInputEvent, type MediaSummary } from './input.ts'
 import { modelKey, productFor } from './products.ts'
 import type { Locale } from './locale.ts'
 
@@ -61,10 +61,10 @@ function chat(options: Options = {}) {
     get locale() {
       return last?.locale
     },
-    async say(text: string): Promise<string> {
+    async say(text: string, media?: MediaSummary): Promise<string> {
       const product = productFor(snapshot, text, catalogue)
       const circumstances = { today: options.today ?? '2026-11-25', pending: [], liveHandoff: options.liveHandoff ?? false, phoneLinking: options.phoneLinking ?? false, ...(product && { product }) }
-      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, circumstances), execute)
+      const outcome = await runTurn(snapshot, options.locale ?? 'en', toInputEvent(text, circumstances, media), execute)
       snapshot = JSON.parse(JSON.stringify(outcome.snapshot))
       last = { replies: outcome.replies, state: outcome.state, locale: outcome.context.locale }
       return outcome.replies.map((reply) => reply.text).join('\n')
@@ -498,5 +498,40 @@ describe('the product catalogue (§3.2a)', () => {
     const customer = chat()
     await customer.sayAll(['hi', '1'])
     expect(await customer.say('XR-20O')).toContain('serial number')
+  })
+})
+
+describe('photos (issue 14)', () => {
+  const photos = (accepted: number, refused: MediaSummary['refused'] = []): MediaSummary => ({ accepted, refused, maxBytes: 10_000_000, maxPerMessage: 5 })
+
+  it('a photo alone starts a request, acknowledged first', async () => {
+    const customer = chat()
+    const answer = await customer.say('', photos(1))
+    expect(customer.replies.map((reply) => reply.text)[0]).toBe('Photo received, thank you.')
+    expect(answer).toContain('What can we help you with')
+    expect(customer.state).toBe('intake.serviceType')
+  })
+
+  it('a photo at any step is not a wrong answer: the question comes again, never a hint or a hand-off', async () => {
+    const customer = chat({ liveHandoff: true })
+    await customer.sayAll(['hi', '1'])
+    for (let photo = 0; photo < 4; photo++) {
+      const answer = await customer.say('', photos(2))
+      expect(answer).toBe('2 photos received, thank you.\nWhich product is it? Please send the model as printed on its label (for example X200).')
+    }
+    expect(customer.state).toBe('intake.productModel')
+    // With an answer, the answer counts.
+    expect(await customer.say('WM-800', photos(1))).toMatch(/^Photo received, thank you\.\n.*serial number/s)
+    // A caption that is not an answer is asked again, not hinted.
+    expect(await customer.say('see the photo', photos(1))).toMatch(/^Photo received, thank you\.\nWhat is its serial number/)
+    expect(customer.state).toBe('intake.serialNumber')
+  })
+
+  it('says what it could not take, and carries on with the words', async () => {
+    const customer = chat()
+    expect(await customer.say('', photos(0, ['type']))).toBe('We could not take a file you sent: we take photos (JPEG, PNG, HEIC, WebP) and PDFs of up to 10 MB, 5 per message.')
+    expect(customer.state).toBe('idle')
+    const zh = chat({ locale: 'zh-CN' })
+    expect(await zh.say('维修', photos(1, ['too_large']))).toMatch(/^照片已收到，谢谢。\n您发送的文件有未能接收的.*10 MB/)
   })
 })

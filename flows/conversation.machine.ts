@@ -63,6 +63,8 @@ export const conversationMachine = setup({
     isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
     isCode: ({ event }) => event.type === 'TEXT' && /^\d{6}$/.test(event.text.trim()),
     linked: ({ event }) => event.type === 'LINK_RESULT' && event.linked,
+    /** The message brought photos (or other files) that were kept. */
+    hasPhotos: ({ event }) => (event.type === 'TEXT' || event.type === 'MEDIA') && (event.media?.accepted ?? 0) > 0,
     /** §3.2a: one of the models offered for an unlisted one, by its number. */
     picksSuggestion: ({ context, event }) => suggestionPicked(context, event) !== undefined,
     /** §3.2a: a readable model that is not listed but close to some that are, and not insisted on yet. */
@@ -299,10 +301,14 @@ export const conversationMachine = setup({
           { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
           { target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },
         ],
+        // A photo alone, with nothing under way, starts a request (the photo goes with it).
+        MEDIA: { guard: 'hasPhotos', target: 'intake', actions: assign({ greet: true }) },
       },
     },
     intake: {
       initial: 'route',
+      // A photo at any step goes with the request; the question is asked again, not hinted.
+      on: { MEDIA: { actions: 'askAgain' } },
       states: {
         route: {
           always: [
@@ -329,6 +335,8 @@ export const conversationMachine = setup({
                     target: 'route',
                     actions: [{ type: 'record', params: { field } }, ...(field === 'productModel' ? [{ type: 'offerManual', params: { picked: false } } as const] : [])],
                   },
+                  // A photo with words that do not answer (a caption): asked again, not counted as a miss.
+                  { guard: 'hasPhotos', actions: 'askAgain' },
                   { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
                   { actions: 'hint' },
                 ],
@@ -342,6 +350,7 @@ export const conversationMachine = setup({
             TEXT: [
               { guard: 'isYes', target: 'submitting' },
               { guard: 'isEditNumber', target: 'route', actions: 'forget' },
+              { guard: 'hasPhotos', actions: 'askAgain' },
               { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
               { actions: 'hint' },
             ],

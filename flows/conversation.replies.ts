@@ -3,6 +3,8 @@ import { copyFor, type Field, type Hint } from './copy.ts'
 import { dayIn, formatDateTime, formatDay } from './dates.ts'
 import { parseAnswer, summaryLines } from './intake.ts'
 import { SERVICE_TYPES } from './service-types.ts'
+import type { MediaSummary } from './input.ts'
+import type { Locale } from './locale.ts'
 import type { Asking, Choice, ConversationContext, ConversationEvent, CreatedTicket, Reply, TicketSummary } from './conversation.types.ts'
 export const SKIP_COMMENT = new Set(['skip', 'no', 'none', 'nothing', 'no thanks', '跳过', '没有', '无', '不用了', '没有了'])
 export const GREETINGS = new Set(['hi', 'hello', 'hey', 'good morning', 'good afternoon', 'good evening', '你好', '您好', '在吗', '在么', '哈喽'])
@@ -98,4 +100,14 @@ export function statusReply(context: ConversationContext, tickets: TicketSummary
     ),
   )
   return { text: [copy.ticketsTitle, ...lines].join('\n') }
+}
+
+/** What a message's files came to: said before the bot's answer to its text. */
+export function mediaReply(locale: Locale, media: MediaSummary): Reply | undefined {
+  const copy = copyFor(locale)
+  const lines = [
+    ...(media.accepted > 0 ? [copy.photosReceived(media.accepted)] : []),
+    ...(media.refused.length > 0 ? [copy.mediaRefused({ maxSize: media.maxBytes >= 1_000_000 ? `${Math.floor(media.maxBytes / 1_000_000)} MB` : `${Math.floor(media.maxBytes / 1000)} KB`, maxPerMessage: media.maxPerMessage })] : []),
+  ]
+  return lines.length ? { text: lines.join('\n') } : undefined
 }

@@ -70,6 +70,9 @@ export interface Copy {
   didYouMean: (typed: string) => string
   /** §3.2a: a technical-support request gets the model's manual at once. */
   manualFor: (model: string, url: string) => string
+  /** Files a customer sent: kept (with the request), or refused and why. */
+  photosReceived: (count: number) => string
+  mediaRefused: (limits: { maxSize: string; maxPerMessage: number }) => string
   optedOut: string
   optedIn: string
   stillOptedOut: string
@@ -162,11 +165,11 @@ const en: Copy = {
     contactName: 'Who should we ask for? Please send a contact name.',
   },
   askDescription: {
-    repair: 'Please describe the problem: what happens, and since when?',
+    repair: 'Please describe the problem: what happens, and since when? A photo of the fault, the display or the nameplate helps too.',
     installation: 'Anything we should know about the installation?',
     maintenance: 'What maintenance do you need?',
     spare_parts: 'Which part do you need (name or part number), and how many?',
-    technical_support: 'What is your question?',
+    technical_support: 'What is your question? You can send a photo or a screenshot too.',
     training: 'What training do you need, and for how many people?',
   },
   askSiteAddressFor: (type) =>
@@ -224,6 +227,8 @@ const en: Copy = {
   languageSwitched: 'OK, let’s continue in English.',
   didYouMean: (typed) => `We do not have the model “${typed}” on our list. Did you mean one of these? Reply with its number, or send your model again to keep it as you wrote it.`,
   manualFor: (model, url) => `The manual for ${model} may already answer your question: ${url}`,
+  photosReceived: (count) => (count === 1 ? 'Photo received, thank you.' : `${count} photos received, thank you.`),
+  mediaRefused: ({ maxSize, maxPerMessage }) => `We could not take a file you sent: we take photos (JPEG, PNG, HEIC, WebP) and PDFs of up to ${maxSize}, ${maxPerMessage} per message.`,
   optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
   optedIn: 'You are subscribed again and will get updates about your requests.',
   stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
@@ -309,11 +314,11 @@ const zhCN: Copy = {
     contactName: '到场时找哪位？请发送联系人姓名。',
   },
   askDescription: {
-    repair: '请描述故障：出现什么情况，从什么时候开始？',
+    repair: '请描述故障：出现什么情况，从什么时候开始？也可以发送故障、显示屏或铭牌的照片。',
     installation: '关于安装，还有什么需要我们注意的吗？',
     maintenance: '需要做哪些保养？',
     spare_parts: '需要哪个配件（名称或零件号），数量多少？',
-    technical_support: '请问您的问题是什么？',
+    technical_support: '请问您的问题是什么？也可以发送照片或截图。',
     training: '需要什么培训，参加人数多少？',
   },
   askSiteAddressFor: (type) =>
@@ -367,6 +372,8 @@ const zhCN: Copy = {
   languageSwitched: '好的，我们用中文继续。',
   didYouMean: (typed) => `我们的产品列表中没有型号“${typed}”。您是指以下型号之一吗？请回复编号；如确认型号无误，请再发送一次。`,
   manualFor: (model, url) => `${model} 的使用手册或许已能解答您的问题：${url}`,
+  photosReceived: (count) => (count === 1 ? '照片已收到，谢谢。' : `已收到 ${count} 张照片，谢谢。`),
+  mediaRefused: ({ maxSize, maxPerMessage }) => `您发送的文件有未能接收的：我们接收照片（JPEG、PNG、HEIC、WebP）和 PDF，每个不超过 ${maxSize}，每条消息最多 ${maxPerMessage} 个。`,
   optedOut: '您已退订，我们将不再给您发送短信。回复 START 可重新订阅。',
   optedIn: '您已重新订阅，我们会继续发送申请进度。',
   stillOptedOut: '您已退订我们的短信。回复 START 可重新订阅。',

@@ -42,20 +42,33 @@ export interface Circumstances {
   product?: ProductMatch
 }
 
-export type TextEvent = { type: 'TEXT'; text: string } & Circumstances
+/** The files that came with a message, as the channel received them (issue 14). */
+export interface MediaSummary {
+  /** Kept (stored, or fetched later). */
+  accepted: number
+  refused: ('too_large' | 'type' | 'too_many')[]
+  maxBytes: number
+  maxPerMessage: number
+}
+
+export type TextEvent = { type: 'TEXT'; text: string; media?: MediaSummary } & Circumstances
+/** Files without a word. */
+export type MediaEvent = { type: 'MEDIA'; media: MediaSummary } & Circumstances
 /** START: the customer opened a chat window and has said nothing yet. */
 export type InputEvent =
   | TextEvent
+  | MediaEvent
   | { type: GlobalWord; text: string; liveHandoff: boolean; phoneLinking: boolean }
   | { type: 'SET_LOCALE'; locale: Locale; text: string }
   | { type: 'START' }
 
-/** The event for one message. */
-export function toInputEvent(text: string, circumstances: Circumstances): InputEvent {
+/** The event for one message (with the files it carried, if any). */
+export function toInputEvent(text: string, circumstances: Circumstances, media?: MediaSummary): InputEvent {
+  if (media && !text.trim()) return { type: 'MEDIA', media, ...circumstances }
   const answer = text.trim() === '?' || text.trim() === '？' ? '?' : normalize(text)
   const word = WORD_TO_GLOBAL.get(answer)
   if (word) return { type: word, text, liveHandoff: circumstances.liveHandoff, phoneLinking: circumstances.phoneLinking }
   const locale = LANGUAGE_WORDS[answer]
   if (locale) return { type: 'SET_LOCALE', locale, text }
-  return { type: 'TEXT', text, ...circumstances }
+  return { type: 'TEXT', text, ...circumstances, ...(media && { media }) }
 }

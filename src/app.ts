@@ -31,6 +31,11 @@ import { ticketRoutes } from './staff/api/tickets.ts'
 import { phoneRequests } from './tickets/phone-requests.ts'
 import { createCatalogue } from './products/catalogue.ts'
 import { productRoutes } from './staff/api/products.ts'
+import { createMediaIntake, type MediaIntake } from './media/intake.ts'
+import { mediaLinks } from './media/links.ts'
+import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
+import { localMediaStore } from './media/store.ts'
+import { twilioMediaFetcher } from './channels/sms/media.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { createTicketEvents } from './tickets/events.ts'
@@ -63,6 +68,10 @@ export interface App {
   feedback: FeedbackService
   complaints: ComplaintService
   webchat: Webchat
+  /** Customers' files: the pending ones are fetched again by the timers. */
+  media: MediaIntake
+  /** A signed link to an attachment, for staff in Slack. */
+  mediaUrl(id: string): string
   /** Call once the HTTP server listens (the built-in Direct Line needs to reach itself). */
   listening(server: Server, selfUrl: string): void
 }
@@ -79,6 +88,17 @@ export function buildApp(deps: AppDeps): App {
   // The feedback service raises events in conversations, and conversations record survey answers with it.
   let feedback: FeedbackService | undefined
   const catalogue = createCatalogue(prisma, logger)
+  // Issue 14: customers' files, on the local disk (one instance) for now.
+  const mediaStore = localMediaStore(config.media.dir)
+  const media = createMediaIntake({
+    prisma,
+    store: mediaStore,
+    limits: { maxBytes: config.media.maxBytes, maxPerMessage: config.media.maxPerMessage },
+    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio) }) },
+    logger,
+  })
+  const links = mediaLinks(deps.adminToken, config.publicUrl)
+  const serveMedia = mediaServer({ prisma, store: mediaStore })
   const conversations = createConversations({
     prisma,
     clock,
@@ -116,10 +136,11 @@ export function buildApp(deps: AppDeps): App {
   app.get('/metrics', metricsRoute({ prisma, metrics: deps.metrics, ping: deps.ping, tokens: [deps.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])] }))
   // Before /api's bearer auth: Bot Framework channels authenticate with their own tokens.
   app.use(webchat.router)
-  app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now() }))
+  app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now(), media }))
+  app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, handle: conversations.handle, jobs, clock, logger, timeZone }),
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), handle: conversations.handle, jobs, clock, logger, timeZone }),
     )
   }
   else
@@ -138,9 +159,10 @@ export function buildApp(deps: AppDeps): App {
     technicianRoutes(prisma, { jobs, clock }),
     conversationRoutes(prisma),
     productRoutes(prisma, catalogue),
+    attachmentRoutes(serveMedia),
   )
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, conversations, tickets, feedback, complaints, webchat, listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
+  return { express: app, conversations, tickets, feedback, complaints, webchat, media, mediaUrl: (id: string) => links.url(id), listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
 }

@@ -125,6 +125,11 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
       runSurveys,
       postDigest,
       purgeWebchat: () => app.webchat.purge(),
+      retryMedia: async () => {
+        await app.media.retryPending()
+        await app.media.purgeOrphans()
+      },
+      mediaUrl: app.mediaUrl,
       clock,
       logger,
       schedules: options.schedules !== false,

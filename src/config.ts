@@ -98,6 +98,8 @@ export interface Config {
   /** Bearer token for GET /metrics (the admin token works too). */
   metricsToken: string | undefined
   limits: LimitsConfig
+  /** Issue 14: files customers send. */
+  media: { dir: string; maxBytes: number; maxPerMessage: number }
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits by IP). */
   trustProxy: string | number | boolean
   /** Bot Framework serviceUrls replies may go to (with an app id), as URL prefixes with * for one host label. */
@@ -173,6 +175,8 @@ const env = z.object({
   OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
   OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
   JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
+  MEDIA_DIR: optional(z.string()),
+  MEDIA_MAX_BYTES: optional(z.coerce.number().int().min(1024).max(100_000_000)),
   TIMER_SWEEP_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
   OUTBOX_CONCURRENCY: optional(z.string().max(200)),
   OUTBOX_POLL_MS: optional(z.coerce.number().int().min(20).max(10_000)),
@@ -311,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${port}`,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR ?? 'data'),
+    media: { dir: path.resolve(e.MEDIA_DIR ?? path.join(e.DATA_DIR ?? 'data', 'media')), maxBytes: e.MEDIA_MAX_BYTES ?? 10_000_000, maxPerMessage: 5 },
     logLevel: e.LOG_LEVEL ?? 'info',
     adminToken: e.ADMIN_TOKEN,
     twilio: e.TWILIO_AUTH_TOKEN

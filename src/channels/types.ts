@@ -3,6 +3,7 @@
  * `Inbound` and render a `Reply`; nothing outside src/channels sees a provider's SDK or payload.
  */
 import type { Reply } from '../../flows/conversation.machine.ts'
+import type { MediaSummary } from '../../flows/input.ts'
 import type { Locale } from '../../flows/locale.ts'
 
 export type { Reply }
@@ -29,6 +30,8 @@ export interface Inbound {
   reference?: Record<string, unknown>
   /** The visitor's IP address, when the channel knows it first-hand (the built-in Direct Line). */
   clientIp?: string
+  /** The files that came with the message, already received (src/media/intake.ts). */
+  media?: MediaSummary
 }
 
 /** What a turn produced for the customer. */
@@ -73,4 +76,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Number(text), 24 * 3600)
   const at = Date.parse(text)
   return Number.isNaN(at) ? undefined : Math.max(0, Math.min((at - now) / 1000, 24 * 3600))
+}
+
+/** An inbound message's text as stored: its words, or what it was when it had none. */
+export function messageBody(inbound: Pick<Inbound, 'intent' | 'text' | 'media'>): string {
+  if (inbound.intent === 'start') return '[opened the chat]'
+  const files = inbound.media ? inbound.media.accepted + inbound.media.refused.length : 0
+  return !inbound.text.trim() && files ? `[${files === 1 ? 'a file' : `${files} files`}]` : inbound.text
 }

@@ -28,7 +28,7 @@ import { toInputEvent } from '../../flows/input.ts'
 import { detectLocale } from '../../flows/locale.ts'
 import { productFor, type ListedProduct } from '../../flows/products.ts'
 import type { Locale } from '../../flows/locale.ts'
-import { identityKey, type Inbound, type TurnResult } from '../channels/types.ts'
+import { identityKey, messageBody, type Inbound, type TurnResult } from '../channels/types.ts'
 import { Prisma, type PrismaClient } from '../db/client.ts'
 import type { RateLimits } from '../http/rate-limits.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
@@ -112,7 +112,7 @@ export function fastTurns(deps: FastTurnDeps) {
   function rows(inbound: Inbound, outcome: Outcome, now: Date): string {
     const inboundId = randomUUID()
     return JSON.stringify([
-      { id: inboundId, direction: 'inbound', providerId: inbound.providerMessageId, body: inbound.intent === 'start' ? '[opened the chat]' : inbound.text, payload: null, status: 'received', replyToId: null, createdAt: inbound.receivedAt.toISOString() },
+      { id: inboundId, direction: 'inbound', providerId: inbound.providerMessageId, body: messageBody(inbound), payload: null, status: 'received', replyToId: null, createdAt: inbound.receivedAt.toISOString() },
       ...outcome.replies.map((reply: Reply, index: number) => ({
         id: randomUUID(),
         direction: 'outbound',
@@ -207,7 +207,7 @@ export function fastTurns(deps: FastTurnDeps) {
               liveHandoff: deps.liveHandoff,
               phoneLinking: inbound.channel !== 'sms' && deps.smsSending,
               product: productFor(party?.snapshot, inbound.text, deps.products()),
-            })
+            }, inbound.media)
       let outcome
       let submitted: { ticket: PreparedTicket; input: NewTicket } | undefined
       try {

@@ -25,7 +25,7 @@ import { alertStaff } from '../staff/alerts.ts'
 import type { TicketService } from '../tickets/apply.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { commandRunner, type Origin } from './commands.ts'
-import { identityKey } from '../channels/types.ts'
+import { identityKey, messageBody } from '../channels/types.ts'
 import type { RateLimits } from '../http/rate-limits.ts'
 import { openComplaint, soundsLikeComplaint } from '../complaints/service.ts'
 import { findOrCreateParty, lockSender, partyOfConversation, senderKey, type Party } from './party.ts'
@@ -126,7 +126,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
           direction: 'inbound',
           channel: inbound.channel,
           providerId: inbound.providerMessageId,
-          body: inbound.intent === 'start' ? '[opened the chat]' : inbound.text,
+          body: messageBody(inbound),
           status,
           createdAt: inbound.receivedAt,
         },
@@ -214,7 +214,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
               // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
               phoneLinking: party.channel !== 'sms' && deps.smsSending,
               product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
-            })
+            }, inbound.media)
       const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp })
       if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {
         const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId }, orderBy: { createdAt: 'desc' }, select: { id: true } })

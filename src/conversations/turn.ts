@@ -12,6 +12,7 @@ import {
   type Reply,
 } from '../../flows/conversation.machine.ts'
 import type { Locale } from '../../flows/locale.ts'
+import { mediaReply } from '../../flows/conversation.replies.ts'
 
 export type Command = Exclude<ConversationEmitted, { type: 'reply' }>
 
@@ -71,6 +72,9 @@ export async function runTurn(
     }
     const current = actor.getSnapshot()
     if (current.status === 'error') throw current.error
+    // The files first: "photo received" (or why one was not), then the answer to the words.
+    const media = 'media' in event && event.media ? mediaReply(current.context.locale, event.media) : undefined
+    if (media) replies.unshift(media)
     return { replies, commands, snapshot: actor.getPersistedSnapshot(), state: flatten(current.value), context: current.context }
   } finally {
     actor.stop()

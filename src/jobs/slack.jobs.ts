@@ -22,6 +22,8 @@ export interface SlackJobDeps {
   locks: Locks
   logger: Logger
   timeZone: string
+  /** A signed link to a customer's file. */
+  mediaUrl?(id: string): string
 }
 
 /** One worker at a time posts or updates a ticket's message: it is posted once. */
@@ -33,7 +35,7 @@ async function syncTicket(deps: SlackJobDeps, ticketId: string): Promise<SlackMe
   if (!staff) return undefined
   const ticket = await deps.prisma.ticket.findUnique({ where: { id: ticketId }, include: ticketDetailInclude })
   if (!ticket) return undefined
-  const message = { text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, deps.timeZone) }
+  const message = { text: ticketHeadline(ticket), blocks: ticketBlocks(ticket, deps.timeZone, deps.mediaUrl) }
   if (ticket.slackTs && ticket.slackChannel) {
     const at = { channel: ticket.slackChannel, ts: ticket.slackTs }
     await staff.update(at, message)

@@ -31,6 +31,10 @@ export interface WorkerDeps {
   postDigest(): Promise<unknown>
   /** Retention: web chat conversations and tokens that are kept no longer (with the minute's sweep). */
   purgeWebchat(): Promise<number>
+  /** Issue 14: customers' files the provider did not hand over at first (with the minute's sweep). */
+  retryMedia(): Promise<unknown>
+  /** A signed link to an attachment, for the ticket's message in Slack. */
+  mediaUrl(id: string): string
   clock: Clock
   logger: Logger
   schedules: boolean
@@ -48,7 +52,7 @@ const SLACK_JOB_GIVE_UP_MS = 24 * 3_600_000
 /** Starts the job workers; with schedules, also the timers (returned, to stop them). */
 export async function startWorkers(deps: WorkerDeps): Promise<Timers | undefined> {
   const { config, prisma, jobs, clock, logger, health, metrics } = deps
-  const slackDeps = { prisma, staff: deps.slack?.staff, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone }
+  const slackDeps = { prisma, staff: deps.slack?.staff, jobs, locks: deps.locks, logger, timeZone: config.serviceTimeZone, mediaUrl: deps.mediaUrl }
   const handoff = deps.slack?.handoff
 
   /**
@@ -124,6 +128,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Timers | undefined
         nextHousekeeping = Date.now() + 60_000
         await housekeeping({ prisma, clock })
         await compactRollups(prisma)
+        await deps.retryMedia()
         const purged = await deps.purgeWebchat()
         if (purged) logger.info({ conversations: purged }, 'web chat conversations purged (expired, or never used)')
       }

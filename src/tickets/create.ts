@@ -66,7 +66,7 @@ export async function prepareTicket(db: Db, submission: Submission, at: Date, ca
 }
 
 /**
- * The ticket's writes as CTEs (`ticket`, `event`, `deadlines`, `conformity`) for a WITH clause
+ * The ticket's writes as CTEs (`ticket`, `event`, `deadlines`, `conformity`, `files`) for a WITH clause
  * that defines `gate` first: they happen only if `gate` yields a row.
  */
 export function ticketWrites(ticket: PreparedTicket, input: NewTicket): Prisma.Sql {
@@ -95,5 +95,9 @@ export function ticketWrites(ticket: PreparedTicket, input: NewTicket): Prisma.S
       INSERT INTO "NonConformity" (id, "ticketId", kind, at, detail, excused)
       SELECT gen_random_uuid(), ${ticket.warrantyOf?.id ?? null}::uuid, 'repeat_fault', ${at}, ${ticket.number}, false
       FROM ticket WHERE ${ticket.warrantyOf?.id ?? null}::uuid IS NOT NULL
+    ), files AS (
+      -- Issue 14: the photos the customer sent that are on no ticket yet go with this one.
+      UPDATE "Attachment" a SET "ticketId" = ticket.id FROM ticket
+      WHERE a.channel = ${input.channel === 'phone' ? 'sms' : input.channel}::"Channel" AND a.address = ${input.channelAddress} AND a."ticketId" IS NULL
     )`
 }

@@ -19,6 +19,7 @@ export const ticketDetailInclude = {
     select: { status: true, channel: true, completedAt: true, askAt: true, askedAt: true, remindedAt: true, answeredAt: true, windowEndsAt: true, rating: true, comment: true, inWindow: true, source: true },
   },
   complaints: { orderBy: { openedAt: 'asc' }, select: { number: true, source: true, status: true, text: true, openedAt: true, resolvedAt: true, outcome: true } },
+  attachments: { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }], select: { id: true, status: true, contentType: true, bytes: true, refusal: true, createdAt: true } },
 } satisfies Prisma.TicketInclude
 
 export type TicketDetail = Prisma.TicketGetPayload<{ include: typeof ticketDetailInclude }>
@@ -45,5 +46,7 @@ export function ticketJson(ticket: TicketDetail) {
     },
     directLosses: ticket.directLosses.map((loss) => ({ ...loss, amount: Number(loss.amount) })),
     events: ticket.events.map((event) => ({ ...event })),
+    // Issue 14: the customer's files, each served at its `url` with the admin token.
+    attachments: ticket.attachments.map((file) => ({ ...file, url: file.status === 'stored' ? `/api/attachments/${file.id}` : null })),
   }
 }

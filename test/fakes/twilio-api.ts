@@ -51,6 +51,21 @@ export class FakeTwilioApi {
     this.hanging += count
   }
 
+  private readonly media = new Map<string, { bytes: Buffer; contentType: string }>()
+  /** Media requests answered 500 before the files are served (a media host having trouble). */
+  mediaFailures = 0
+  readonly mediaRequests: { path: string; authorized: boolean }[] = []
+
+  /**
+   * Hosts a file as Twilio hosts an MMS's media (basic auth required, as when the account
+   * enforces it) and returns its MediaUrl. `contentType` is what Twilio would declare.
+   */
+  hostMedia(bytes: Uint8Array, contentType = 'image/jpeg'): string {
+    const path = `/2010-04-01/Accounts/${this.accountSid}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`
+    this.media.set(path, { bytes: Buffer.from(bytes), contentType })
+    return `${this.url}${path}`
+  }
+
   /** The next sends fail in this order, then sends succeed again. */
   failNext(...failures: ScriptedFailure[]): void {
     this.failures.push(...failures)
@@ -58,6 +73,26 @@ export class FakeTwilioApi {
 
   async start(): Promise<this> {
     const app = express()
+    app.get('/2010-04-01/Accounts/:sid/Messages/:message/Media/:media', (req, res) => {
+      const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`
+      const authorized = req.header('authorization') === expected
+      this.mediaRequests.push({ path: req.path, authorized })
+      if (!authorized) {
+        res.status(401).json({ code: 20003, message: 'Authenticate', status: 401 })
+        return
+      }
+      if (this.mediaFailures > 0) {
+        this.mediaFailures--
+        res.status(500).json({ code: 20500, message: 'Internal Server Error', status: 500 })
+        return
+      }
+      const file = this.media.get(req.path)
+      if (!file) {
+        res.status(404).json({ code: 20404, message: 'The requested resource was not found', status: 404 })
+        return
+      }
+      res.type(file.contentType).send(file.bytes)
+    })
     app.post('/2010-04-01/Accounts/:sid/Messages.json', express.urlencoded({ extended: false }), (req, res) => {
       const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`
       if (req.params.sid !== this.accountSid || req.header('authorization') !== expected) {

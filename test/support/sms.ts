@@ -42,8 +42,10 @@ export class Phone {
     private readonly serviceNumber = '+861000000000',
   ) {}
 
-  async send(body: string, sid = newMessageSid()): Promise<SmsResponse> {
-    const request = signedSmsRequest({ MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: this.number, To: this.serviceNumber, Body: body, NumMedia: '0' })
+  async send(body: string, sid = newMessageSid(), media: { url: string; contentType: string }[] = []): Promise<SmsResponse> {
+    // An MMS lists its files as Twilio does: NumMedia, then MediaUrlN and MediaContentTypeN.
+    const files = Object.fromEntries(media.flatMap((file, index) => [[`MediaUrl${index}`, file.url], [`MediaContentType${index}`, file.contentType]]))
+    const request = signedSmsRequest({ MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: this.number, To: this.serviceNumber, Body: body, NumMedia: String(media.length), ...files })
     const response = await fetch(this.baseUrl + request.path, request.init)
     const text = await response.text()
     return { status: response.status, messages: response.ok ? parseTwiml(text) : [], body: text }
@@ -52,6 +54,13 @@ export class Phone {
   /** Sends and returns the whole answer as one text. */
   async say(body: string): Promise<string> {
     const response = await this.send(body)
+    if (response.status !== 200) throw new Error(`SMS webhook answered ${response.status}: ${response.body}`)
+    return response.messages.join('\n')
+  }
+
+  /** Sends an MMS with these files (hosted by the fake Twilio); returns the whole answer. */
+  async sendMms(body: string, media: { url: string; contentType: string }[], sid = newMessageSid()): Promise<string> {
+    const response = await this.send(body, sid, media)
     if (response.status !== 200) throw new Error(`SMS webhook answered ${response.status}: ${response.body}`)
     return response.messages.join('\n')
   }

@@ -11,6 +11,8 @@ import { AppError } from '../../errors.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { subscriptionKeyword } from './keywords.ts'
 import { toTwiml } from './render.ts'
+import { mediaUrls } from './media.ts'
+import type { MediaIntake } from '../../media/intake.ts'
 
 const inboundSms = z.object({
   MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, 'MessageSid is not a Twilio SID'),
@@ -24,6 +26,8 @@ export interface SmsReceiverDeps {
   publicUrl: string
   handle(inbound: Inbound): Promise<TurnResult>
   now(): Date
+  /** MMS: the files are received before the turn. */
+  media?: MediaIntake
 }
 
 /**
@@ -47,13 +51,17 @@ export function smsReceiver(deps: SmsReceiverDeps): Router {
     const parsed = inboundSms.safeParse(params)
     if (!parsed.success) throw new AppError('bad_request', `malformed Twilio webhook: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
     const message = parsed.data
+    const address = normalizePhone(message.From)
+    const urls = mediaUrls(params)
+    const media = urls.length && deps.media ? await deps.media.receive({ channel: 'sms', address, providerMessageId: message.MessageSid }, urls.map((url) => ({ url }))) : undefined
     const turn = await deps.handle({
       channel: 'sms',
-      address: normalizePhone(message.From),
+      address,
       providerMessageId: message.MessageSid,
       text: message.Body,
       receivedAt: deps.now(),
       subscription: subscriptionKeyword(message.Body),
+      ...(media && { media }),
     })
     res.type('text/xml').send(toTwiml(turn.replies))
   })

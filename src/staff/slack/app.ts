@@ -49,6 +49,8 @@ export interface SlackStaffDeps {
   feedback: Pick<FeedbackService, 'skip' | 'resend'>
   /** §3.1a: requests taken by phone, from `/aftercare new`. */
   phoneRequests: PhoneRequests
+  /** A signed link to a customer's file. */
+  mediaUrl?(id: string): string
   /** The customers' path, for Slack customers (DMs and mentions). */
   handle(inbound: Inbound): Promise<TurnResult>
   jobs: JobQueue
@@ -231,7 +233,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     if (!TICKET_NUMBER.test(text)) return ack({ response_type: 'ephemeral', text: USAGE })
     const ticket = await findTicketDetail(prisma, text)
     if (!ticket) return ack({ response_type: 'ephemeral', text: md`No ticket ${text}.`.text })
-    await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket).text, blocks: ticketBlocks(ticket, timeZone) })
+    await ack({ response_type: 'ephemeral', text: ticketHeadline(ticket).text, blocks: ticketBlocks(ticket, timeZone, deps.mediaUrl) })
   })
 
   // A reply in a thread of the staff channel: to the customer during a hand-off, else a note.

@@ -8,7 +8,7 @@ import { legalActions } from '../../../flows/ticket.machine.ts'
 import type { TicketDetail } from '../../tickets/view.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS, CUSTOMER_ONLY_ACTIONS, PRIMARY_ACTIONS } from './labels.ts'
-import { clipMd, contextBlock, joinMd, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
+import { clipMd, contextBlock, joinMd, link, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
 
 export const ACTION_ID_PREFIX = 'ticket_action:'
 export const MORE_ACTION_ID = 'ticket_more'
@@ -22,12 +22,15 @@ export function ticketHeadline(ticket: TicketDetail): Mrkdwn {
   return md`${ticket.number} · ${SERVICE_LABELS[ticket.type]} · ${ticket.status.replace('_', ' ')}`
 }
 
-export function ticketBlocks(ticket: TicketDetail, timeZone: string): KnownBlock[] {
+export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: (id: string) => string): KnownBlock[] {
   const facts: Mrkdwn[] = [md`*${short(ticket.productModel)}*${ticket.serialNumber ? md` · S/N ${short(ticket.serialNumber)}` : ''}`]
   // §3.2a: kept as the customer wrote it; staff check the model with Party A.
   if (ticket.productListed === false) facts.push(md`:grey_question: Model not in the product catalogue`)
   if (ticket.warrantyOf) facts.push(md`:shield: Warranty repair (§2.2a) of ${ticket.warrantyOf.number}`)
   if (ticket.description) facts.push(quote(short(ticket.description)))
+  // Issue 14: the customer's photos, as signed links (Slack cannot show files it cannot fetch).
+  const files = ticket.attachments.filter((file) => file.status === 'stored')
+  if (files.length && mediaUrl) facts.push(md`:frame_with_picture: ${files.length === 1 ? 'Photo' : 'Photos'}: ${joinMd(files.map((file, index) => link(mediaUrl(file.id), file.contentType === 'application/pdf' ? `PDF ${index + 1}` : `photo ${index + 1}`)), ' · ')}`)
   if (ticket.deliveryDate) facts.push(md`:package: Delivered ${ticket.deliveryDate.toISOString().slice(0, 10)}`)
   if (ticket.siteAddress) facts.push(md`:round_pushpin: ${short(ticket.siteAddress)}`)
   facts.push(md`:bust_in_silhouette: ${short(ticket.contactName)} · ${ticket.channel.toUpperCase()} ${short(ticket.channelAddress)}`)

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { App } from './app.ts'
@@ -25,6 +25,11 @@ export interface RunningAftercare {
   assembled: Assembled
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>
+}
+
+/** A start-up failure with a cause the operator can fix, said in one line. */
+export class StartupError extends Error {
+  override name = 'StartupError'
 }
 
 export interface StartOptions {
@@ -71,13 +76,22 @@ export async function startAftercare(config: Config, options: StartOptions = {})
   const app = assembled.app
   let server: Server
   try {
+    // Not express's listen: Express 5 calls its callback on an error too, as if it listened.
     server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.express.listen(config.port, () => resolve(listening))
-      listening.once('error', reject)
+      const http = createServer(app.express)
+      http.once('error', reject)
+      http.listen(config.port, () => {
+        http.off('error', reject)
+        resolve(http)
+      })
     })
   } catch (error) {
     await assembled.stop()
     await database.close()
+    const code = (error as NodeJS.ErrnoException).code
+    // What a newcomer meets most: another program (or another Aftercare) on the port.
+    if (code === 'EADDRINUSE') throw new StartupError(`port ${config.port} is already in use by another program: stop it, or set PORT to a free port`, { cause: error })
+    if (code === 'EACCES') throw new StartupError(`this user may not listen on port ${config.port}: set PORT to 1024 or above`, { cause: error })
     throw error
   }
   const port = (server.address() as AddressInfo).port

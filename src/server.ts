@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLogger } from './logger.ts'
-import { startAftercare } from './runtime.ts'
+import { startAftercare, StartupError } from './runtime.ts'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 
@@ -36,6 +36,7 @@ try {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
 } catch (error) {
-  logger.fatal({ err: error }, 'Aftercare failed to start')
+  if (error instanceof StartupError) console.error(`Aftercare cannot start: ${error.message}`)
+  else logger.fatal({ err: error }, 'Aftercare failed to start')
   process.exit(1)
 }

@@ -4,6 +4,7 @@
  * SIGTERM; clear config errors.
  */
 import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
@@ -210,6 +211,24 @@ describe('npm start as a process', () => {
     await attached.embedded?.stop()
     child.kill('SIGTERM')
     expect((await exited).code).toBe(0)
+  })
+
+  it('a port in use: one line naming PORT, exit 1, and the embedded database left stopped', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as AddressInfo).port
+    const dir = await dataDir()
+    try {
+      const { exited } = startProcess({ ...baseEnv, DATA_DIR: dir, PORT: String(port) })
+      const { code, stderr } = await exited
+      expect(code).toBe(1)
+      expect(stderr).toContain(`Aftercare cannot start: port ${port} is already in use by another program: stop it, or set PORT to a free port`)
+      // One line, not a stack.
+      expect(stderr).not.toMatch(/^\s+at /m)
+      expect(existsSync(path.join(dir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false)
+    } finally {
+      blocker.close()
+    }
   })
 
   it('refuses to start on a malformed variable and names it', async () => {

@@ -18,8 +18,28 @@ export interface PoolOptions {
   onDropped?(pool: string): void
 }
 
+/**
+ * A connection runs one query at a time. Prisma's query interpreter sends a transaction's
+ * independent queries concurrently on its one connection; pg queues them, but queueing inside
+ * the client is deprecated (a DeprecationWarning on every such transaction, and gone in pg 9).
+ * Promise-style queries wait their turn here instead, in the order they were made; callback and
+ * submittable queries (pg-pool's own, cursors) pass straight through, as before.
+ */
+export class SequentialClient extends pg.Client {
+  #last: Promise<unknown> = Promise.resolve()
+
+  override query(...args: unknown[]): never {
+    const [config, values, callback] = args as [{ submit?: unknown } | string, unknown, unknown]
+    const run = () => (super.query as (...rest: unknown[]) => unknown).apply(this, args)
+    if (typeof callback === 'function' || typeof values === 'function' || (typeof config === 'object' && config !== null && typeof config.submit === 'function')) return run() as never
+    const result = this.#last.then(run)
+    this.#last = result.catch(() => undefined)
+    return result as never
+  }
+}
+
 export function createPool(connectionString: string, options: PoolOptions): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: options.max, application_name: options.name, connectionTimeoutMillis: 10_000 })
+  const pool = new pg.Pool({ connectionString, max: options.max, application_name: options.name, connectionTimeoutMillis: 10_000, Client: SequentialClient })
   const dropped = (error: Error) => {
     options.logger?.warn({ pool: options.name, err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection dropped; the next query reconnects')
     options.onDropped?.(options.name)

@@ -235,7 +235,9 @@ export const conversationMachine = setup({
       enqueue.emit({ type: 'reply', reply: { text } })
     }),
     relay: enqueueActions(({ event, enqueue }) => {
-      if ('text' in event && event.text.trim()) enqueue.emit({ type: 'relayToStaff', text: event.text })
+      const text = 'text' in event ? event.text : ''
+      const files = (event.type === 'TEXT' || event.type === 'MEDIA') && event.media ? event.media.accepted : 0
+      if (text.trim() || files) enqueue.emit({ type: 'relayToStaff', text, files })
     }),
     switchLocale: enqueueActions(({ event, enqueue, context }) => {
       if (event.type !== 'SET_LOCALE') return
@@ -401,6 +403,7 @@ export const conversationMachine = setup({
       exit: assign({ handoffReason: null }),
       on: {
         TEXT: { actions: 'relay' },
+        MEDIA: { actions: 'relay' },
         HELP: { actions: 'relay' },
         CANCEL: { actions: 'relay' },
         RESTART: { actions: 'relay' },

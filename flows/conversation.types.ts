@@ -66,7 +66,7 @@ export type ConversationEmitted =
   /** `live`: the bot steps aside and staff talk to the customer; otherwise only recorded. */
   | { type: 'requestHandoff'; reason: HandoffReason; live: boolean }
   /** During a live hand-off: a customer message for staff. */
-  | { type: 'relayToStaff'; text: string }
+  | { type: 'relayToStaff'; text: string; files: number }
   /** §3.3a: the customer's rating and/or comment on a completed ticket (null comment: skipped). */
   | { type: 'recordFeedback'; number: string; rating?: number; comment?: string | null }
   /** Linking a phone: text a code to the number the customer gave. */

@@ -85,9 +85,6 @@ export function buildApp(deps: AppDeps): App {
   const ticketEvents = createTicketEvents()
   registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets })
   const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
-  // The feedback service raises events in conversations, and conversations record survey answers with it.
-  let feedback: FeedbackService | undefined
-  const catalogue = createCatalogue(prisma, logger)
   // Issue 14: customers' files, on the local disk (one instance) for now.
   const mediaStore = localMediaStore(config.media.dir)
   const media = createMediaIntake({
@@ -99,6 +96,9 @@ export function buildApp(deps: AppDeps): App {
   })
   const links = mediaLinks(deps.adminToken, config.publicUrl)
   const serveMedia = mediaServer({ prisma, store: mediaStore })
+  // The feedback service raises events in conversations, and conversations record survey answers with it.
+  let feedback: FeedbackService | undefined
+  const catalogue = createCatalogue(prisma, logger)
   const conversations = createConversations({
     prisma,
     clock,
@@ -118,6 +118,7 @@ export function buildApp(deps: AppDeps): App {
     limits: deps.limits,
     linkCountryCodes: config.limits.linkCountryCodes,
     products: () => catalogue.products(),
+    mediaUrl: (id) => links.url(id),
   })
   feedback = createFeedbackService({ prisma, jobs, clock, logger, config: config.feedback, tickets, raise: conversations.raise })
   const complaints = createComplaintService({ prisma, jobs, clock, logger })

@@ -49,6 +49,15 @@ describe('a live hand-off in the ticket’s thread', () => {
     expect(await phone.say('It makes a grinding noise')).toBe('')
     await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).includes(':speech_balloon: *Customer*: It makes a grinding noise'), 'the mirrored message')
 
+    // A photo during the hand-off: acknowledged, and in the thread as a link staff can open (issue 14).
+    const photo = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(64, 1)])
+    expect(await phone.sendMms('', [{ url: world.twilio.hostMedia(photo), contentType: 'image/jpeg' }])).toBe('Photo received, thank you.')
+    const mirrored = await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).find((text) => text.includes('[photo 1]')), 'the photo in the thread')
+    const link = /https:\/\/aftercare\.example\.test(\/media\/[^\s>|]+)/.exec(mirrored)![1]!.replace(/&amp;/g, '&')
+    const served = await fetch(`${world.t.url}${link}`)
+    expect(served.status).toBe(200)
+    expect(Buffer.from(await served.arrayBuffer()).equals(photo)).toBe(true)
+
     // Staff → customer, under the staff member's name, in order; a note stays internal.
     await staffReply(ticketTs, 'Sorry about that. We come tomorrow at 9.')
     await staffReply(ticketTs, 'note: customer sounds upset')

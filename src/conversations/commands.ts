@@ -34,11 +34,15 @@ export interface CommandDeps {
   limits: RateLimits
   /** Verification codes go only to these calling codes (empty: any). */
   linkCountryCodes: string[]
+  /** A signed link to a customer's file, for staff. */
+  mediaUrl?(id: string): string
 }
 
 /** Where the message that raised a command came from, when the channel knows (web chat: the visitor's IP). */
 export interface Origin {
   clientIp?: string
+  /** The message itself, to find the files it carried. */
+  message?: { channel: 'sms' | 'webchat' | 'slack'; providerMessageId: string }
 }
 
 /** A customer asking for a person again within this time does not alert staff again. */
@@ -129,9 +133,13 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
         logger.info({ conversation: conversation.id }, 'hand-off requested')
         return undefined
       }
-      case 'relayToStaff':
-        await queueMessage(tx, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: command.text }, at: now })
+      case 'relayToStaff': {
+        // Issue 14: the customer's photos reach the hand-off thread as links staff can open.
+        const files = command.files && origin?.message && deps.mediaUrl ? await tx.attachment.findMany({ where: { ...origin.message, status: { not: 'refused' } }, orderBy: { position: 'asc' }, select: { id: true, status: true } }) : []
+        const lines = [command.text.trim(), ...files.map((file, index) => `[photo ${index + 1}${file.status === 'pending' ? ', still arriving' : ''}] ${deps.mediaUrl!(file.id)}`)].filter(Boolean)
+        await queueMessage(tx, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: lines.join('\n') }, at: now })
         return undefined
+      }
       case 'recordFeedback':
         await deps.recordFeedback(tx, command.number, { rating: command.rating, comment: command.comment }, `customer:${party.id}`)
         return undefined

@@ -59,6 +59,8 @@ export interface ConversationDeps {
   /** Messages per identity, hand-offs, verification codes. */
   limits: RateLimits
   linkCountryCodes: string[]
+  /** A signed link to a customer's file, for staff. */
+  mediaUrl?(id: string): string
   /** §3.2a: the product catalogue as last loaded (empty: models are not checked). */
   products(): ReadonlyMap<string, ListedProduct>
 }
@@ -215,7 +217,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
               phoneLinking: party.channel !== 'sms' && deps.smsSending,
               product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
             }, inbound.media)
-      const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp })
+      const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp, message: { channel: inbound.channel, providerMessageId: inbound.providerMessageId } })
       if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {
         const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId }, orderBy: { createdAt: 'desc' }, select: { id: true } })
         await openComplaint(tx, deps.jobs, { customerId: party.customerId, ticketId: ticket?.id ?? null, conversationId: party.conversation.id, source: 'keywords', text: inbound.text, actor: `customer:${party.id}`, at: now })

@@ -36,6 +36,7 @@ import { mediaLinks } from './media/links.ts'
 import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
 import { localMediaStore } from './media/store.ts'
 import { twilioMediaFetcher } from './channels/sms/media.ts'
+import { slackFileFetcher } from './channels/slack/files.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
 import { createTicketService, type TicketService } from './tickets/apply.ts'
 import { createTicketEvents } from './tickets/events.ts'
@@ -91,7 +92,7 @@ export function buildApp(deps: AppDeps): App {
     prisma,
     store: mediaStore,
     limits: { maxBytes: config.media.maxBytes, maxPerMessage: config.media.maxPerMessage },
-    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio) }) },
+    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio) }), ...(config.slack && { slack: slackFileFetcher(config.slack) }) },
     logger,
   })
   const links = mediaLinks(deps.adminToken, config.publicUrl)
@@ -141,7 +142,7 @@ export function buildApp(deps: AppDeps): App {
   app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), handle: conversations.handle, jobs, clock, logger, timeZone }),
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, handle: conversations.handle, jobs, clock, logger, timeZone }),
     )
   }
   else

@@ -40,6 +40,20 @@ describe('direct messages to the app', () => {
     expect(conversation.state).toBe('intake.productModel')
   })
 
+  it('a shared photo is received with the bot token and goes with the request; a page instead of a file is refused (issue 14)', async () => {
+    const user = 'U0CUST0009'
+    const photo = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 3)])
+    expect((await dm(user, '', { subtype: 'file_share', files: [world.slack.hostFile(photo, 'image/png')] })).status).toBe(200)
+    await eventually(() => world.slack.posted('D0CUST0009').includes('Photo received, thank you.'), 'the acknowledgement')
+    const stored = await world.t.db.prisma.attachment.findFirstOrThrow({ where: { channel: 'slack', address: 'T0TEAM0001:U0CUST0009' } })
+    expect(stored).toMatchObject({ status: 'stored', contentType: 'image/png', bytes: photo.length })
+    // A file the bot may not read (Slack answers its sign-in page): refused, said so; the words still count.
+    const forbidden = { ...world.slack.hostFile(photo), url_private_download: `${world.slack.url}/files-pri/T0TEAM0001-FNOTOURS/photo.jpg` }
+    expect((await dm(user, 'repair', { subtype: 'file_share', files: [forbidden] })).status).toBe(200)
+    await eventually(() => world.slack.posted('D0CUST0009').some((text) => text.startsWith('We could not take a file you sent')), 'the refusal')
+    await eventually(() => world.slack.posted('D0CUST0009').some((text) => text.startsWith('Which product is it?')), 'the next question')
+  })
+
   it('a retried event is processed once', async () => {
     const user = 'U0CUST0002'
     const event = { type: 'message', channel: 'D0CUST0002', channel_type: 'im', user, team: 'T0TEAM0001', text: 'hello', ts: '1796000000.000100', event_ts: '1796000000.000100' }

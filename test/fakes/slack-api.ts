@@ -43,8 +43,27 @@ export class FakeSlackApi {
   private nextTs = 1_770_000_000
   url = ''
 
+  private readonly files = new Map<string, { bytes: Buffer; mimetype: string }>()
+
+  /** A file a user shared, as Slack describes it in a `file_share` event (downloadable with the bot token). */
+  hostFile(bytes: Uint8Array, mimetype = 'image/jpeg') {
+    const id = `F${Math.random().toString(36).slice(2, 12).toUpperCase()}`
+    this.files.set(id, { bytes: Buffer.from(bytes), mimetype })
+    const url = `${this.url}/files-pri/T0TEAM0001-${id}/photo.jpg`
+    return { id, name: 'photo.jpg', mimetype, size: bytes.length, url_private: url, url_private_download: `${url}?download=1` }
+  }
+
   async start(): Promise<this> {
     const app = express()
+    // Slack's file host: the bot token opens it; without it, Slack answers its sign-in page.
+    app.get('/files-pri/:file/:name', (req, res) => {
+      const file = this.files.get(String(req.params.file).split('-').pop()!)
+      if (req.header('authorization') !== `Bearer ${BOT_TOKEN}` || !file) {
+        res.type('text/html').send('<!DOCTYPE html><html><body>Sign in to Slack</body></html>')
+        return
+      }
+      res.type(file.mimetype).send(file.bytes)
+    })
     app.post('/api/:method', express.urlencoded({ extended: true, limit: '5mb' }), express.json({ limit: '5mb' }), (req, res) => {
       const method = String(req.params.method)
       if (req.header('authorization') !== `Bearer ${BOT_TOKEN}`) {

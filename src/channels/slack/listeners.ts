@@ -10,12 +10,16 @@ import type { Logger } from '../../logger.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { CHOICE_ACTION_PREFIX, renderSlack } from './render.ts'
 import { slackTextToPlain } from './mrkdwn.ts'
+import { fileUrls, type SharedFile } from './files.ts'
+import type { MediaIntake } from '../../media/intake.ts'
 
 export interface SlackCustomerDeps {
   handle(inbound: Inbound): Promise<TurnResult>
   staffChannel: string
   now(): Date
   logger: Logger
+  /** Files shared in a direct message are received before the turn. */
+  media?: MediaIntake
 }
 
 interface Where {
@@ -45,14 +49,17 @@ export function registerSlackCustomerListeners(app: App, deps: SlackCustomerDeps
     reference: { team, user, ...where },
   })
 
-  // Direct messages to the app. Bolt already drops our own messages; bots and edits are skipped.
+  // Direct messages to the app, with files or without. Bolt already drops our own messages; bots and edits are skipped.
   app.event('message', async ({ event, body, client }) => {
-    if (event.channel_type !== 'im' || event.subtype !== undefined || ('bot_id' in event && event.bot_id)) return
+    if (event.channel_type !== 'im' || (event.subtype !== undefined && event.subtype !== 'file_share') || ('bot_id' in event && event.bot_id)) return
     const user = 'user' in event ? event.user : undefined
     if (!user) return
     const team = ('team' in event && typeof event.team === 'string' && event.team) || (body as { team_id?: string }).team_id || 'T'
     const where = { channel: event.channel }
-    const turn = await deps.handle(inbound(team, user, `${event.channel}:${event.ts}`, slackTextToPlain('text' in event ? (event.text ?? '') : ''), where))
+    const message = inbound(team, user, `${event.channel}:${event.ts}`, slackTextToPlain('text' in event ? (event.text ?? '') : ''), where)
+    const urls = fileUrls('files' in event ? (event.files as SharedFile[] | undefined) : undefined)
+    const media = urls.length && deps.media ? await deps.media.receive({ channel: 'slack', address: message.address, providerMessageId: message.providerMessageId }, urls.map((url) => ({ url }))) : undefined
+    const turn = await deps.handle({ ...message, ...(media && { media }) })
     if (!turn.duplicate) await answer(client, where, turn, deps.logger)
   })
 

@@ -38,6 +38,7 @@ import { channelLink, md, mention, slackTextToPlain } from '../../channels/slack
 import { createStaffChannel } from './staff-channel.ts'
 import { PHONE_REQUEST_MODAL_ID, phoneRequestModal, readPhoneRequestForm } from './phone-request-modal.ts'
 import type { PhoneRequests } from '../../tickets/phone-requests.ts'
+import type { MediaIntake } from '../../media/intake.ts'
 
 export interface SlackStaffDeps {
   config: SlackConfig
@@ -51,6 +52,8 @@ export interface SlackStaffDeps {
   phoneRequests: PhoneRequests
   /** A signed link to a customer's file. */
   mediaUrl?(id: string): string
+  /** Files Slack customers share. */
+  media?: MediaIntake
   /** The customers' path, for Slack customers (DMs and mentions). */
   handle(inbound: Inbound): Promise<TurnResult>
   jobs: JobQueue
@@ -299,7 +302,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     return names.get(user)!
   }
 
-  registerSlackCustomerListeners(app, { handle: deps.handle, staffChannel: config.staffChannel, now: () => deps.clock.now(), logger })
+  registerSlackCustomerListeners(app, { handle: deps.handle, staffChannel: config.staffChannel, now: () => deps.clock.now(), logger, media: deps.media })
 
   app.error(async (error) => {
     // Rethrown: the receiver answers 503 and Slack retries. Anything else is ours, logged.

@@ -178,6 +178,48 @@ describe('Direct Line 3.0, built in', () => {
   })
 })
 
+describe('uploads through the built-in Direct Line (issue 14)', () => {
+  const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(128, 5)])
+  /** As DirectLineJS uploads: the files, and the message in a part of its own. */
+  const upload = (conversationId: string, token: string, files: { bytes: Buffer; type: string; name: string }[], activity: object) => {
+    const form = new FormData()
+    for (const file of files) form.append('file', new Blob([file.bytes], { type: file.type }), file.name)
+    form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }))
+    return fetch(`${world.t.url}/v3/directline/conversations/${conversationId}/upload?userId=anyone`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })
+  }
+
+  it('takes a photo with the message, shows it back to the visitor, and answers once per upload', async () => {
+    const { conversationId, token } = await session()
+    await post(conversationId, token, { type: 'event', name: 'webchat/join', value: { locale: 'en-US' }, from: { id: 'x' } })
+    const message = { type: 'message', text: '', from: { id: 'anyone' }, channelData: { clientActivityID: 'upload-1' } }
+    const first = await upload(conversationId, token, [{ bytes: PNG, type: 'image/png', name: 'nameplate.png' }], message)
+    expect(first.status, await first.clone().text()).toBe(200)
+    const listed = (await activities(conversationId, token)).activities
+    const mine = listed.find((activity) => activity.from.role === 'user' && activity.attachments?.length)
+    expect(mine.attachments).toEqual([{ contentType: 'image/png', contentUrl: expect.stringMatching(/^https:\/\/aftercare\.example\.test\/media\/[0-9a-f-]+\?expires=\d+&signature=/), name: 'nameplate.png' }])
+    expect(botTexts(listed)).toContain('Photo received, thank you.')
+    // The visitor's page shows it from our copy.
+    const shown = await fetch(`${world.t.url}${new URL(mine.attachments[0].contentUrl).pathname}${new URL(mine.attachments[0].contentUrl).search}`)
+    expect(Buffer.from(await shown.arrayBuffer()).equals(PNG)).toBe(true)
+    // DirectLineJS retrying the same upload: no second file, no second answer.
+    const before = botTexts((await activities(conversationId, token)).activities).length
+    expect((await upload(conversationId, token, [{ bytes: PNG, type: 'image/png', name: 'nameplate.png' }], message)).status).toBe(200)
+    expect(botTexts((await activities(conversationId, token)).activities)).toHaveLength(before)
+    expect(await world.t.db.prisma.attachment.count({ where: { providerMessageId: `${conversationId}|upload|upload-1` } })).toBe(1)
+  })
+
+  it('refuses a program dressed as a photo with a message, takes no upload without a file, and none for another conversation', async () => {
+    const { conversationId, token } = await session()
+    const exe = { bytes: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]), type: 'image/jpeg', name: 'photo.jpg' }
+    expect((await upload(conversationId, token, [exe], { type: 'message', text: 'hi', from: { id: 'x' } })).status).toBe(200)
+    await eventually(async () => botTexts((await activities(conversationId, token)).activities).some((text) => text.startsWith('We could not take a file you sent')), 'the refusal')
+    const empty = await fetch(`${world.t.url}/v3/directline/conversations/${conversationId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new FormData() })
+    expect(empty.status).toBe(400)
+    const other = await session()
+    expect((await upload(other.conversationId, token, [exe], { type: 'message', from: { id: 'x' } })).status).toBe(403)
+  })
+})
+
 describe('notifications to web-chat customers', () => {
   it('a staff response reaches the visitor’s conversation without them typing', async () => {
     const { conversationId, token } = await session()

@@ -49,7 +49,7 @@ export function botEndpoint(deps: BotEndpointDeps): Router {
     const parsed = botActivity.safeParse(req.body)
     if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`)
     // Only our own Direct Line may say where a web visitor's request came from.
-    const { clientIp: _ignored, ...channelData } = parsed.data.channelData ?? {}
+    const { clientIp: _ignored, aftercare: _ours, ...channelData } = parsed.data.channelData ?? {}
     // Built-in Direct Line visitors reach the bot in-process only; nobody posts here in their name.
     if (parsed.data.channelId === 'directline' && !deps.appId) throw new AppError('forbidden', 'the directline channel is served by the built-in Direct Line')
     const activity = { ...parsed.data, channelData } as unknown as Activity

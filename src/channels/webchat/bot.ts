@@ -6,6 +6,7 @@
 import { TurnContext } from 'botbuilder'
 import type { Locale } from '../../../flows/locale.ts'
 import { LOCALES } from '../../../flows/locale.ts'
+import type { MediaSummary } from '../../../flows/input.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { toActivity } from './activities.ts'
 
@@ -32,10 +33,13 @@ export function webchatBot(deps: WebchatBotDeps) {
     if (activity.type !== 'message' && !joined) return
     const text = activity.type === 'message' ? (activity.text ?? (typeof activity.value === 'string' ? activity.value : '')) : ''
     const value = activity.value as { locale?: unknown } | undefined
+    // Set by our own Direct Line only (the Bot Framework endpoint drops it from callers): an upload's files, already received.
+    const ours = (activity.channelData as { aftercare?: { messageId?: string; media?: MediaSummary } } | undefined)?.aftercare
     const turn = await deps.handle({
       channel: 'webchat',
       address: addressOf(activity),
-      providerMessageId: activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? deps.now().toISOString()}`,
+      providerMessageId: ours?.messageId ?? activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? deps.now().toISOString()}`,
+      ...(ours?.media && { media: ours.media }),
       text,
       receivedAt: deps.now(),
       ...(joined && { intent: 'start' as const }),

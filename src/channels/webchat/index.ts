@@ -12,6 +12,7 @@ import type { PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
 import type { Logger } from '../../logger.ts'
 import type { Inbound, TurnResult } from '../types.ts'
+import type { MediaIntake } from '../../media/intake.ts'
 import { createBotAdapter } from './adapter.ts'
 import { botEndpoint } from './bot-endpoint.ts'
 import { serviceUrlPolicy } from './service-urls.ts'
@@ -34,7 +35,19 @@ export interface Webchat {
   close(): void
 }
 
-export function createWebchat(deps: { config: Config; prisma: PrismaClient; clock: Clock; logger: Logger; limits: RateLimits; handle(inbound: Inbound): Promise<TurnResult> }): Webchat {
+export interface WebchatDeps {
+  config: Config
+  prisma: PrismaClient
+  clock: Clock
+  logger: Logger
+  limits: RateLimits
+  handle(inbound: Inbound): Promise<TurnResult>
+  /** Files visitors upload through the built-in Direct Line. */
+  media?: MediaIntake
+  mediaUrl?(id: string): string
+}
+
+export function createWebchat(deps: WebchatDeps): Webchat {
   const { config, prisma, clock, logger } = deps
   const bot = config.botFramework
   const adapter = createBotAdapter(bot, logger)
@@ -50,7 +63,7 @@ export function createWebchat(deps: { config: Config; prisma: PrismaClient; cloc
   router.use(botEndpoint({ adapter, bot: turn, appId: bot.appId, emulator: config.botEmulator, serviceUrls, logger }))
   router.use(sessionRouter({ config: bot, store, limits: deps.limits }))
   if (!bot.appId) {
-    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, botName: config.brandName, logger, limits: deps.limits }))
+    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, botName: config.brandName, logger, limits: deps.limits, media: deps.media, mediaUrl: deps.mediaUrl }))
   } else {
     router.use('/v3/directline', () => {
       throw new AppError('unavailable', 'the built-in Direct Line is off when MICROSOFT_APP_ID is set: use Azure Direct Line (DIRECT_LINE_SECRET)')

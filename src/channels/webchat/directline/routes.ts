@@ -5,7 +5,7 @@
  * connector endpoint); the bot's replies come back there and are stored for the page to poll or
  * stream. Each conversation has its own token: it opens that conversation and no other.
  */
-import { timingSafeEqual } from 'node:crypto'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Activity as BotActivity, CloudAdapter, TurnContext } from 'botbuilder'
 import express, { type Request, type Router } from 'express'
 import { z } from 'zod'
@@ -15,6 +15,7 @@ import { toAppError } from '../../../http/error-handler.ts'
 import { replyKey } from '../activities.ts'
 import type { Logger } from '../../../logger.ts'
 import { identityKey } from '../../types.ts'
+import type { MediaIntake } from '../../../media/intake.ts'
 import { TOKEN_EXPIRES_IN_SECONDS, type Activity, type DirectLineConversationRecord, type DirectLineStore } from './store.ts'
 
 export interface DirectLineDeps {
@@ -28,6 +29,10 @@ export interface DirectLineDeps {
   botName: string
   logger: Logger
   limits: RateLimits
+  /** Issue 14: files a visitor uploads, received before the bot's turn. */
+  media?: MediaIntake
+  /** A link the visitor's page can show an uploaded file with. */
+  mediaUrl?(id: string): string
 }
 
 const incomingActivity = z
@@ -44,6 +49,9 @@ const incomingActivity = z
   .refine((activity) => activity.type !== 'message' || activity.text !== undefined || activity.value !== undefined || Array.isArray(activity.attachments), {
     message: 'a message needs text, a value or attachments',
   })
+
+/** Room for the most files a message may carry, at the largest size, and the activity. */
+const uploadLimit = (deps: DirectLineDeps) => (deps.media ? deps.media.limits.maxBytes * (deps.media.limits.maxPerMessage + 1) + 64 * 1024 : 0)
 
 const bearer = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1]
 
@@ -127,15 +135,53 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const conversation = await authorized(req)
     const parsed = incomingActivity.safeParse(req.body)
     if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
-    const posted = parsed.data
+    res.json(await post(req, conversation, parsed.data))
+  })
+
+  /**
+   * Direct Line's upload, as Azure's: multipart/form-data with the files and, in a part of type
+   * `application/vnd.microsoft.activity`, the message that carries them (DirectLineJS sends it so
+   * when Web Chat's upload button is used). The files are received first, then the message goes
+   * to the bot like any other, with them.
+   */
+  router.post('/conversations/:conversationId/upload', limitByIp(deps.limits, 'directLinePosts'), express.raw({ type: 'multipart/form-data', limit: uploadLimit(deps) }), async (req, res) => {
+    const conversation = await authorized(req)
+    if (!deps.media) throw new AppError('unavailable', 'uploads are not taken here')
+    if (!Buffer.isBuffer(req.body)) throw new AppError('bad_request', 'send the files as multipart/form-data')
+    const form = await new Response(req.body, { headers: { 'content-type': req.header('content-type') ?? '' } }).formData().catch(() => {
+      throw new AppError('bad_request', 'malformed multipart/form-data body')
+    })
+    const files: File[] = []
+    let described: unknown = { type: 'message' }
+    for (const [name, part] of form.entries()) {
+      if (typeof part === 'string') continue
+      if (name === 'activity' || part.type.startsWith('application/vnd.microsoft.activity')) {
+        try {
+          described = JSON.parse(await part.text())
+        } catch {
+          throw new AppError('bad_request', 'the activity part is not JSON')
+        }
+      } else files.push(part)
+    }
+    if (!files.length) throw new AppError('bad_request', 'no file in the upload')
+    const parsed = incomingActivity.safeParse({ ...(described as object), attachments: [] })
+    if (!parsed.success) throw new AppError('bad_request', `malformed activity: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
+    res.json(await post(req, conversation, parsed.data, files))
+  })
+
+  async function post(req: Request, conversation: DirectLineConversationRecord, posted: z.infer<typeof incomingActivity>, files: File[] = []) {
     // A browser over the visitor's message limit is told to wait, and nothing is stored.
     const allowance = await deps.limits.check('messages', identityKey('webchat', `directline:${conversation.userId}`))
     if (!allowance.ok) throw new AppError('too_many_requests', 'too many messages; wait a moment', undefined, allowance.retryAfterSeconds)
-    const clientActivityId = posted.channelData?.clientActivityID ?? posted.id
+    const clientActivityId = posted.channelData?.clientActivityID ?? posted.id ?? (files.length ? randomUUID() : undefined)
     // The visitor is who the token says, whatever the client claims.
     const from = { id: conversation.userId, name: posted.from?.name, role: 'user' }
     const { id: _ignored, ...rest } = posted
-    const { activity } = await store.append(conversation.id, { ...rest, from } as Activity, { fromBot: false, clientActivityId })
+    // An upload's files are received before the message is stored, under a key its retries share.
+    const messageId = files.length ? `${conversation.id}|upload|${clientActivityId}` : undefined
+    const media = messageId && deps.media ? await deps.media.receive({ channel: 'webchat', address: `directline:${conversation.userId}`, providerMessageId: messageId }, await Promise.all(files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()) })))) : undefined
+    const shown = messageId ? await uploaded(messageId, files) : undefined
+    const { activity } = await store.append(conversation.id, { ...rest, from, ...(shown && { attachments: shown }) } as Activity, { fromBot: false, clientActivityId })
     // A client's retry of an activity already stored still goes to the bot: if the first attempt
     // failed (the database went away mid-turn), this one does the turn; if it succeeded, the
     // conversation recognises the message id and its replies are not stored twice (the connector
@@ -143,7 +189,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const forBot = {
       ...activity,
       // Set here, never taken from the client: the visitor's address, for per-visitor hand-off limits.
-      channelData: { ...(activity.channelData as object | undefined), clientIp: req.ip },
+      channelData: { ...(activity.channelData as object | undefined), clientIp: req.ip, aftercare: messageId ? { messageId, media } : undefined },
       channelId: 'directline',
       serviceUrl: connectorUrl(deps),
       recipient: { id: 'bot', name: deps.botName, role: 'bot' },
@@ -170,8 +216,16 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       if (known?.status === 503) throw known
       deps.logger.error({ err: failure, conversation: conversation.id }, 'Direct Line activity failed in the bot')
     }
-    res.json({ id: activity.id })
-  })
+    return { id: activity.id }
+  }
+
+  /** The uploaded files as the visitor's transcript shows them: the ones kept, by a link to our copy. */
+  async function uploaded(messageId: string, files: File[]) {
+    const rows = await deps.store.attachmentsOf(messageId)
+    return rows.flatMap((row) =>
+      row.status === 'stored' && deps.mediaUrl ? [{ contentType: row.contentType, contentUrl: deps.mediaUrl(row.id), name: files[row.position]?.name || `file ${row.position + 1}` }] : [],
+    )
+  }
 
   /** Where the bot's replies arrive (botbuilder posts to serviceUrl): loopback and secret path only. */
   const connector = express.Router({ mergeParams: true })

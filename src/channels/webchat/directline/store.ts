@@ -154,6 +154,11 @@ export class DirectLineStore {
     }
   }
 
+  /** The files received for an upload (by its message key), in order. */
+  attachmentsOf(messageId: string) {
+    return this.prisma.attachment.findMany({ where: { channel: 'webchat', providerMessageId: messageId }, orderBy: { position: 'asc' }, select: { id: true, status: true, contentType: true, position: true } })
+  }
+
   /** Activities after a watermark (all of them for an empty one), and the new watermark. */
   async after(conversationId: string, watermark: string | undefined): Promise<{ activities: Activity[]; watermark: string }> {
     const from = watermark && /^\d+$/.test(watermark) ? BigInt(watermark) : 0n

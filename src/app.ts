@@ -132,7 +132,7 @@ export function buildApp(deps: AppDeps): App {
   app.use(requestLog(logger))
   app.use(securityHeaders({ publicUrl: config.publicUrl, connectTo: config.botFramework.directLineSecret ? [new URL(config.botFramework.directLineUrl).origin] : [] }))
 
-  const webchat = createWebchat({ config, prisma, clock, logger, limits: deps.limits, handle: conversations.handle, media, mediaUrl: (id) => links.url(id) })
+  const webchat = createWebchat({ config, prisma, clock, logger, limits: deps.limits, handle: conversations.handle, media, mediaUrl: (id) => links.path(id) })
 
   app.get('/healthz', health(deps.ping))
   app.get('/metrics', metricsRoute({ prisma, metrics: deps.metrics, ping: deps.ping, tokens: [deps.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])] }))

@@ -28,7 +28,8 @@ export function securityHeaders(options: SecurityHeaderOptions): RequestHandler[
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],
           fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", ...options.connectTo, ...sockets],
+          // blob: the chat page reads a file the visitor picked (a local copy) to upload it.
+          connectSrc: ["'self'", 'blob:', ...options.connectTo, ...sockets],
           mediaSrc: ["'self'", 'blob:'],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],

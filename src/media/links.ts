@@ -10,12 +10,15 @@ const LINK_TTL_SECONDS = 7 * 24 * 3600
 export function mediaLinks(secret: string, publicUrl: string) {
   const key = createHash('sha256').update(`aftercare media links\0${secret}`).digest()
   const sign = (id: string, expires: number) => createHmac('sha256', key).update(`${id}\0${expires}`).digest('base64url')
+  const path = (id: string, now: number) => {
+    const expires = Math.floor(now / 1000) + LINK_TTL_SECONDS
+    return `/media/${id}?expires=${expires}&signature=${sign(id, expires)}`
+  }
   return {
-    /** A link that works for a week from `now`. */
-    url(id: string, now = Date.now()): string {
-      const expires = Math.floor(now / 1000) + LINK_TTL_SECONDS
-      return `${publicUrl}/media/${id}?expires=${expires}&signature=${sign(id, expires)}`
-    },
+    /** The link's path and query, for our own pages (resolved against wherever they are served). */
+    path: (id: string, now = Date.now()) => path(id, now),
+    /** A link that works for a week from `now`, anywhere (Slack, an email). */
+    url: (id: string, now = Date.now()) => `${publicUrl}${path(id, now)}`,
     verify(id: string, expires: unknown, signature: unknown, now = Date.now()): boolean {
       const at = Number(expires)
       if (!Number.isInteger(at) || at * 1000 < now || typeof signature !== 'string') return false

@@ -84,6 +84,29 @@ describe('the chat page', () => {
     expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
 
+  it('sends a photo with the upload button (issue 14): acknowledged and kept', async () => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    const page = await context.newPage()
+    const blocked = cspViolations(page)
+    await page.goto(`${world.t.url}/`)
+    await bot(page, 'What can we help you with?').waitFor()
+    // A real 1×1 PNG, attached the way a visitor does: the upload button's file input.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    await page.locator('input[type="file"]').setInputFiles({ name: 'nameplate.png', mimeType: 'image/png', buffer: png })
+    // Web Chat holds the picked file in the send box until the visitor sends it.
+    await page.locator('[data-id="webchat-sendbox-input"]').press('Enter')
+    await bot(page, 'Photo received, thank you.').waitFor()
+    const kept = await world.t.db.prisma.attachment.findFirstOrThrow({ where: { channel: 'webchat' }, orderBy: { createdAt: 'desc' } })
+    expect(kept).toMatchObject({ status: 'stored', contentType: 'image/png', bytes: png.length })
+    // The visitor's message shows the file; our copy is the same bytes.
+    await page.locator('.webchat__bubble--from-user').filter({ hasText: 'nameplate.png' }).first().waitFor()
+    const served = await world.t.admin(`/api/attachments/${kept.id}`)
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true)
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-photo.png') })
+    await context.close()
+    expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
+  })
+
   it('speaks Chinese to a Chinese browser, buttons included', async () => {
     const context = await browser.newContext({ locale: 'zh-CN' })
     const page = await context.newPage()

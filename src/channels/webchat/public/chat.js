@@ -69,7 +69,7 @@
           store: store,
           userID: session.userId,
           locale: locale,
-          styleOptions: { hideUploadButton: false, uploadAccept: 'image/jpeg,image/png,image/webp,image/heic,application/pdf', uploadMultiple: true, suggestedActionLayout: 'flow', bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, accent: '#1d4f91' }
+          styleOptions: { hideUploadButton: false, enableUploadThumbnail: false, uploadAccept: 'image/jpeg,image/png,image/webp,image/heic,application/pdf', uploadMultiple: true, suggestedActionLayout: 'flow', bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, accent: '#1d4f91' }
         }, element);
       }
       render();

@@ -18,6 +18,8 @@ export interface Reply {
   choices?: Choice[]
   /** The choices are a numbered menu that text-only channels must list ("1 Repair"). */
   numbered?: boolean
+  /** Files sent with the text (a staff member's photo in a hand-off), at links the customer's channel can fetch. */
+  media?: { url: string; contentType: string; name?: string }[]
 }
 
 export interface CreatedTicket {

@@ -58,12 +58,22 @@ describe('a live hand-off in the ticket’s thread', () => {
     expect(served.status).toBe(200)
     expect(Buffer.from(await served.arrayBuffer()).equals(photo)).toBe(true)
 
+    // A staff member's photo in the thread reaches the customer as an MMS, from our copy.
+    const staffPhoto = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(32, 2)])
+    await world.workspace.event({ type: 'message', subtype: 'file_share', channel: STAFF_CHANNEL, user: 'U0STAFF001', text: '', ts: `${staffTs++}.000100`, thread_ts: ticketTs, channel_type: 'channel', files: [world.slack.hostFile(staffPhoto, 'image/png')] })
+    const mms = await eventually(() => world.twilio.sent.find((sms) => sms.to === phone.number && sms.mediaUrls.length), 'the staff photo by MMS')
+    expect(mms.body).toBe('Li Ming: (a photo)')
+    const [mediaUrl] = mms.mediaUrls
+    expect(mediaUrl).toMatch(/^https:\/\/aftercare\.example\.test\/media\//)
+    const fetched = await fetch(`${world.t.url}${new URL(mediaUrl!).pathname}${new URL(mediaUrl!).search}`)
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(staffPhoto)).toBe(true)
+
     // Staff → customer, under the staff member's name, in order; a note stays internal.
     await staffReply(ticketTs, 'Sorry about that. We come tomorrow at 9.')
     await staffReply(ticketTs, 'note: customer sounds upset')
     await staffReply(ticketTs, 'Please keep the door unlocked.')
     await eventually(() => smsTo(phone.number).includes('Li Ming: Please keep the door unlocked.'), 'the staff replies by SMS')
-    const relayed = smsTo(phone.number).filter((body) => body.startsWith('Li Ming:'))
+    const relayed = world.twilio.sent.filter((sms) => sms.to === phone.number && !sms.mediaUrls.length).map((sms) => sms.body).filter((body) => body.startsWith('Li Ming:'))
     expect(relayed).toEqual(['Li Ming: Sorry about that. We come tomorrow at 9.', 'Li Ming: Please keep the door unlocked.'])
     const ticket = await world.t.getJson(`/api/tickets/${number}`)
     expect(ticket.events.filter((event: { type: string }) => event.type === 'note').map((event: { data: { text: string } }) => event.data.text)).toEqual(['customer sounds upset'])

@@ -14,6 +14,8 @@ export interface SentSms {
   messagingServiceSid: string | undefined
   body: string
   sid: string
+  /** An MMS's files (Twilio fetches them from these links). */
+  mediaUrls: string[]
 }
 
 export interface ScriptedFailure {
@@ -117,6 +119,7 @@ export class FakeTwilioApi {
         messagingServiceSid: req.body.MessagingServiceSid,
         body: req.body.Body,
         sid: `SM${randomBytes(16).toString('hex')}`,
+        mediaUrls: req.body.MediaUrl === undefined ? [] : [req.body.MediaUrl].flat(),
       }
       this.sent.push(message)
       res.status(201).json({ sid: message.sid, account_sid: this.accountSid, to: message.to, from: message.from ?? null, body: message.body, status: 'queued', num_segments: '1' })

@@ -1,13 +1,14 @@
 /** A bot reply as Slack Block Kit: the text, and menus as buttons (pressing one is answering). */
 import type { KnownBlock } from '@slack/types'
 import type { Reply } from '../types.ts'
-import { clipMd, plain, section } from './mrkdwn.ts'
+import { clipMd, joinMd, link, plain, section } from './mrkdwn.ts'
 
 export const CHOICE_ACTION_PREFIX = 'customer_choice:'
 
 /** Bot replies can echo what the customer wrote (the request's summary): all of it is text, escaped. */
 export function renderSlack(reply: Reply): { text: string; blocks: KnownBlock[] } {
-  const text = plain(reply.text)
+  // Files as links: Slack shows what it can fetch, and ours need the link's signature.
+  const text = reply.media?.length ? joinMd([plain(reply.text), ...reply.media.map((file, index) => link(file.url, file.name ?? `photo ${index + 1}`))], '\n') : plain(reply.text)
   const blocks: KnownBlock[] = [section(clipMd(text, 2900))]
   const choices = reply.choices ?? []
   // Slack allows 25 elements per actions block.

@@ -49,8 +49,8 @@ class AftercareRequestClient extends twilio.RequestClient {
 }
 
 export interface SmsSender {
-  /** Sends one text (split if over 1,600 characters); returns the message SIDs. */
-  send(to: string, text: string): Promise<string[]>
+  /** Sends one text (split if over 1,600 characters), the files with its first part (MMS); returns the message SIDs. */
+  send(to: string, text: string, mediaUrls?: string[]): Promise<string[]>
 }
 
 function toSendError(error: unknown): SendError {
@@ -74,11 +74,13 @@ export function createSmsSender(config: TwilioConfig | undefined): SmsSender | u
   const client = twilio(config.accountSid, config.authToken, { httpClient: new AftercareRequestClient(redirect) })
   const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from }
   return {
-    async send(to, text) {
+    async send(to, text, mediaUrls = []) {
       const sids: string[] = []
-      for (const body of splitForSms(text)) {
+      for (const [index, body] of splitForSms(text).entries()) {
         try {
-          const message = await client.messages.create({ to, body, ...sender })
+          // Twilio takes up to 10 files per message, fetched from the links (ours, signed).
+          const media = index === 0 && mediaUrls.length ? { mediaUrl: mediaUrls.slice(0, 10) } : {}
+          const message = await client.messages.create({ to, body, ...media, ...sender })
           sids.push(message.sid)
         } catch (error) {
           throw toSendError(error)

@@ -32,6 +32,7 @@ export function toActivity(reply: Reply, locale: Locale, key?: string): Partial<
     textFormat: 'plain',
     locale,
     ...(actions.length && { suggestedActions: { to: [], actions } }),
+    ...(reply.media?.length && { attachments: reply.media.map((file) => ({ contentType: file.contentType, contentUrl: file.url, name: file.name })) }),
     ...(key && { channelData: { [REPLY_KEY]: key } }),
   }
 }

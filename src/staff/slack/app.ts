@@ -39,6 +39,7 @@ import { createStaffChannel } from './staff-channel.ts'
 import { PHONE_REQUEST_MODAL_ID, phoneRequestModal, readPhoneRequestForm } from './phone-request-modal.ts'
 import type { PhoneRequests } from '../../tickets/phone-requests.ts'
 import type { MediaIntake } from '../../media/intake.ts'
+import { fileUrls, type SharedFile } from '../../channels/slack/files.ts'
 
 export interface SlackStaffDeps {
   config: SlackConfig
@@ -242,7 +243,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   // A reply in a thread of the staff channel: to the customer during a hand-off, else a note.
   // Slack retries are recognised by event_id.
   app.event('message', async ({ event, body }) => {
-    if (event.subtype !== undefined || event.channel !== config.staffChannel || !('thread_ts' in event) || !event.thread_ts || event.thread_ts === event.ts) return
+    if ((event.subtype !== undefined && event.subtype !== 'file_share') || event.channel !== config.staffChannel || !('thread_ts' in event) || !event.thread_ts || event.thread_ts === event.ts) return
     if ('bot_id' in event && event.bot_id) return
     const user = 'user' in event ? event.user : undefined
     if (!user) return
@@ -250,7 +251,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     // Replies in one thread are handled in the order they arrived (each is awaited by the next).
     await inOrder(`${event.channel}:${threadTs}`, async () =>
       handleThreadReply(
-        { prisma, jobs: deps.jobs, clock: deps.clock, logger },
+        { prisma, jobs: deps.jobs, clock: deps.clock, logger, media: deps.media, mediaUrl: deps.mediaUrl },
         {
           eventId: (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`,
           channel: event.channel,
@@ -260,6 +261,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
           staffName: await staffName(user),
           // Staff write in Slack; the customer reads plain text on their own channel.
           text: slackTextToPlain('text' in event ? (event.text ?? '') : ''),
+          fileUrls: fileUrls('files' in event ? (event.files as SharedFile[] | undefined) : undefined),
         },
       ),
     )

@@ -8,6 +8,8 @@ import type { PrismaClient, Tx } from '../../db/client.ts'
 import type { JobQueue } from '../../jobs/queue.ts'
 import type { Logger } from '../../logger.ts'
 import { queueMessage } from '../../notifications/outbox.ts'
+import type { MediaIntake } from '../../media/intake.ts'
+import type { Reply } from '../../channels/types.ts'
 
 const NOTE = /^\s*note\s*:\s*/i
 
@@ -25,11 +27,34 @@ export interface ThreadReply {
   /** How the customer sees the staff member. */
   staffName: string
   text: string
+  /** Files shared with the reply (issue 14): in a hand-off, they go to the customer. */
+  fileUrls?: string[]
 }
 
 export type ThreadReplyOutcome = 'relayed' | 'note' | 'ignored' | 'duplicate'
 
-export async function handleThreadReply(deps: { prisma: PrismaClient; jobs: JobQueue; clock: Clock; logger: Logger }, reply: ThreadReply): Promise<ThreadReplyOutcome> {
+export interface ThreadReplyDeps {
+  prisma: PrismaClient
+  jobs: JobQueue
+  clock: Clock
+  logger: Logger
+  media?: MediaIntake
+  /** A signed link to a file, which the customer's channel fetches (Twilio for an MMS). */
+  mediaUrl?(id: string): string
+}
+
+/** A staff member's files, received like a customer's (checked, stored), as links for the reply. */
+async function staffFiles(deps: ThreadReplyDeps, reply: ThreadReply): Promise<NonNullable<Reply['media']>> {
+  if (!reply.fileUrls?.length || !deps.media || !deps.mediaUrl) return []
+  const message = { channel: 'slack' as const, address: `staff:${reply.user}`, providerMessageId: `${reply.channel}:${reply.ts}` }
+  await deps.media.receive(message, reply.fileUrls.map((url) => ({ url })))
+  const files = await deps.prisma.attachment.findMany({ where: { channel: 'slack', providerMessageId: message.providerMessageId, status: 'stored' }, orderBy: { position: 'asc' } })
+  return files.map((file, index) => ({ url: deps.mediaUrl!(file.id), contentType: file.contentType!, name: `photo ${index + 1}` }))
+}
+
+export async function handleThreadReply(deps: ThreadReplyDeps, reply: ThreadReply): Promise<ThreadReplyOutcome> {
+  // Fetched before the transaction: a download is slow, and a retried event finds them on record.
+  const media = NOTE.test(reply.text) ? [] : await staffFiles(deps, reply)
   return deps.prisma.$transaction(async (tx) => {
     if (!(await claimDelivery(tx, 'slack', reply.eventId))) {
       deps.logger.info({ eventId: reply.eventId }, 'Slack retry of a processed event ignored')
@@ -42,13 +67,13 @@ export async function handleThreadReply(deps: { prisma: PrismaClient; jobs: JobQ
       orderBy: { handoffRequestedAt: 'desc' },
       select: { id: true, handoffAnsweredAt: true, identity: { select: { channel: true } } },
     })
-    if (handoff && !note) {
+    if (handoff && !note && (reply.text.trim() || media.length)) {
       await queueMessage(tx, {
         conversationId: handoff.id,
         channel: handoff.identity.channel,
         kind: 'staff_reply',
         ticketId: null,
-        reply: { text: `${reply.staffName}: ${reply.text}` },
+        reply: { text: `${reply.staffName}: ${reply.text.trim() || (media.length === 1 ? '(a photo)' : `(${media.length} photos)`)}`, ...(media.length && { media }) },
         at: now,
       })
       if (!handoff.handoffAnsweredAt) await tx.conversation.update({ where: { id: handoff.id }, data: { handoffAnsweredAt: now } })

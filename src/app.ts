@@ -35,6 +35,7 @@ import { createMediaIntake, type MediaIntake } from './media/intake.ts'
 import { mediaLinks } from './media/links.ts'
 import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
 import { localMediaStore } from './media/store.ts'
+import { s3MediaStore } from './media/s3-store.ts'
 import { twilioMediaFetcher } from './channels/sms/media.ts'
 import { slackFileFetcher } from './channels/slack/files.ts'
 import { slackStaffRouter } from './staff/slack/app.ts'
@@ -86,8 +87,8 @@ export function buildApp(deps: AppDeps): App {
   const ticketEvents = createTicketEvents()
   registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets })
   const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
-  // Issue 14: customers' files, on the local disk (one instance) for now.
-  const mediaStore = localMediaStore(config.media.dir)
+  // Issue 14: customers' files, on S3 (or compatible) for several instances, else on the local disk.
+  const mediaStore = config.media.s3 ? s3MediaStore(config.media.s3) : localMediaStore(config.media.dir)
   const media = createMediaIntake({
     prisma,
     store: mediaStore,

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { S3StoreConfig } from './media/s3-store.ts'
 import { z } from 'zod'
 import type { Holidays } from './tickets/calendar.ts'
 import { LOCALES, type Locale } from '../flows/locale.ts'
@@ -98,8 +99,8 @@ export interface Config {
   /** Bearer token for GET /metrics (the admin token works too). */
   metricsToken: string | undefined
   limits: LimitsConfig
-  /** Issue 14: files customers send. */
-  media: { dir: string; maxBytes: number; maxPerMessage: number }
+  /** Issue 14: files customers send; on S3 (or compatible) when MEDIA_S3_BUCKET is set, else under `dir`. */
+  media: { dir: string; maxBytes: number; maxPerMessage: number; s3: S3StoreConfig | undefined }
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits by IP). */
   trustProxy: string | number | boolean
   /** Bot Framework serviceUrls replies may go to (with an app id), as URL prefixes with * for one host label. */
@@ -177,6 +178,12 @@ const env = z.object({
   JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
   MEDIA_DIR: optional(z.string()),
   MEDIA_MAX_BYTES: optional(z.coerce.number().int().min(1024).max(100_000_000)),
+  MEDIA_S3_BUCKET: optional(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  MEDIA_S3_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  MEDIA_S3_REGION: optional(z.string().min(1).max(40)),
+  MEDIA_S3_PREFIX: optional(z.string().max(200)),
+  MEDIA_S3_ACCESS_KEY_ID: optional(z.string().min(1).max(200)),
+  MEDIA_S3_SECRET_ACCESS_KEY: optional(z.string().min(1).max(200)),
   TIMER_SWEEP_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
   OUTBOX_CONCURRENCY: optional(z.string().max(200)),
   OUTBOX_POLL_MS: optional(z.coerce.number().int().min(20).max(10_000)),
@@ -315,7 +322,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${port}`,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR ?? 'data'),
-    media: { dir: path.resolve(e.MEDIA_DIR ?? path.join(e.DATA_DIR ?? 'data', 'media')), maxBytes: e.MEDIA_MAX_BYTES ?? 10_000_000, maxPerMessage: 5 },
+    media: {
+      dir: path.resolve(e.MEDIA_DIR ?? path.join(e.DATA_DIR ?? 'data', 'media')),
+      maxBytes: e.MEDIA_MAX_BYTES ?? 10_000_000,
+      maxPerMessage: 5,
+      s3: e.MEDIA_S3_BUCKET
+        ? {
+            bucket: e.MEDIA_S3_BUCKET,
+            ...(e.MEDIA_S3_ENDPOINT && { endpoint: e.MEDIA_S3_ENDPOINT }),
+            region: e.MEDIA_S3_REGION ?? 'us-east-1',
+            prefix: e.MEDIA_S3_PREFIX ?? 'aftercare/media/',
+            ...(e.MEDIA_S3_ACCESS_KEY_ID && e.MEDIA_S3_SECRET_ACCESS_KEY && { credentials: { accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY } }),
+          }
+        : undefined,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
     adminToken: e.ADMIN_TOKEN,
     twilio: e.TWILIO_AUTH_TOKEN

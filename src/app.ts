@@ -93,7 +93,7 @@ export function buildApp(deps: AppDeps): App {
     prisma,
     store: mediaStore,
     limits: { maxBytes: config.media.maxBytes, maxPerMessage: config.media.maxPerMessage },
-    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio) }), ...(config.slack && { slack: slackFileFetcher(config.slack) }) },
+    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio), whatsapp: twilioMediaFetcher(config.twilio) }), ...(config.slack && { slack: slackFileFetcher(config.slack) }) },
     logger,
   })
   const links = mediaLinks(deps.adminToken, config.publicUrl)

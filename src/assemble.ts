@@ -4,7 +4,7 @@
  * database with a manual clock and fake providers, so both run the same wiring.
  */
 import { buildApp, type App } from './app.ts'
-import { createSmsSender } from './channels/sms/sender.ts'
+import { createSmsSender, createWhatsappSender } from './channels/sms/sender.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { PrismaClient } from './db/client.ts'
@@ -102,7 +102,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     })
     const delivery = createOutboxDelivery({
       prisma,
-      senders: { sms, webchat: app.webchat.sender, slack: slack?.customers },
+      senders: { sms, whatsapp: createWhatsappSender(config.twilio), webchat: app.webchat.sender, slack: slack?.customers },
       jobs,
       locks,
       handoff: slack?.handoff,

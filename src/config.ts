@@ -16,6 +16,10 @@ export interface TwilioConfig {
   accountSid: string | undefined
   from: string | undefined
   apiUrl: string
+  /** The WhatsApp sender (E.164) for proactive WhatsApp; replies to a WhatsApp message need nothing more. */
+  whatsappFrom: string | undefined
+  /** Approved Content templates (HX… SIDs) per message kind, for messages outside the 24-hour window. */
+  whatsappTemplates: Record<string, string>
 }
 
 export interface SlackConfig {
@@ -160,6 +164,8 @@ const env = z.object({
   DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces')),
+  TWILIO_WHATSAPP_FROM: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be the WhatsApp sender in E.164, such as +14155238886')),
+  TWILIO_WHATSAPP_TEMPLATES: optional(z.string().max(2000)),
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
   TWILIO_AUTH_TOKEN: optional(z.string().min(8)),
   TWILIO_FROM: optional(z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number (+8613800138000) or a Messaging Service SID (MG…)')),
@@ -241,6 +247,22 @@ function parseServiceValues(text: string | undefined): Record<ServiceType, numbe
     values[type as ServiceType] = Number(amount)
   }
   return values
+}
+
+/** The kinds of proactive message that may need a WhatsApp template (outside the 24-hour window). */
+const WHATSAPP_TEMPLATE_KINDS = ['response_notification', 'resolution_notification', 'feedback_prompt', 'bot_message', 'staff_reply', 'request_logged']
+
+/** `response_notification=HX…,feedback_prompt=HX…`: a Content template SID per message kind. */
+function parseWhatsappTemplates(text: string | undefined): Record<string, string> {
+  const templates: Record<string, string> = {}
+  for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [kind, sid] = entry.split('=').map((part) => part.trim())
+    if (!kind || !WHATSAPP_TEMPLATE_KINDS.includes(kind) || !sid || !/^HX[0-9a-fA-F]{32}$/.test(sid)) {
+      throw new ConfigError(`TWILIO_WHATSAPP_TEMPLATES: "${entry}" is not <kind>=<HX… template SID> (kinds: ${WHATSAPP_TEMPLATE_KINDS.join(', ')})`)
+    }
+    templates[kind] = sid
+  }
+  return templates
 }
 
 /** Sends in flight per provider: `8` for all, or `sms=8,webchat=16,slack=4` (the rest keep the default). */
@@ -339,7 +361,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     adminToken: e.ADMIN_TOKEN,
     twilio: e.TWILIO_AUTH_TOKEN
-      ? { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL ?? 'https://api.twilio.com' }
+      ? {
+          authToken: e.TWILIO_AUTH_TOKEN,
+          accountSid: e.TWILIO_ACCOUNT_SID,
+          from: e.TWILIO_FROM,
+          apiUrl: e.TWILIO_API_URL ?? 'https://api.twilio.com',
+          whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+          whatsappTemplates: parseWhatsappTemplates(e.TWILIO_WHATSAPP_TEMPLATES),
+        }
       : undefined,
     serviceTimeZone: e.SERVICE_TIMEZONE ?? 'Asia/Shanghai',
     holidays: loadHolidays(e.HOLIDAYS_FILE),
@@ -416,6 +445,10 @@ export function describeChannels(config: Config): StartupNote[] {
   if (!twilio) notes.push(info('SMS channel off: set TWILIO_AUTH_TOKEN (and TWILIO_ACCOUNT_SID, TWILIO_FROM to send notifications)'))
   else if (!twilio.accountSid || !twilio.from) notes.push(info('SMS channel on for replies; proactive SMS off: set TWILIO_ACCOUNT_SID and TWILIO_FROM'))
   else notes.push(info(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${twilio.from}`))
+  if (twilio?.whatsappFrom) {
+    const templates = Object.keys(twilio.whatsappTemplates)
+    notes.push(info(`WhatsApp on (same webhook): notifications from whatsapp:${twilio.whatsappFrom}; templates after 24 h for ${templates.length ? templates.join(', ') : 'no kind (set TWILIO_WHATSAPP_TEMPLATES)'}`))
+  }
   const bot = config.botFramework
   if (!bot.appId) {
     notes.push(

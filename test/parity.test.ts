@@ -1,5 +1,5 @@
 /**
- * Channel parity (issue 5): the same journey on SMS, web chat (Direct Line) and Slack, each step
+ * Channel parity (issue 5): the same journey on SMS, web chat (Direct Line), Slack and WhatsApp, each step
  * checked against what the customer actually received on that channel:
  * intake → ticket → hand-off with a message relayed each way → back to the bot → staff respond
  * → response notification → arrive, diagnose, test, resolve → resolution notification with the
@@ -23,7 +23,7 @@ const act = async (number: string, body: object) => {
   expect(response.status, await response.clone().text()).toBe(200)
 }
 
-describe.each<ChannelName>(['sms', 'webchat', 'slack'])('the whole journey on %s', (channel) => {
+describe.each<ChannelName>(['sms', 'webchat', 'slack', 'whatsapp'])('the whole journey on %s', (channel) => {
   it('intake, hand-off both ways, both notifications with the service record, confirmation', async () => {
     const customer = await customerOn(channel, world)
 

@@ -28,7 +28,7 @@ describe('November 2026, every figure by hand', () => {
     expect(overall.requests).toEqual({
       total: 4,
       byType: { repair: 2, installation: 1, maintenance: 1, spare_parts: 0, technical_support: 0, training: 0 },
-      byChannel: { sms: 2, webchat: 1, slack: 1, phone: 0 },
+      byChannel: { sms: 2, webchat: 1, slack: 1, phone: 0, whatsapp: 0 },
     })
     // Responses due in November: T6 (1 Nov, in time), T1 (in time), T2 (late), T3 (in time). T4's is due in December.
     expect(overall.respondedWithin24h).toEqual(r(3, 4))

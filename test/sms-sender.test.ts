@@ -11,7 +11,7 @@ let db: TestDatabase
 
 beforeAll(async () => {
   twilioApi = await new FakeTwilioApi().start()
-  sender = createSmsSender({ accountSid: twilioApi.accountSid, authToken: twilioApi.authToken, from: '+8610000000000', apiUrl: twilioApi.url })!
+  sender = createSmsSender({ accountSid: twilioApi.accountSid, authToken: twilioApi.authToken, from: '+8610000000000', apiUrl: twilioApi.url, whatsappFrom: undefined, whatsappTemplates: {} })!
   db = await createTestDatabase()
 })
 afterAll(async () => {
@@ -27,7 +27,7 @@ describe('the SMS sender', () => {
   })
 
   it('uses a Messaging Service when TWILIO_FROM is an MG… SID', async () => {
-    const viaService = createSmsSender({ accountSid: twilioApi.accountSid, authToken: twilioApi.authToken, from: `MG${'b'.repeat(32)}`, apiUrl: twilioApi.url })!
+    const viaService = createSmsSender({ accountSid: twilioApi.accountSid, authToken: twilioApi.authToken, from: `MG${'b'.repeat(32)}`, apiUrl: twilioApi.url, whatsappFrom: undefined, whatsappTemplates: {} })!
     await viaService.send('+8613600000002', 'hi')
     expect(twilioApi.sent.at(-1)).toMatchObject({ messagingServiceSid: `MG${'b'.repeat(32)}`, from: undefined })
   })
@@ -56,7 +56,7 @@ describe('the SMS sender', () => {
   })
 
   it('is off without an account SID or a sender', () => {
-    expect(createSmsSender({ accountSid: undefined, authToken: 'x', from: '+8610000000000', apiUrl: twilioApi.url })).toBeUndefined()
+    expect(createSmsSender({ accountSid: undefined, authToken: 'x', from: '+8610000000000', apiUrl: twilioApi.url, whatsappFrom: undefined, whatsappTemplates: {} })).toBeUndefined()
     expect(createSmsSender(undefined)).toBeUndefined()
   })
 })

@@ -7,7 +7,7 @@ import type { MediaSummary } from '../../flows/input.ts'
 import type { Locale } from '../../flows/locale.ts'
 
 export type { Reply }
-export type Channel = 'sms' | 'webchat' | 'slack'
+export type Channel = 'sms' | 'webchat' | 'slack' | 'whatsapp'
 
 /** One customer identity as a key (locks, rate limits): the channel and the address on it. */
 export const identityKey = (channel: string, address: string) => `${channel}:${address}`

@@ -15,7 +15,7 @@ import type { BusinessCalendar } from '../tickets/calendar.ts'
 import { createdTicket, submitTicket } from '../tickets/submit.ts'
 import { FINISHED_STATUSES, openTicketsOf } from '../tickets/queries.ts'
 import type { Party } from './party.ts'
-import { identityKey } from '../channels/types.ts'
+import { identityKey, type Channel } from '../channels/types.ts'
 import type { LimitName, RateLimits, Verdict } from '../http/rate-limits.ts'
 import type { CodeRefusal } from '../../flows/conversation.types.ts'
 import type { Command } from './turn.ts'
@@ -42,7 +42,7 @@ export interface CommandDeps {
 export interface Origin {
   clientIp?: string
   /** The message itself, to find the files it carried. */
-  message?: { channel: 'sms' | 'webchat' | 'slack'; providerMessageId: string }
+  message?: { channel: Channel; providerMessageId: string }
 }
 
 /** A customer asking for a person again within this time does not alert staff again. */

@@ -28,7 +28,7 @@ import { toInputEvent } from '../../flows/input.ts'
 import { detectLocale } from '../../flows/locale.ts'
 import { productFor, type ListedProduct } from '../../flows/products.ts'
 import type { Locale } from '../../flows/locale.ts'
-import { identityKey, messageBody, type Inbound, type TurnResult } from '../channels/types.ts'
+import { identityKey, messageBody, type Inbound, type TurnResult, type Channel } from '../channels/types.ts'
 import { Prisma, type PrismaClient } from '../db/client.ts'
 import type { RateLimits } from '../http/rate-limits.ts'
 import type { BusinessCalendar } from '../tickets/calendar.ts'
@@ -64,7 +64,7 @@ interface Loaded {
   party: {
     identityId: string
     customerId: string
-    channel: 'sms' | 'webchat' | 'slack'
+    channel: Channel
     reference: unknown
     conversationId: string
     snapshot: unknown
@@ -164,7 +164,7 @@ export function fastTurns(deps: FastTurnDeps) {
     try {
       await prisma.$queryRaw`
         WITH customer AS (
-          INSERT INTO "Customer" (id, phone, locale) VALUES (${randomUUID()}::uuid, ${inbound.channel === 'sms' ? inbound.address : null}, ${customerLocale}) RETURNING id
+          INSERT INTO "Customer" (id, phone, locale) VALUES (${randomUUID()}::uuid, ${inbound.channel === 'sms' || inbound.channel === 'whatsapp' ? inbound.address : null}, ${customerLocale}) RETURNING id
         ), identity AS (
           INSERT INTO "ChannelIdentity" (id, channel, address, "customerId", reference) SELECT ${randomUUID()}::uuid, ${inbound.channel}::"Channel", ${inbound.address}, customer.id, ${reference}::jsonb FROM customer RETURNING id
         ), conversation AS (
@@ -205,7 +205,7 @@ export function fastTurns(deps: FastTurnDeps) {
               today: calendar.dayOf(now),
               pending: loaded.awaiting,
               liveHandoff: deps.liveHandoff,
-              phoneLinking: inbound.channel !== 'sms' && deps.smsSending,
+              phoneLinking: inbound.channel !== 'sms' && inbound.channel !== 'whatsapp' && deps.smsSending,
               product: productFor(party?.snapshot, inbound.text, deps.products()),
             }, inbound.media)
       let outcome

@@ -214,7 +214,7 @@ export function createConversations(deps: ConversationDeps): Conversations {
               pending: awaiting.map((ticket) => ticket.number),
               liveHandoff: deps.liveHandoff,
               // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
-              phoneLinking: party.channel !== 'sms' && deps.smsSending,
+              phoneLinking: party.channel !== 'sms' && party.channel !== 'whatsapp' && deps.smsSending,
               product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
             }, inbound.media)
       const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp, message: { channel: inbound.channel, providerMessageId: inbound.providerMessageId } })

@@ -25,7 +25,7 @@ export async function findOrCreateParty(tx: Tx, inbound: Pick<Inbound, 'channel'
       data: {
         channel: inbound.channel,
         address: inbound.address,
-        customer: { create: { phone: inbound.channel === 'sms' ? inbound.address : null, locale: defaultLocale } },
+        customer: { create: { phone: inbound.channel === 'sms' || inbound.channel === 'whatsapp' ? inbound.address : null, locale: defaultLocale } },
       },
     }))
   const customer = await tx.customer.findUniqueOrThrow({ where: { id: identity.customerId }, select: { locale: true } })

@@ -49,7 +49,7 @@ const statements = (n: number, now: Date, uuid: string) => {
        SELECT d.*, c.ids[d.customer] AS customer_id, t.ids[d.tech] AS technician_id,
          (CASE WHEN r_type < 0.45 THEN 'repair' WHEN r_type < 0.65 THEN 'installation' WHEN r_type < 0.77 THEN 'maintenance'
                WHEN r_type < 0.88 THEN 'spare_parts' WHEN r_type < 0.96 THEN 'technical_support' ELSE 'training' END)::"ServiceType" AS type,
-         (CASE WHEN r_channel < 0.55 THEN 'sms' WHEN r_channel < 0.85 THEN 'webchat' WHEN r_channel < 0.96 THEN 'slack' ELSE 'phone' END)::"RequestChannel" AS channel,
+         (CASE WHEN r_channel < 0.55 THEN 'sms' WHEN r_channel < 0.85 THEN 'webchat' WHEN r_channel < 0.94 THEN 'slack' WHEN r_channel < 0.97 THEN 'whatsapp' ELSE 'phone' END)::"RequestChannel" AS channel,
          -- Responses: most within hours, about 3% after the 24 h deadline.
          CASE WHEN r_response < 0.97 THEN r_response * 22 ELSE 25 + r_response * 20 END AS response_hours,
          r_outcome < 0.03 AS cancelled,

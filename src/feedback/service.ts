@@ -5,6 +5,7 @@
  * window closes at completion + FEEDBACK_WINDOW. The ticket closes when feedback is in or the
  * window has ended; an answer after it is still stored, marked late.
  */
+import type { Channel } from '../channels/types.ts'
 import type { ConversationEvent } from '../../flows/conversation.machine.ts'
 import type { Clock } from '../clock.ts'
 import type { FeedbackConfig } from '../config.ts'
@@ -21,7 +22,7 @@ import { SYSTEM } from '../tickets/actors.ts'
 export type RaiseEvent = (tx: Tx, conversationId: string, event: ConversationEvent, now: Date, kind: MessageKind) => Promise<unknown>
 
 /** Schedules the survey of a ticket the customer just confirmed (called in its transaction). */
-export async function scheduleFeedback(tx: Tx, config: FeedbackConfig, ticket: { id: string; channel: 'sms' | 'webchat' | 'slack' }, completedAt: Date): Promise<void> {
+export async function scheduleFeedback(tx: Tx, config: FeedbackConfig, ticket: { id: string; channel: Channel }, completedAt: Date): Promise<void> {
   const windowEndsAt = new Date(completedAt.getTime() + config.windowMs)
   const schedule = { status: 'scheduled' as const, channel: ticket.channel, completedAt, askAt: new Date(completedAt.getTime() + config.delayMs), windowEndsAt, askedAt: null, remindedAt: null }
   const existing = await tx.feedback.findUnique({ where: { ticketId: ticket.id }, select: { status: true } })

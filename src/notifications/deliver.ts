@@ -4,14 +4,15 @@
  */
 import type { Locale } from '../../flows/locale.ts'
 import { renderSms } from '../channels/sms/render.ts'
-import type { SmsSender } from '../channels/sms/sender.ts'
-import type { Reply } from '../channels/types.ts'
+import type { SmsSender, WhatsappSender } from '../channels/sms/sender.ts'
+import type { Reply, Channel } from '../channels/types.ts'
 import type { WebchatSender } from '../channels/webchat/sender.ts'
 import type { SlackCustomerSender } from '../channels/slack/sender.ts'
 import type { Db } from '../db/client.ts'
 
 export interface Senders {
   sms: SmsSender | undefined
+  whatsapp?: WhatsappSender | undefined
   webchat?: WebchatSender | undefined
   slack?: SlackCustomerSender | undefined
 }
@@ -29,15 +30,17 @@ export class NotDeliverable extends Error {
 
 /** What sending needs to know of a customer's identity (the outbox reads it with the message). */
 export interface Recipient {
-  channel: 'sms' | 'webchat' | 'slack'
+  channel: Channel
   address: string
   optedOutAt: Date | null
   reference: unknown
   locale: string | null
+  /** WhatsApp: when the customer last wrote (its 24-hour window). */
+  lastInboundAt?: Date | string | null
 }
 
 /** Delivers `reply` to a recipient; refuses opted-out identities and channels that are off. */
-export async function deliverTo(senders: Senders, recipient: Recipient, reply: Reply): Promise<string[]> {
+export async function deliverTo(senders: Senders, recipient: Recipient, reply: Reply, kind?: string, now?: Date): Promise<string[]> {
   if (recipient.optedOutAt) throw new NotDeliverable('opted_out', `the customer opted out of ${recipient.channel} on ${new Date(recipient.optedOutAt).toISOString()}`)
   switch (recipient.channel) {
     case 'sms':
@@ -50,6 +53,14 @@ export async function deliverTo(senders: Senders, recipient: Recipient, reply: R
     case 'slack':
       if (!senders.slack) throw new NotDeliverable('channel_off', 'Slack is not configured')
       return senders.slack.send(recipient.address, reply)
+    case 'whatsapp':
+      if (!senders.whatsapp) throw new NotDeliverable('channel_off', 'proactive WhatsApp is not configured (TWILIO_ACCOUNT_SID, TWILIO_WHATSAPP_FROM)')
+      return senders.whatsapp.send(recipient.address, renderSms(reply), {
+        mediaUrls: reply.media?.map((file) => file.url),
+        kind,
+        lastInboundAt: recipient.lastInboundAt ? new Date(recipient.lastInboundAt) : null,
+        ...(now && { now }),
+      })
   }
 }
 

@@ -10,7 +10,7 @@
  *   outage messages wait for the provider instead of being given up on.
  * Every failed attempt is logged with the provider's status.
  */
-import { SendError, type Reply } from '../channels/types.ts'
+import { SendError, type Reply, type Channel } from '../channels/types.ts'
 import type { Clock } from '../clock.ts'
 import type { PrismaClient } from '../db/client.ts'
 import { batched } from '../db/batch.ts'
@@ -30,7 +30,7 @@ export interface ClaimedMessage {
   recipient: Recipient & { identityId: string }
   kind: string | null
   ticketId: string | null
-  channel: 'sms' | 'webchat' | 'slack'
+  channel: Channel
   body: string
   payload: unknown
   /** Including this one. */
@@ -97,7 +97,7 @@ export function createOutboxDelivery(deps: {
       return ts ? [`slack:${ts}`] : []
     }
     const reply = (message.payload as Reply | null) ?? { text: message.body }
-    return deliverTo(senders, message.recipient, reply)
+    return deliverTo(senders, message.recipient, reply, message.kind ?? undefined, clock.now())
   }
 
   async function giveUp(message: ClaimedMessage, reason: string, optedOut: boolean) {

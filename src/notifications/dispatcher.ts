@@ -44,7 +44,8 @@ const CLAIM = `
 WITH heads AS (
   SELECT DISTINCT ON (m."conversationId", (m.kind IS NOT DISTINCT FROM 'staff_mirror'))
          m.id, m."createdAt", m.seq, m."leaseUntil", m."nextAttemptAt",
-         CASE WHEN m.kind = 'staff_mirror' THEN 'slack' ELSE m.channel::text END AS provider
+         -- WhatsApp goes through Twilio, with SMS: one provider, one concurrency, one health.
+         CASE WHEN m.kind = 'staff_mirror' THEN 'slack' WHEN m.channel = 'whatsapp' THEN 'sms' ELSE m.channel::text END AS provider
   FROM "Message" m
   WHERE m.status = 'queued'
   ORDER BY m."conversationId", (m.kind IS NOT DISTINCT FROM 'staff_mirror'), m."createdAt", m.seq
@@ -60,7 +61,9 @@ WHERE m.id = r.id AND m.status = 'queued' AND (m."leaseUntil" IS NULL OR m."leas
   AND r.n <= CASE r.provider WHEN 'sms' THEN $1::int WHEN 'webchat' THEN $2::int ELSE $3::int END
 RETURNING m.id, m."conversationId", m.kind, m."ticketId", m.channel::text AS channel, m.body, m.payload, m.attempts, m.strikes, r.provider,
   -- The recipient comes with the message: no lookup per send.
-  (SELECT json_build_object('identityId', i.id, 'channel', i.channel, 'address', i.address, 'optedOutAt', i."optedOutAt", 'reference', i.reference, 'locale', c.locale)
+  (SELECT json_build_object('identityId', i.id, 'channel', i.channel, 'address', i.address, 'optedOutAt', i."optedOutAt", 'reference', i.reference, 'locale', c.locale,
+     -- WhatsApp: free-form messages only within 24 hours of the customer's last message.
+     'lastInboundAt', CASE WHEN i.channel = 'whatsapp' THEN (SELECT max(x."createdAt") FROM "Message" x WHERE x."conversationId" = c.id AND x.direction = 'inbound') END)
    FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE c.id = m."conversationId") AS recipient`
 
 /**

@@ -3,6 +3,7 @@
  * causes it. The row is the queue: once the transaction commits, a dispatcher (dispatcher.ts)
  * claims it and calls the provider, never inside a transaction.
  */
+import type { Channel } from '../channels/types.ts'
 import type { Reply } from '../../flows/conversation.machine.ts'
 import type { Prisma, Tx } from '../db/client.ts'
 
@@ -25,7 +26,7 @@ export type MessageKind =
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
 export async function queueMessage(
   tx: Tx,
-  message: { conversationId: string; channel: 'sms' | 'webchat' | 'slack'; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date },
+  message: { conversationId: string; channel: Channel; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date },
 ): Promise<string> {
   const row = await tx.message.create({
     data: {

@@ -38,7 +38,7 @@ export function digestText(report: AgreementReport): Mrkdwn {
   const money = (amount: number) => `${amount.toFixed(2)} ${report.currency}`
   return joinMd([
     md`*Weekly service digest* — ${report.period.from} to ${report.period.to}`,
-    md`Requests: *${o.requests.total}* (SMS ${o.requests.byChannel.sms}, web chat ${o.requests.byChannel.webchat}, Slack ${o.requests.byChannel.slack}, phone ${o.requests.byChannel.phone})`,
+    md`Requests: *${o.requests.total}* (SMS ${o.requests.byChannel.sms}, web chat ${o.requests.byChannel.webchat}, Slack ${o.requests.byChannel.slack}, phone ${o.requests.byChannel.phone}, WhatsApp ${o.requests.byChannel.whatsapp})`,
     line('Responded within 24 h', '§2.2', o.respondedWithin24h, TARGETS.respondedWithin24h),
     line('Installed within 3 working days', '§2.1a', o.installedWithin3WorkingDays, TARGETS.installedWithin3WorkingDays),
     line('Diagnosed within 1 h on site', '§3.1c', o.diagnosedWithin1h, TARGETS.diagnosedWithin1h),

@@ -15,7 +15,7 @@ export interface Ratio {
 export const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator, value: denominator ? numerator / denominator : null })
 
 /** How requests reached us: the customers' channels, and §3.1a phone calls that staff logged. */
-export const CHANNELS = ['sms', 'webchat', 'slack', 'phone'] as const
+export const CHANNELS = ['sms', 'webchat', 'slack', 'phone', 'whatsapp'] as const
 export const DEADLINE_KINDS = ['response', 'installation', 'diagnosis', 'feedback'] as const
 export const PARTY_A_BREACH_KINDS = ['late_product_data', 'late_parts', 'visit_prevented'] as const
 export const NON_CONFORMITIES = ['late_response', 'late_installation', 'late_diagnosis', 'fix_rejected', 'repeat_fault', 'non_genuine_part'] as const

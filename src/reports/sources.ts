@@ -101,6 +101,7 @@ interface RollupSums {
   requestsWebchat: number
   requestsSlack: number
   requestsPhone: number
+  requestsWhatsapp: number
   warrantyRepairs: number
   responseOnTime: number
   responseDecided: number
@@ -156,7 +157,7 @@ export async function rollupRows(tx: Tx, from: string, to: string): Promise<Figu
   // One row per type and technician for the whole period (a year: about 50,000 daily rows summed).
   const sums = await tx.$queryRaw<RollupSums[]>`
     SELECT type::text AS type, "technicianId"::text AS tech,
-      sum("requestsSms")::int AS "requestsSms", sum("requestsWebchat")::int AS "requestsWebchat", sum("requestsSlack")::int AS "requestsSlack", sum("requestsPhone")::int AS "requestsPhone",
+      sum("requestsSms")::int AS "requestsSms", sum("requestsWebchat")::int AS "requestsWebchat", sum("requestsSlack")::int AS "requestsSlack", sum("requestsPhone")::int AS "requestsPhone", sum("requestsWhatsapp")::int AS "requestsWhatsapp",
       sum("warrantyRepairs")::int AS "warrantyRepairs",
       sum("responseOnTime")::int AS "responseOnTime", sum("responseDecided")::int AS "responseDecided",
       sum("installationOnTime")::int AS "installationOnTime", sum("installationDecided")::int AS "installationDecided",

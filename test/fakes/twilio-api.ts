@@ -16,6 +16,9 @@ export interface SentSms {
   sid: string
   /** An MMS's files (Twilio fetches them from these links). */
   mediaUrls: string[]
+  /** WhatsApp outside its 24-hour window: an approved template and its variables instead of a body. */
+  contentSid?: string
+  contentVariables?: Record<string, string>
 }
 
 export interface ScriptedFailure {
@@ -120,6 +123,7 @@ export class FakeTwilioApi {
         body: req.body.Body,
         sid: `SM${randomBytes(16).toString('hex')}`,
         mediaUrls: req.body.MediaUrl === undefined ? [] : [req.body.MediaUrl].flat(),
+        ...(req.body.ContentSid && { contentSid: req.body.ContentSid, contentVariables: JSON.parse(req.body.ContentVariables ?? '{}') }),
       }
       this.sent.push(message)
       res.status(201).json({ sid: message.sid, account_sid: this.accountSid, to: message.to, from: message.from ?? null, body: message.body, status: 'queued', num_segments: '1' })

@@ -11,7 +11,7 @@ import type { FakeTwilioApi } from '../fakes/twilio-api.ts'
 import { SlackWorkspace } from './slack.ts'
 import { eventually } from './world.ts'
 
-export type ChannelName = 'sms' | 'webchat' | 'slack'
+export type ChannelName = 'sms' | 'webchat' | 'slack' | 'whatsapp'
 
 export interface Customer {
   channel: ChannelName
@@ -36,12 +36,13 @@ function waitForIn(received: () => Promise<string[]>) {
   return (part: string) => eventually(async () => (await received()).find((text) => text.includes(part)), `"${part}" to reach the customer`, 20_000)
 }
 
-function smsCustomer({ t, twilio }: Providers): Customer {
-  const phone = new Phone(t.url, `+86137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`)
+/** A phone texting by SMS, or by WhatsApp (Twilio prefixes the number with `whatsapp:` both ways). */
+function smsCustomer({ t, twilio }: Providers, channel: 'sms' | 'whatsapp' = 'sms'): Customer {
+  const phone = new Phone(t.url, `${channel === 'whatsapp' ? 'whatsapp:' : ''}+86137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`)
   const answers: string[] = []
   const received = async () => [...answers, ...twilio.sent.filter((sms) => sms.to === phone.number).map((sms) => sms.body)]
   return {
-    channel: 'sms',
+    channel,
     async say(text) {
       const answer = await phone.say(text)
       if (answer) answers.push(answer)
@@ -107,5 +108,7 @@ export async function customerOn(channel: ChannelName, providers: Providers): Pr
       return webchatCustomer(providers)
     case 'slack':
       return slackCustomer(providers)
+    case 'whatsapp':
+      return smsCustomer(providers, 'whatsapp')
   }
 }

@@ -23,6 +23,7 @@ export interface World {
 }
 
 export const SERVICE_NUMBER = '+8610000000000'
+export const WHATSAPP_NUMBER = '+14155238886'
 
 export async function startWorld(options: TestAppOptions = {}): Promise<World> {
   const twilio = await new FakeTwilioApi().start()
@@ -31,6 +32,7 @@ export async function startWorld(options: TestAppOptions = {}): Promise<World> {
     TWILIO_ACCOUNT_SID: twilio.accountSid,
     TWILIO_AUTH_TOKEN: twilio.authToken,
     TWILIO_FROM: SERVICE_NUMBER,
+    TWILIO_WHATSAPP_FROM: WHATSAPP_NUMBER,
     TWILIO_API_URL: twilio.url,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -51,16 +51,20 @@ export function smsReceiver(deps: SmsReceiverDeps): Router {
     const parsed = inboundSms.safeParse(params)
     if (!parsed.success) throw new AppError('bad_request', `malformed Twilio webhook: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
     const message = parsed.data
-    const address = normalizePhone(message.From)
+    // Twilio delivers WhatsApp to the same webhook, the sender prefixed: a channel of its own.
+    const whatsapp = message.From.startsWith('whatsapp:')
+    const channel = whatsapp ? 'whatsapp' : 'sms'
+    const address = normalizePhone(whatsapp ? message.From.slice('whatsapp:'.length) : message.From)
     const urls = mediaUrls(params)
-    const media = urls.length && deps.media ? await deps.media.receive({ channel: 'sms', address, providerMessageId: message.MessageSid }, urls.map((url) => ({ url }))) : undefined
+    const media = urls.length && deps.media ? await deps.media.receive({ channel, address, providerMessageId: message.MessageSid }, urls.map((url) => ({ url }))) : undefined
     const turn = await deps.handle({
-      channel: 'sms',
+      channel,
       address,
       providerMessageId: message.MessageSid,
       text: message.Body,
       receivedAt: deps.now(),
-      subscription: subscriptionKeyword(message.Body),
+      // STOP/START are SMS keywords (carriers' rules); WhatsApp users block the business instead.
+      ...(!whatsapp && { subscription: subscriptionKeyword(message.Body) }),
       ...(media && { media }),
     })
     res.type('text/xml').send(toTwiml(turn.replies))

@@ -66,12 +66,57 @@ function toSendError(error: unknown): SendError {
   return new SmsSendError(`Twilio refused the message${answer}: ${reason}`, permanent, { code: twilioCode ?? (typeof code === 'string' ? code : undefined), status: httpStatus })
 }
 
+const twilioClient = (config: TwilioConfig & { accountSid: string }) =>
+  twilio(config.accountSid, config.authToken, { httpClient: new AftercareRequestClient(config.apiUrl !== 'https://api.twilio.com' ? config.apiUrl : undefined) })
+
+export interface WhatsappSender {
+  /**
+   * Sends a text (and files) to a WhatsApp number. Within 24 hours of the customer's last
+   * message it is free text; after that WhatsApp takes only an approved template, so the
+   * message's kind must have one (TWILIO_WHATSAPP_TEMPLATES), whose variable {{1}} is the text.
+   */
+  send(to: string, text: string, context: { mediaUrls?: string[]; kind?: string; lastInboundAt: Date | null; now?: Date }): Promise<string[]>
+}
+
+/** WhatsApp's customer-service window: free-form messages until 24 h after the customer's last. */
+export const WHATSAPP_WINDOW_MS = 24 * 3_600_000
+
+/** undefined when proactive WhatsApp is not configured (no account SID or WhatsApp sender). */
+export function createWhatsappSender(config: TwilioConfig | undefined): WhatsappSender | undefined {
+  if (!config?.accountSid || !config.whatsappFrom) return undefined
+  const client = twilioClient({ ...config, accountSid: config.accountSid })
+  const from = `whatsapp:${config.whatsappFrom}`
+  return {
+    async send(to, text, context) {
+      const open = context.lastInboundAt !== null && (context.now ?? new Date()).getTime() - context.lastInboundAt.getTime() < WHATSAPP_WINDOW_MS
+      const template = context.kind ? config.whatsappTemplates[context.kind] : undefined
+      if (!open && !template) {
+        throw new SmsSendError(`outside WhatsApp's 24-hour window, and no approved template for ${context.kind ?? 'this message'} (TWILIO_WHATSAPP_TEMPLATES)`, true, { code: 63016 })
+      }
+      const sids: string[] = []
+      try {
+        if (!open) {
+          const message = await client.messages.create({ to: `whatsapp:${to}`, from, contentSid: template!, contentVariables: JSON.stringify({ 1: text.slice(0, 1000) }) })
+          return [message.sid]
+        }
+        for (const [index, body] of splitForSms(text).entries()) {
+          const media = index === 0 && context.mediaUrls?.length ? { mediaUrl: context.mediaUrls.slice(0, 1) } : {}
+          const message = await client.messages.create({ to: `whatsapp:${to}`, from, body, ...media })
+          sids.push(message.sid)
+        }
+      } catch (error) {
+        throw toSendError(error)
+      }
+      return sids
+    },
+  }
+}
+
 /** undefined when proactive SMS is not configured (no account SID or sender). */
 export function createSmsSender(config: TwilioConfig | undefined): SmsSender | undefined {
   if (!config?.accountSid || !config.from) return undefined
   const from = config.from
-  const redirect = config.apiUrl !== 'https://api.twilio.com' ? config.apiUrl : undefined
-  const client = twilio(config.accountSid, config.authToken, { httpClient: new AftercareRequestClient(redirect) })
+  const client = twilioClient({ ...config, accountSid: config.accountSid })
   const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from }
   return {
     async send(to, text, mediaUrls = []) {

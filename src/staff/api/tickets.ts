@@ -12,7 +12,7 @@ import { phoneRequestInput, type PhoneRequests } from '../../tickets/phone-reque
 import { apiActor } from './actor.ts'
 
 const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
-const CHANNELS = ['sms', 'webchat', 'slack', 'phone'] as const
+const CHANNELS = ['sms', 'webchat', 'slack', 'phone', 'whatsapp'] as const
 
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z

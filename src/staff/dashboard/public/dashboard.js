@@ -45,7 +45,7 @@
     var o = report.overall;
     var cards = document.getElementById('cards');
     cards.textContent = '';
-    cards.appendChild(card('Requests', String(o.requests.total), 'SMS ' + o.requests.byChannel.sms + ' · web ' + o.requests.byChannel.webchat + ' · Slack ' + o.requests.byChannel.slack + ' · phone ' + o.requests.byChannel.phone));
+    cards.appendChild(card('Requests', String(o.requests.total), 'SMS ' + o.requests.byChannel.sms + ' · web ' + o.requests.byChannel.webchat + ' · Slack ' + o.requests.byChannel.slack + ' · phone ' + o.requests.byChannel.phone + ' · WhatsApp ' + o.requests.byChannel.whatsapp));
     // Every deadline is a promise (§4.1b): anything short of all of them shows in red.
     cards.appendChild(card('Responded within 24 h (§2.2)', pct(o.respondedWithin24h), detail(o.respondedWithin24h), short(o.respondedWithin24h)));
     cards.appendChild(card('Installed within 3 working days (§2.1a)', pct(o.installedWithin3WorkingDays), detail(o.installedWithin3WorkingDays), short(o.installedWithin3WorkingDays)));

@@ -83,6 +83,8 @@ export interface Config {
   databaseUrl: string | undefined
   dataDir: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** LOG_FORMAT: readable lines at a terminal, JSON otherwise (`auto`). */
+  logFormat: 'auto' | 'json' | 'pretty'
   adminToken: string | undefined
   twilio: TwilioConfig | undefined
   serviceTimeZone: string
@@ -163,6 +165,7 @@ const env = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')),
   DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LOG_FORMAT: optional(z.enum(['auto', 'json', 'pretty'])),
   ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces')),
   TWILIO_WHATSAPP_FROM: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be the WhatsApp sender in E.164, such as +14155238886')),
   TWILIO_WHATSAPP_TEMPLATES: optional(z.string().max(2000)),
@@ -359,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: e.LOG_FORMAT ?? 'auto',
     adminToken: e.ADMIN_TOKEN,
     twilio: e.TWILIO_AUTH_TOKEN
       ? {

@@ -59,7 +59,7 @@ async function adminTokenFor(config: Config, logger: Logger): Promise<string> {
 }
 
 export async function startAftercare(config: Config, options: StartOptions = {}): Promise<RunningAftercare> {
-  const logger = options.logger ?? createLogger(config.logLevel)
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat)
   const clock = options.clock ?? systemClock
   await mkdir(config.dataDir, { recursive: true })
   const adminToken = await adminTokenFor(config, logger)

@@ -15,7 +15,7 @@ try {
   process.exit(1)
 }
 
-const logger = createLogger(config.logLevel)
+const logger = createLogger(config.logLevel, config.logFormat)
 try {
   const running = await startAftercare(config, { logger })
   let signals = 0

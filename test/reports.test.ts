@@ -229,6 +229,22 @@ describe('npm run report', () => {
     expect(markdown).toContain('| Spare parts | 0 |')
     expect(await run('csv')).toContain('overall,,responded_within_24h,3,4,0.75')
   })
+
+  it('prints its usage on --help, and refuses a day that does not exist, naming it (issue 16)', async () => {
+    const { execFile } = await import('node:child_process')
+    const run = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, ['--import', 'tsx', 'scripts/report.ts', ...args], { env: { ...process.env, DATABASE_URL: world.t.db.url, LOG_LEVEL: 'silent' } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        ),
+      )
+    const help = await run('--help')
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: npm run report -- [--from YYYY-MM-DD]') })
+    const impossible = await run('--from', '2026-11-31')
+    expect(impossible.code).toBe(2)
+    expect(impossible.stderr).toContain('--from 2026-11-31: not a date (YYYY-MM-DD)')
+    expect((await run('--from', '2026-12-02', '--to', '2026-12-01')).stderr).toContain('--from 2026-12-02 is after --to 2026-12-01')
+  })
 })
 
 // These change the fixture: each on a fixture of its own, so no other test sees the change.

@@ -231,6 +231,20 @@ describe('npm start as a process', () => {
     }
   })
 
+  it('logs readable lines with LOG_FORMAT=pretty (what a terminal gets by default), JSON otherwise', async () => {
+    const dir = await dataDir()
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...baseEnv, DATA_DIR: dir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const lines = createInterface({ input: child.stdout })
+    const listening = await new Promise<string>((resolve, reject) => {
+      lines.on('line', (line) => line.includes('Aftercare is listening') && resolve(line))
+      child.on('exit', () => reject(new Error('exited before listening')))
+    })
+    expect(() => JSON.parse(listening)).toThrow()
+    expect(listening).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: Aftercare is listening/)
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.on('exit', resolve))
+  })
+
   it('refuses to start on a malformed variable and names it', async () => {
     const { exited } = startProcess({ ...baseEnv, DATA_DIR: await dataDir(), SERVICE_TIMEZONE: 'Mars/Olympus' })
     const { code, stderr } = await exited

@@ -45,7 +45,7 @@ import { registerFollowUps } from './tickets/follow-ups.ts'
 import { createFeedbackService, type FeedbackService } from './feedback/service.ts'
 import { createComplaintService, type ComplaintService } from './complaints/service.ts'
 import { BusinessCalendar } from './tickets/calendar.ts'
-import type { SlackClient } from './staff/slack/client.ts'
+import type { SlackClient, SlackIdentity } from './staff/slack/client.ts'
 
 export interface AppDeps {
   config: Config
@@ -57,6 +57,8 @@ export interface AppDeps {
   jobs: JobQueue
   /** The Slack Web API client, when Slack is configured. */
   slackClient: SlackClient | undefined
+  /** The app's ids in Slack, checked at start (empty while Slack was out of reach). */
+  slackIdentity?: SlackIdentity
   /** The admin API's bearer token (ADMIN_TOKEN, or the one generated in DATA_DIR). */
   adminToken: string
   metrics: Metrics
@@ -143,7 +145,7 @@ export function buildApp(deps: AppDeps): App {
   app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, handle: conversations.handle, jobs, clock, logger, timeZone }),
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, identity: deps.slackIdentity ?? {}, handle: conversations.handle, jobs, clock, logger, timeZone }),
     )
   }
   else

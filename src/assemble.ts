@@ -23,7 +23,7 @@ import { createOutboxDelivery } from './notifications/delivery.ts'
 import { createProviderHealth } from './notifications/provider-health.ts'
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createSlackCustomerSender } from './channels/slack/sender.ts'
-import { createSlackClient } from './staff/slack/client.ts'
+import { checkSlackToken, createSlackClient } from './staff/slack/client.ts'
 import { handoffThreads } from './staff/slack/handoff.ts'
 import { createStaffChannel } from './staff/slack/staff-channel.ts'
 
@@ -63,6 +63,9 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   const { config, prisma, clock, logger } = options
   const metrics = options.metrics ?? createMetrics()
   const onDropped = (pool: string) => metrics.connectionsDropped.inc({ pool })
+  const slackClient = config.slack ? createSlackClient(config.slack) : undefined
+  // Before anything starts: a token Slack refuses is a configuration error.
+  const slackIdentity = slackClient ? await checkSlackToken(slackClient, logger) : undefined
   const jobs = await startJobQueue({
     databaseUrl: options.databaseUrl,
     logger,
@@ -71,14 +74,13 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     retryDelaySeconds: config.outbox.retryDelaySeconds,
     pollSeconds: config.jobPollSeconds,
   })
-  const slackClient = config.slack ? createSlackClient(config.slack) : undefined
   // What the workers say in Slack: the staff channel, hand-off threads, and customers' DMs.
   const staffChannel = slackClient && config.slack ? createStaffChannel(slackClient, config.slack.staffChannel) : undefined
   const slack = slackClient && staffChannel ? { staff: staffChannel, handoff: handoffThreads({ prisma, staff: staffChannel }), customers: createSlackCustomerSender(slackClient) } : undefined
   // Rate-limit counters on a small pool of their own, shared with every instance through the database.
   const limitsPool = createPool(options.databaseUrl, { name: 'aftercare-limits', max: 3, logger, onDropped })
   const limits = createRateLimits(limitsPool, config.limits)
-  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, adminToken: options.adminToken, metrics, limits })
+  const app = buildApp({ config, prisma, ping: options.ping, clock, logger, jobs, slackClient, slackIdentity, adminToken: options.adminToken, metrics, limits })
   const sweep = () => sweepDeadlines({ prisma, jobs, clock, logger, currency: config.currency, metrics })
   const escalateHandoffs = () => app.conversations.escalateUnansweredHandoffs()
   const runSurveys = () => app.feedback.sweep()

@@ -34,3 +34,8 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code]
   }
 }
+
+/** A start-up failure with a cause the operator can fix, said in one line (npm start prints it so). */
+export class StartupError extends Error {
+  override name = 'StartupError'
+}

@@ -2,6 +2,7 @@
  * Starting and stopping the whole product: database (embedded or external), migrations, HTTP.
  * `src/server.ts` runs this for `npm start`; tests run it to restart on the same data.
  */
+import { StartupError } from './errors.ts'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -27,10 +28,7 @@ export interface RunningAftercare {
   stop(): Promise<void>
 }
 
-/** A start-up failure with a cause the operator can fix, said in one line. */
-export class StartupError extends Error {
-  override name = 'StartupError'
-}
+export { StartupError }
 
 export interface StartOptions {
   clock?: Clock

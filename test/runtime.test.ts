@@ -15,6 +15,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.ts'
 import { startAftercare } from '../src/runtime.ts'
+import { BOT_TOKEN, FakeSlackApi } from './fakes/slack-api.ts'
 import { ADMIN_TOKEN, PUBLIC_URL, TWILIO_AUTH_TOKEN } from './support/app.ts'
 import { createTestDatabase } from './support/database.ts'
 import { Phone, signedSmsRequest, newMessageSid } from './support/sms.ts'
@@ -243,6 +244,35 @@ describe('npm start as a process', () => {
     expect(listening).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: Aftercare is listening/)
     child.kill('SIGTERM')
     await new Promise((resolve) => child.on('exit', resolve))
+  })
+
+  it('a Slack token Slack refuses: one line naming SLACK_BOT_TOKEN, exit 1, nothing left running', async () => {
+    const slack = await new FakeSlackApi().start()
+    const dir = await dataDir()
+    try {
+      const { exited } = startProcess({ ...baseEnv, DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-not-the-right-one', SLACK_SIGNING_SECRET: 'test-slack-signing-secret', SLACK_STAFF_CHANNEL: 'C0STAFF0001', SLACK_API_URL: `${slack.url}/api/` })
+      const { code, stderr } = await exited
+      expect(code).toBe(1)
+      expect(stderr).toContain('Aftercare cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth)')
+      expect(stderr).not.toMatch(/^\s+at /m)
+      expect(existsSync(path.join(dir, 'postgres', 'cluster', 'postmaster.pid'))).toBe(false)
+    } finally {
+      await slack.stop()
+    }
+  })
+
+  it('Slack out of reach at start: Aftercare starts, says so, and SMS works', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const unreachable = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/api/`
+    closed.close()
+    const { child, exited, listening, logged } = startProcess({ ...baseEnv, DATA_DIR: await dataDir(), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'test-slack-signing-secret', SLACK_STAFF_CHANNEL: 'C0STAFF0001', SLACK_API_URL: unreachable })
+    const warned = logged('Slack cannot be reached at start')
+    const port = await listening
+    await warned
+    expect(await new Phone(`http://127.0.0.1:${port}`, '+8613700000077').say('hi')).toContain('What can we help you with?')
+    child.kill('SIGTERM')
+    expect((await exited).code).toBe(0)
   })
 
   it('refuses to start on a malformed variable and names it', async () => {

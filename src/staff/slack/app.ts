@@ -36,6 +36,7 @@ import { handleThreadReply } from './thread-replies.ts'
 import { firstTime } from './once.ts'
 import { channelLink, md, mention, slackTextToPlain } from '../../channels/slack/mrkdwn.ts'
 import { createStaffChannel } from './staff-channel.ts'
+import type { SlackIdentity } from './client.ts'
 import { PHONE_REQUEST_MODAL_ID, phoneRequestModal, readPhoneRequestForm } from './phone-request-modal.ts'
 import type { PhoneRequests } from '../../tickets/phone-requests.ts'
 import type { MediaIntake } from '../../media/intake.ts'
@@ -55,6 +56,8 @@ export interface SlackStaffDeps {
   mediaUrl?(id: string): string
   /** Files Slack customers share. */
   media?: MediaIntake
+  /** The app's ids, from the token check at start: Bolt does not check the token again. */
+  identity: SlackIdentity
   /** The customers' path, for Slack customers (DMs and mentions). */
   handle(inbound: Inbound): Promise<TurnResult>
   jobs: JobQueue
@@ -83,7 +86,16 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     logger: boltLogger(logger),
   })
   // Bolt makes its own client (auth.test at start, listeners' `client`): point it at SLACK_API_URL too.
-  const app = new App({ token: config.botToken, receiver, logger: boltLogger(logger), clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } } })
+  // The token was checked at start (checkSlackToken): Bolt's own check would run unawaited and,
+  // with Slack out of reach or the token refused, end the process with an unhandled rejection.
+  const app = new App({
+    token: config.botToken,
+    ...deps.identity,
+    tokenVerificationEnabled: false,
+    receiver,
+    logger: boltLogger(logger),
+    clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } },
+  })
 
   // Slack's retries of a button press carry the same action_ts: the press counts once.
   app.use(async (args) => {

@@ -58,6 +58,8 @@ export type Parsed = { ok: true; value: Draft[Field] } | { ok: false; hint: Hint
 const SKIP = new Set(['skip', 'none', 'no', 'n/a', 'na', 'unknown', "don't know", 'dont know', '跳过', '无', '没有', '不知道'])
 const fail = (hint: Hint): Parsed => ({ ok: false, hint })
 const clean = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ')
+/** What the customer wrote, as they wrote it (full-width punctuation and all), spaces tidied. */
+const asWritten = (text: string) => text.trim().replace(/\s+/g, ' ')
 const hasWordCharacter = /[\p{L}\p{N}]/u
 
 /** Reads one answer. `today` is the service's calendar day, for relative dates. */
@@ -82,12 +84,13 @@ export function parseAnswer(field: Field, text: string, today: IsoDate): Parsed 
       if (daysBetween(today, date) > 90 || daysBetween(date, today) > 365) return fail('deliveryDateRange')
       return { ok: true, value: date }
     }
+    // Checked in the normalised form; kept as written: "洗到一半停机，显示E24" keeps its comma.
     case 'description':
-      return answer.length >= 3 && answer.length <= 1000 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('description')
+      return answer.length >= 3 && answer.length <= 1000 && hasWordCharacter.test(answer) ? { ok: true, value: asWritten(text) } : fail('description')
     case 'siteAddress':
-      return answer.length >= 5 && answer.length <= 300 && hasWordCharacter.test(answer) ? { ok: true, value: answer } : fail('siteAddress')
+      return answer.length >= 5 && answer.length <= 300 && hasWordCharacter.test(answer) ? { ok: true, value: asWritten(text) } : fail('siteAddress')
     case 'contactName':
-      return answer.length >= 1 && answer.length <= 80 && /\p{L}/u.test(answer) ? { ok: true, value: answer } : fail('contactName')
+      return answer.length >= 1 && answer.length <= 80 && /\p{L}/u.test(answer) ? { ok: true, value: asWritten(text) } : fail('contactName')
   }
 }
 

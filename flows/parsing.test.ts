@@ -72,3 +72,16 @@ describe('phone numbers', () => {
   ])('%s → %s', (text, phone) => expect(parsePhone(text)).toBe(phone))
   it.each(['12345', '23800138000', 'call me', ''])('%j is not a mobile number', (text) => expect(parsePhone(text)).toBeUndefined())
 })
+
+describe('free answers are kept as the customer wrote them (issue 16)', () => {
+  it.each([
+    ['description', '洗到一半停机，显示E24。', '洗到一半停机，显示E24。'],
+    ['siteAddress', '上海市浦东新区世纪大道８８号（３号楼）', '上海市浦东新区世纪大道８８号（３号楼）'],
+    ['contactName', '  李　伟 ', '李 伟'],
+    ['description', 'It   leaks\nunder the door', 'It leaks under the door'],
+  ] as const)('%s %j → %j', (field, text, kept) => expect(parseAnswer(field, text, '2026-11-25')).toEqual({ ok: true, value: kept }))
+
+  it('still checks them in the normalised form: full-width spaces alone are no answer', () => {
+    expect(parseAnswer('description', '　　　', '2026-11-25').ok).toBe(false)
+  })
+})

@@ -216,8 +216,9 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
 
   app.view(PHONE_REQUEST_MODAL_ID, async ({ ack, view, body }) => {
     const form = readPhoneRequestForm(view.state.values as Parameters<typeof readPhoneRequestForm>[0])
-    const errors = form.ok ? deps.phoneRequests.problems(form.input) : form.errors
-    if (errors || !form.ok) return ack({ response_action: 'errors', errors: errors ?? {} })
+    if (!form.ok) return ack({ response_action: 'errors', errors: form.errors })
+    const problems = deps.phoneRequests.problems(form.input)
+    if (problems) return ack({ response_action: 'errors', errors: problems })
     await ack()
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
     try {

@@ -9,7 +9,7 @@ import { BOT_TOKEN, FakeSlackApi, STAFF_CHANNEL } from '../test/fakes/slack-api.
 import { spawnBenchServer } from './spawn-server.ts'
 
 const SIGNING_SECRET = 'bench-slack-signing-secret'
-const INTAKE = ['1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
+const INTAKE = ['1', 'WM-800', 'skip', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0
 
 async function startServer(env: Record<string, string>) {

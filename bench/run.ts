@@ -18,7 +18,7 @@ import { spawnBenchServer } from './spawn-server.ts'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const INTAKE = ['hi', '1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
+const INTAKE = ['hi', '1', 'WM-800', 'skip', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei', 'YES']
 
 async function startServer(mode: 'bare' | 'full') {
   const server = await spawnBenchServer(mode)

@@ -91,7 +91,7 @@ describe('the intake, for every service type (§2.1)', () => {
   it.each([
     {
       type: 'repair',
-      answers: ['1', 'WM-800', 'SN123456', 'It leaks water', '1 Main St, Springfield', 'Ann'],
+      answers: ['1', 'WM-800', 'SN123456', 'It leaks water', 'skip', '1 Main St, Springfield', 'Ann'],
       expected: { serviceType: 'repair', description: 'It leaks water', siteAddress: '1 Main St, Springfield', deliveryDate: null },
     },
     {
@@ -101,17 +101,17 @@ describe('the intake, for every service type (§2.1)', () => {
     },
     {
       type: 'maintenance',
-      answers: ['maintenance', 'Boiler B5', 'B5-0001', 'Yearly service', 'Unit 7, Dock Road', 'Cy'],
+      answers: ['maintenance', 'Boiler B5', 'B5-0001', 'Yearly service', 'skip', 'Unit 7, Dock Road', 'Cy'],
       expected: { serviceType: 'maintenance', description: 'Yearly service' },
     },
     {
       type: 'spare parts: no site visit, no address',
-      answers: ['4', 'Mixer M2', 'skip', 'Blade, part 7781, one', 'Di'],
+      answers: ['4', 'Mixer M2', 'skip', 'Blade, part 7781, one', 'no photo', 'Di'],
       expected: { serviceType: 'spare_parts', siteAddress: null, description: 'Blade, part 7781, one' },
     },
     {
       type: 'technical support: no address',
-      answers: ['technical support', 'Router R1', 'skip', 'How do I reset it?', 'Ed'],
+      answers: ['technical support', 'Router R1', 'skip', 'How do I reset it?', '跳过', 'Ed'],
       expected: { serviceType: 'technical_support', siteAddress: null },
     },
     {
@@ -154,8 +154,9 @@ describe('answers that do not fit', () => {
     ['deliveryDate', ['2', 'X1', 'skip'], 'next thursday-ish', 'I could not read that date'],
     ['deliveryDate', ['2', 'X1', 'skip'], '2024-01-01', 'within the past year'],
     ['description', ['1', 'X1', 'skip'], '..', 'Please tell us a little more'],
-    ['siteAddress', ['1', 'X1', 'skip', 'broken'], 'x', 'Please send the full address'],
-    ['contactName', ['1', 'X1', 'skip', 'broken', '1 Main Street'], '12345', 'Please send a name'],
+    ['photos', ['1', 'X1', 'skip', 'broken'], 'it is on the left', 'Please send a photo'],
+    ['siteAddress', ['1', 'X1', 'skip', 'broken', 'skip'], 'x', 'Please send the full address'],
+    ['contactName', ['1', 'X1', 'skip', 'broken', 'skip', '1 Main Street'], '12345', 'Please send a name'],
   ])('%s: a hint, then the same question again', async (step, before, bad, hint) => {
     const c = chat()
     await c.sayAll(['hi', ...before])
@@ -178,7 +179,7 @@ describe('answers that do not fit', () => {
 describe('the summary', () => {
   async function atSummary() {
     const c = chat()
-    await c.sayAll(['hi', '1', 'WM-800', 'SN123456', 'It leaks', '1 Main Street', 'Ann'])
+    await c.sayAll(['hi', '1', 'WM-800', 'SN123456', 'It leaks', 'skip', '1 Main Street', 'Ann'])
     return c
   }
 
@@ -272,7 +273,7 @@ describe('words that work at any step', () => {
   it('a word inside a longer answer is an answer, not a command', async () => {
     const c = chat()
     await c.sayAll(['hi', '1', 'X1', 'skip'])
-    expect(await c.say('Need help: status light blinks')).toContain('Where should our technician come')
+    expect(await c.say('Need help: status light blinks')).toContain('send a photo of the fault')
   })
 })
 
@@ -452,7 +453,7 @@ describe('the product catalogue (§3.2a)', () => {
     const customer = chat({ catalogue })
     await customer.sayAll(['hi', '1'])
     expect(await customer.say('xr 200')).toContain('serial number')
-    await customer.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    await customer.sayAll(['skip', 'It leaks', 'skip', '1 Main St, Springfield', 'Ann', 'YES'])
     expect(customer.submitted()[0]!.productModel).toBe('XR-200')
   })
 
@@ -464,7 +465,7 @@ describe('the product catalogue (§3.2a)', () => {
     expect(customer.replies[0]!.choices?.map((choice) => choice.label)).toEqual(['XR-200', 'XR-250'])
     expect(customer.state).toBe('intake.productModel')
     expect(await customer.say('2')).toContain('serial number')
-    await customer.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    await customer.sayAll(['skip', 'It leaks', 'skip', '1 Main St, Springfield', 'Ann', 'YES'])
     expect(customer.submitted()[0]!.productModel).toBe('XR-250')
   })
 
@@ -472,7 +473,7 @@ describe('the product catalogue (§3.2a)', () => {
     const insisting = chat({ catalogue })
     await insisting.sayAll(['hi', '1', 'XR-201'])
     expect(await insisting.say('xr-201')).toContain('serial number')
-    await insisting.sayAll(['skip', 'It leaks', '1 Main St, Springfield', 'Ann', 'YES'])
+    await insisting.sayAll(['skip', 'It leaks', 'skip', '1 Main St, Springfield', 'Ann', 'YES'])
     expect(insisting.submitted()[0]!.productModel).toBe('xr-201')
     const unknown = chat({ catalogue })
     await unknown.sayAll(['hi', '1'])
@@ -525,6 +526,57 @@ describe('photos (issue 14)', () => {
     // A caption that is not an answer is asked again, not hinted.
     expect(await customer.say('see the photo', photos(1))).toMatch(/^Photo received, thank you\.\nWhat is its serial number/)
     expect(customer.state).toBe('intake.serialNumber')
+  })
+
+  it('asks for a photo after the description, and goes on without one on SKIP (en, zh)', async () => {
+    const customer = chat()
+    await customer.sayAll(['hi', '1', 'WM-800', 'skip'])
+    const asked = await customer.say('The drum does not turn')
+    expect(asked).toBe('Can you send a photo of the fault, the display or the nameplate? It helps the technician bring the right parts. Reply SKIP to go on without one.')
+    expect(customer.replies[0]!.choices).toEqual([{ value: 'skip', label: 'Skip' }])
+    expect(customer.state).toBe('intake.photos')
+    expect(await customer.say('No photo')).toContain('Where should our technician come')
+    await customer.say('1 Main Street')
+    const summary = await customer.say('Ann')
+    expect(summary).toContain('Please check your request')
+    expect(summary).not.toContain('Photos')
+    const zh = chat()
+    await zh.sayAll(['你好', '4', 'M2', '跳过'])
+    expect(await zh.say('刀片 7781 一个')).toContain('铭牌的照片')
+    expect(await zh.say('不用了')).toContain('联系人')
+  })
+
+  it('a photo at the photo step answers it; the summary counts the photos, not as an answer to change', async () => {
+    const customer = chat()
+    await customer.sayAll(['hi', '1', 'WM-800', 'skip', 'It leaks'])
+    expect(await customer.say('', photos(2))).toBe('2 photos received, thank you.\nWhere should our technician come? Please send the full address.')
+    await customer.say('1 Main Street')
+    const summary = await customer.say('Ann')
+    expect(summary).toContain('Photos: 2')
+    expect(summary).toContain('a number from 1 to 6')
+    expect(customer.replies[0]!.choices).toHaveLength(8)
+    // One more at the summary: counted, the summary shown again.
+    expect(await customer.say('', photos(1))).toContain('Photos: 3')
+    expect(customer.state).toBe('intake.confirm')
+  })
+
+  it('a photo sent earlier (or to start the request) makes the photo step unnecessary', async () => {
+    const first = chat()
+    await first.say('', photos(1))
+    await first.sayAll(['1', 'WM-800', 'skip'])
+    expect(await first.say('It leaks')).toContain('Where should our technician come')
+    const captioned = chat()
+    await captioned.sayAll(['hi', '3', 'Boiler B5', 'skip'])
+    expect(await captioned.say('Yearly service, see the plate', photos(1))).toMatch(/^Photo received, thank you\.\nWhere should our technician come/)
+  })
+
+  it('has no photo step for installation or training', async () => {
+    const installation = chat()
+    await installation.sayAll(['hi', '2', 'AC-12', 'skip', 'today'])
+    expect(installation.state).toBe('intake.siteAddress')
+    const training = chat()
+    await training.sayAll(['hi', '6', 'Lathe L9', 'skip', '5 operators'])
+    expect(training.state).toBe('intake.siteAddress')
   })
 
   it('says what it could not take, and carries on with the words', async () => {

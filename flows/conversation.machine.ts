@@ -27,6 +27,12 @@ function suggestionPicked(context: ConversationContext, event: ConversationEvent
   return number === undefined ? undefined : context.modelDoubt?.suggestions[number - 1]
 }
 
+/** The draft counting the photos this message brought. */
+function withPhotos(draft: ConversationContext['draft'], event: ConversationEvent): ConversationContext['draft'] {
+  const accepted = (event.type === 'TEXT' || event.type === 'MEDIA') && event.media ? event.media.accepted : 0
+  return accepted > 0 ? { ...draft, photos: (draft.photos ?? 0) + accepted } : draft
+}
+
 export const conversationMachine = setup({
   types: {
     context: {} as ConversationContext,
@@ -97,8 +103,10 @@ export const conversationMachine = setup({
       if (!parsed?.ok) return {}
       // §3.2a: a listed model is kept as the catalogue writes it.
       const value = params.field === 'productModel' && event.type === 'TEXT' && event.product?.kind === 'listed' ? event.product.model : parsed.value
-      return { draft: { ...context.draft, [params.field]: value }, misses: 0, modelDoubt: null }
+      return { draft: withPhotos({ ...context.draft, [params.field]: value }, event), misses: 0, modelDoubt: null }
     }),
+    /** Photos sent at any step go with the request, and answer the photo step if it is still to come. */
+    keepPhotos: assign(({ context, event }) => ({ draft: withPhotos(context.draft, event) })),
     suggestModels: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'TEXT' || event.product?.kind !== 'unlisted') return
       const suggestions = event.product.suggestions
@@ -295,22 +303,22 @@ export const conversationMachine = setup({
           { guard: 'surveyRating', actions: 'recordRating' },
           { guard: 'surveyComment', actions: 'recordComment' },
           { guard: 'surveyGreeting', target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },
-          { guard: 'surveyServiceWord', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
+          { guard: 'surveyServiceWord', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType', 'keepPhotos'] },
           { guard: 'surveyNeedsHint', actions: 'hintRating' },
           // After one hint, what the customer writes is their comment.
           { guard: 'surveyPending', actions: 'recordComment' },
           // "install" as a first message already answers the first question.
-          { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType'] },
-          { target: 'intake', actions: ['chooseLocaleFromMessage', assign({ greet: true })] },
+          { guard: 'namesServiceType', target: 'intake', actions: ['chooseLocaleFromMessage', 'recordServiceType', 'keepPhotos'] },
+          { target: 'intake', actions: ['chooseLocaleFromMessage', 'keepPhotos', assign({ greet: true })] },
         ],
         // A photo alone, with nothing under way, starts a request (the photo goes with it).
-        MEDIA: { guard: 'hasPhotos', target: 'intake', actions: assign({ greet: true }) },
+        MEDIA: { guard: 'hasPhotos', target: 'intake', actions: ['keepPhotos', assign({ greet: true })] },
       },
     },
     intake: {
       initial: 'route',
-      // A photo at any step goes with the request; the question is asked again, not hinted.
-      on: { MEDIA: { actions: 'askAgain' } },
+      // A photo at any step goes with the request; the next question is asked (again), not hinted.
+      on: { MEDIA: { target: '.route', actions: 'keepPhotos' } },
       states: {
         route: {
           always: [
@@ -337,8 +345,8 @@ export const conversationMachine = setup({
                     target: 'route',
                     actions: [{ type: 'record', params: { field } }, ...(field === 'productModel' ? [{ type: 'offerManual', params: { picked: false } } as const] : [])],
                   },
-                  // A photo with words that do not answer (a caption): asked again, not counted as a miss.
-                  { guard: 'hasPhotos', actions: 'askAgain' },
+                  // A photo with words that do not answer (a caption): kept, and the question asked again, not counted as a miss.
+                  { guard: 'hasPhotos', target: 'route', actions: 'keepPhotos' },
                   { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
                   { actions: 'hint' },
                 ],
@@ -352,7 +360,7 @@ export const conversationMachine = setup({
             TEXT: [
               { guard: 'isYes', target: 'submitting' },
               { guard: 'isEditNumber', target: 'route', actions: 'forget' },
-              { guard: 'hasPhotos', actions: 'askAgain' },
+              { guard: 'hasPhotos', target: 'route', actions: 'keepPhotos' },
               { guard: 'stuck', target: '#conversation.withHuman', actions: assign({ handoffReason: 'repeated_misses' as const }) },
               { actions: 'hint' },
             ],
@@ -361,6 +369,7 @@ export const conversationMachine = setup({
         submitting: {
           entry: 'submit',
           on: {
+            MEDIA: {},
             TICKET_CREATED: { target: '#conversation.idle', actions: ['confirmSubmitted', 'clearDraft'] },
           },
         },

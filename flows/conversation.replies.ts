@@ -35,12 +35,19 @@ export function question(context: ConversationContext, asking: Asking): Reply {
       }
     case 'description':
       return { text: copy.askDescription[draft.serviceType ?? 'repair'] }
+    case 'photos':
+      return { text: copy.ask.photos, choices: [{ value: 'skip', label: context.locale === 'zh-CN' ? '跳过' : 'Skip' }] }
     case 'siteAddress':
       return { text: copy.askSiteAddressFor(draft.serviceType ?? 'repair') }
     case 'confirm': {
       const lines = summaryLines(draft, context.locale)
       return {
-        text: [copy.summaryTitle, ...lines.map((line, index) => `${index + 1} ${line.label}: ${line.value}`), copy.summaryPrompt(lines.length)].join('\n'),
+        text: [
+          copy.summaryTitle,
+          ...lines.map((line, index) => `${index + 1} ${line.label}: ${line.value}`),
+          ...(draft.photos ? [`${copy.fieldLabels.photos}: ${draft.photos}`] : []),
+          copy.summaryPrompt(lines.length),
+        ].join('\n'),
         choices: confirmChoices(context),
       }
     }

@@ -22,7 +22,7 @@ export type TicketStatus =
 export type DeadlineKind = 'response' | 'installation' | 'diagnosis' | 'feedback'
 
 /** The questions of the intake, in the order they are asked. */
-export type Field = 'serviceType' | 'productModel' | 'serialNumber' | 'deliveryDate' | 'description' | 'siteAddress' | 'contactName'
+export type Field = 'serviceType' | 'productModel' | 'serialNumber' | 'deliveryDate' | 'description' | 'photos' | 'siteAddress' | 'contactName'
 
 export type Hint =
   | Field
@@ -144,6 +144,7 @@ const en: Copy = {
     serialNumber: 'Serial number',
     deliveryDate: 'Delivered on',
     description: 'Details',
+    photos: 'Photos',
     siteAddress: 'Address',
     contactName: 'Contact',
   },
@@ -160,16 +161,17 @@ const en: Copy = {
     serviceType: 'What can we help you with?',
     productModel: 'Which product is it? Please send the model as printed on its label (for example X200).',
     serialNumber: 'What is its serial number (on the label, after S/N)? Reply SKIP if you do not have it.',
+    photos: 'Can you send a photo of the fault, the display or the nameplate? It helps the technician bring the right parts. Reply SKIP to go on without one.',
     deliveryDate: 'When was the product delivered? For example: today, yesterday, 20/11 or 2026-11-20.',
     siteAddress: 'Where should our technician come? Please send the full address.',
     contactName: 'Who should we ask for? Please send a contact name.',
   },
   askDescription: {
-    repair: 'Please describe the problem: what happens, and since when? A photo of the fault, the display or the nameplate helps too.',
+    repair: 'Please describe the problem: what happens, and since when?',
     installation: 'Anything we should know about the installation?',
     maintenance: 'What maintenance do you need?',
     spare_parts: 'Which part do you need (name or part number), and how many?',
-    technical_support: 'What is your question? You can send a photo or a screenshot too.',
+    technical_support: 'What is your question?',
     training: 'What training do you need, and for how many people?',
   },
   askSiteAddressFor: (type) =>
@@ -191,6 +193,7 @@ const en: Copy = {
     deliveryDate: 'I could not read that date. Try: today, yesterday, 20/11 or 2026-11-20.',
     deliveryDateRange: 'The delivery date should be within the past year and no more than 90 days ahead.',
     description: 'Please tell us a little more (at least a few words).',
+    photos: 'Please send a photo (JPEG, PNG, HEIC, WebP or a PDF), or reply SKIP to go on without one.',
     siteAddress: 'Please send the full address: street, number and city.',
     contactName: 'Please send a name we can ask for.',
     confirm: 'Please reply YES to submit, the number of an answer to change it, or CANCEL.',
@@ -203,6 +206,7 @@ const en: Copy = {
     serialNumber: 'The serial number tells us the unit’s history and warranty. It is optional: reply SKIP.',
     deliveryDate: 'We install within 3 working days of delivery, so we need the day it arrived.',
     description: 'A few words help the technician prepare.',
+    photos: 'A photo is optional: send one from your phone’s camera or gallery, or reply SKIP.',
     siteAddress: 'The address where the work is to be done.',
     contactName: 'The person our technician should ask for.',
     confirm: 'Check the answers, then reply YES to submit.',
@@ -293,6 +297,7 @@ const zhCN: Copy = {
     serialNumber: '序列号',
     deliveryDate: '到货日期',
     description: '说明',
+    photos: '照片',
     siteAddress: '地址',
     contactName: '联系人',
   },
@@ -309,16 +314,17 @@ const zhCN: Copy = {
     serviceType: '请问需要什么服务？',
     productModel: '是哪款产品？请发送铭牌上的型号（例如 X200）。',
     serialNumber: '产品序列号是多少（铭牌上 S/N 后面）？没有请回复“跳过”。',
+    photos: '能否发一张故障、显示屏或铭牌的照片？这样技术员能带对配件。不发照片请回复“跳过”。',
     deliveryDate: '产品哪天到货？例如：今天、昨天、11月20日 或 2026-11-20。',
     siteAddress: '技术员应到哪里服务？请发送详细地址。',
     contactName: '到场时找哪位？请发送联系人姓名。',
   },
   askDescription: {
-    repair: '请描述故障：出现什么情况，从什么时候开始？也可以发送故障、显示屏或铭牌的照片。',
+    repair: '请描述故障：出现什么情况，从什么时候开始？',
     installation: '关于安装，还有什么需要我们注意的吗？',
     maintenance: '需要做哪些保养？',
     spare_parts: '需要哪个配件（名称或零件号），数量多少？',
-    technical_support: '请问您的问题是什么？也可以发送照片或截图。',
+    technical_support: '请问您的问题是什么？',
     training: '需要什么培训，参加人数多少？',
   },
   askSiteAddressFor: (type) =>
@@ -336,6 +342,7 @@ const zhCN: Copy = {
     deliveryDate: '没看懂这个日期。请试试：今天、昨天、11月20日 或 2026-11-20。',
     deliveryDateRange: '到货日期应在过去一年内，且不晚于 90 天后。',
     description: '请再多说几句。',
+    photos: '请发送照片（JPEG、PNG、HEIC、WebP 或 PDF），不发请回复“跳过”。',
     siteAddress: '请发送详细地址：街道、门牌号和城市。',
     contactName: '请发送联系人姓名。',
     confirm: '请回复“确认”提交，回复数字修改对应内容，或回复“取消”。',
@@ -348,6 +355,7 @@ const zhCN: Copy = {
     serialNumber: '序列号可以帮助我们查询机器的维修记录和保修。可以回复“跳过”。',
     deliveryDate: '我们在到货后 3 个工作日内完成安装，所以需要知道到货日期。',
     description: '简单描述一下，方便技术员准备。',
+    photos: '照片可选：用手机拍照或从相册选择发送，或回复“跳过”。',
     siteAddress: '需要上门服务的地址。',
     contactName: '技术员到场时联系的人。',
     confirm: '请核对内容，然后回复“确认”提交。',

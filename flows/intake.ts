@@ -15,6 +15,8 @@ export interface Draft {
   serialNumber?: string | null
   deliveryDate?: IsoDate
   description?: string
+  /** Photos kept with the request so far (0: the customer went on without one). */
+  photos?: number
   siteAddress?: string
   contactName?: string
 }
@@ -30,7 +32,13 @@ export interface Submission {
   contactName: string
 }
 
-export const FIELDS: readonly Field[] = ['serviceType', 'productModel', 'serialNumber', 'deliveryDate', 'description', 'siteAddress', 'contactName']
+export const FIELDS: readonly Field[] = ['serviceType', 'productModel', 'serialNumber', 'deliveryDate', 'description', 'photos', 'siteAddress', 'contactName']
+
+/** The fields a form can fill in: all but the photos. */
+export const FORM_FIELDS: readonly Field[] = FIELDS.filter((field) => field !== 'photos')
+
+/** Services where a photo shows the technician what to bring: the fault, the display, the part, the nameplate. */
+const PHOTOGRAPHED: ReadonlySet<ServiceType> = new Set(['repair', 'maintenance', 'spare_parts', 'technical_support'])
 
 /** §2.1a: installations are tracked from delivery; every other service is described instead. */
 export function applies(field: Field, type: ServiceType | undefined): boolean {
@@ -39,6 +47,8 @@ export function applies(field: Field, type: ServiceType | undefined): boolean {
       return type === 'installation'
     case 'description':
       return type !== 'installation'
+    case 'photos':
+      return type !== undefined && PHOTOGRAPHED.has(type)
     case 'siteAddress':
       return type !== undefined && ON_SITE.has(type)
     default:
@@ -56,6 +66,7 @@ export function nextField(draft: Draft): Field | undefined {
 export type Parsed = { ok: true; value: Draft[Field] } | { ok: false; hint: Hint }
 
 const SKIP = new Set(['skip', 'none', 'no', 'n/a', 'na', 'unknown', "don't know", 'dont know', '跳过', '无', '没有', '不知道'])
+const NO_PHOTO = new Set([...SKIP, 'no photo', 'no photos', 'no picture', 'no pictures', 'no thanks', 'later', '没有照片', '不发', '不用', '不用了', '不需要'])
 const fail = (hint: Hint): Parsed => ({ ok: false, hint })
 const clean = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ')
 /** What the customer wrote, as they wrote it (full-width punctuation and all), spaces tidied. */
@@ -84,6 +95,9 @@ export function parseAnswer(field: Field, text: string, today: IsoDate): Parsed 
       if (daysBetween(today, date) > 90 || daysBetween(date, today) > 365) return fail('deliveryDateRange')
       return { ok: true, value: date }
     }
+    // Answered by sending photos (counted by the machine); in words, only by going on without one.
+    case 'photos':
+      return NO_PHOTO.has(normalize(answer)) ? { ok: true, value: 0 } : fail('photos')
     // Checked in the normalised form; kept as written: "洗到一半停机，显示E24" keeps its comma.
     case 'description':
       return answer.length >= 3 && answer.length <= 1000 && hasWordCharacter.test(answer) ? { ok: true, value: asWritten(text) } : fail('description')
@@ -124,6 +138,11 @@ export function readAnswers(answers: Answers, today: IsoDate): { ok: true; submi
     // The type decides which fields apply; without one, only the type itself is reported.
     if (field !== 'serviceType' && (!draft.serviceType || !applies(field, draft.serviceType))) continue
     const text = answers[field]?.trim() ?? ''
+    // A form has no photos: staff attach them through the API.
+    if (field === 'photos') {
+      draft.photos = 0
+      continue
+    }
     if (field === 'serialNumber' && !text) {
       draft.serialNumber = null
       continue
@@ -136,10 +155,13 @@ export function readAnswers(answers: Answers, today: IsoDate): { ok: true; submi
   return submission && Object.keys(problems).length === 0 ? { ok: true, submission } : { ok: false, problems }
 }
 
-/** The label and shown value of each applicable answer, numbered from 1 as in the summary. */
+/**
+ * The label and shown value of each applicable answer, numbered from 1 as in the summary. Photos
+ * are not among them: one sent cannot be taken back by changing an answer.
+ */
 export function summaryLines(draft: Draft, locale: Locale): { field: Field; label: string; value: string }[] {
   const copy = copyFor(locale)
-  return applicableFields(draft).map((field) => {
+  return applicableFields(draft).filter((field) => field !== 'photos').map((field) => {
     const label = field === 'description' && draft.serviceType ? copy.descriptionLabel[draft.serviceType] : copy.fieldLabels[field]
     const raw = draft[field]
     const value =

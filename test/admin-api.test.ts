@@ -14,9 +14,9 @@ async function submit(phoneNumber: string, answers: string[]) {
 
 beforeAll(async () => {
   t = await startTestApp()
-  numbers.repair = await submit('+8613900000001', ['1', 'WM-800', 'SN5551', 'Leaks under the door', '1 Main Street', 'Ann Lee'])
+  numbers.repair = await submit('+8613900000001', ['1', 'WM-800', 'SN5551', 'Leaks under the door', 'skip', '1 Main Street', 'Ann Lee'])
   t.clock.advance(60_000)
-  numbers.parts = await submit('+8613900000002', ['4', 'Mixer M2', 'skip', 'Blade 7781', 'Bo Chen'])
+  numbers.parts = await submit('+8613900000002', ['4', 'Mixer M2', 'skip', 'Blade 7781', 'skip', 'Bo Chen'])
   t.clock.advance(60_000)
   numbers.install = await submit('+8613900000001', ['2', 'AC-35', 'skip', 'today', '9 Garden Road', 'Ann Lee'])
 })

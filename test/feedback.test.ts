@@ -37,7 +37,7 @@ const promptsFor = async (number: string) => {
 /** A technical-support ticket, resolved and confirmed by the customer at `completedAt`. */
 async function completed(completedAt: string) {
   world.t.clock.set(new Date(Date.parse(completedAt) - HOUR))
-  const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'Ann'])
+  const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ann'])
   await act(number, { action: 'respond', technician: 'Wang Gong' })
   world.t.clock.set(completedAt)
   await act(number, { action: 'resolve', solution: 'Hold the reset button for 10 seconds' })
@@ -142,7 +142,7 @@ describe('a fix the customer never answers (§3.3a)', () => {
   /** A technical-support ticket resolved at `resolvedAt`; the customer never says YES or NO. */
   async function resolved(resolvedAt: string) {
     world.t.clock.set(new Date(Date.parse(resolvedAt) - HOUR))
-    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'Ann'])
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ann'])
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     world.t.clock.set(resolvedAt)
     await act(number, { action: 'resolve', solution: 'Hold the reset button for 10 seconds' })
@@ -274,7 +274,7 @@ describe('the complaint register (§3.3d)', () => {
   })
 
   it('complaint words open one; more angry messages join it instead of opening others', async () => {
-    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'Bo'])
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'skip', 'Bo'])
     await phone.say('This is unacceptable, I want a refund')
     await phone.say('投诉！态度差')
     const complaints = await world.t.db.prisma.complaint.findMany({ where: { ticket: { number } }, include: { events: true } })
@@ -284,7 +284,7 @@ describe('the complaint register (§3.3d)', () => {
   })
 
   it('a rejected fix is a complaint', async () => {
-    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'Cy'])
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'skip', 'Cy'])
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     await act(number, { action: 'resolve', solution: 'Firmware update' })
     await phone.say('NO')
@@ -292,7 +292,7 @@ describe('the complaint register (§3.3d)', () => {
   })
 
   it('staff can report one and work it from the admin API', async () => {
-    const { number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'Di'])
+    const { number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'It drops', 'skip', 'Di'])
     const reported = await world.t.admin('/api/complaints', { method: 'POST', body: JSON.stringify({ ticket: number, text: 'Called to complain about the wait', actor: 'li.ming' }) })
     expect(reported.status).toBe(201)
     const complaint = (await reported.json()) as { number: string }

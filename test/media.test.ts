@@ -39,7 +39,10 @@ describe('photos by MMS', () => {
     // Another photo (and a PDF) mid-intake: acknowledged, the question asked again.
     await phone.say('1')
     expect(await phone.sendMms('', [hosted(JPEG), hosted(PDF, 'application/pdf')])).toMatch(/^2 photos received, thank you\.\nWhich product is it\?/)
-    await phone.sayAll(['WM-800', 'skip', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei'])
+    await phone.sayAll(['WM-800', 'skip'])
+    // The photos already sent answer the photo step: it is not asked.
+    expect(await phone.say('The drum does not turn')).toContain('Where should our technician come')
+    await phone.sayAll(['88 Century Avenue, Shanghai', 'Li Wei'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
 
     const files = await attachmentsOf(number)
@@ -69,6 +72,19 @@ describe('photos by MMS', () => {
     const otherFile = new URL(local(links[0]!))
     otherFile.pathname = `/media/${files[1]!.id}`
     expect((await fetch(otherFile)).status).toBe(403)
+  })
+
+  it('the photo step after the description takes an MMS; the summary counts it and the ticket keeps it', async () => {
+    const phone = nextPhone()
+    await phone.sayAll(['hi', '1', 'WM-800', 'skip'])
+    expect(await phone.say('The drum does not turn')).toContain('Can you send a photo of the fault, the display or the nameplate?')
+    // A wrong answer in words is hinted; the photo answers.
+    expect(await phone.say('it is in the kitchen')).toContain('Please send a photo')
+    expect(await phone.sendMms('the nameplate', [hosted(JPEG)])).toBe('Photo received, thank you.\nWhere should our technician come? Please send the full address.')
+    await phone.say('88 Century Avenue, Shanghai')
+    expect(await phone.say('Li Wei')).toContain('Photos: 1')
+    const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
+    expect((await attachmentsOf(number)).map((file) => [file.status, file.contentType])).toEqual([['stored', 'image/jpeg']])
   })
 
   it('refuses what it should, says why, and still reads the words', async () => {

@@ -29,7 +29,7 @@ describe.each<ChannelName>(['sms', 'webchat', 'slack', 'whatsapp'])('the whole j
 
     // Intake → ticket.
     expect(await customer.say('hello')).toContain('What can we help you with?')
-    for (const answer of ['1', 'WM-800', 'SN-88001', 'The drum does not turn', '88 Century Avenue, Shanghai']) await customer.say(answer)
+    for (const answer of ['1', 'WM-800', 'SN-88001', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai']) await customer.say(answer)
     expect(await customer.say('Li Wei')).toContain('Please check your request')
     const submitted = await customer.say('YES')
     const number = /SR-\d{4}-\d{6}/.exec(submitted)?.[0]

@@ -91,7 +91,7 @@ describe('the intake against the catalogue', () => {
     expect(offer).toMatch(/1\D+XR-200/)
     expect(offer).toMatch(/2\D+XR-250/)
     expect(await phone.say('1')).toContain('serial number')
-    await phone.sayAll(['skip', 'It leaks', '1 Main Street, Shanghai', 'Ann Lee'])
+    await phone.sayAll(['skip', 'It leaks', 'skip', '1 Main Street, Shanghai', 'Ann Lee'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
     expect(await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({ productModel: 'XR-200', productListed: true })
   })
@@ -100,7 +100,7 @@ describe('the intake against the catalogue', () => {
     const phone = nextPhone()
     await phone.sayAll(['hi', '1'])
     expect(await phone.say('Bosch Serie 6')).toContain('serial number')
-    await phone.sayAll(['skip', 'It leaks', '1 Main Street, Shanghai', 'Ann Lee'])
+    await phone.sayAll(['skip', 'It leaks', 'skip', '1 Main Street, Shanghai', 'Ann Lee'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
     expect(await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({ productModel: 'Bosch Serie 6', productListed: false })
     const post = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(number)), 'the staff post')

@@ -49,7 +49,7 @@ describe('on the embedded database (no DATABASE_URL)', () => {
     try {
       const after = new Phone(second.url, '+8613700000001')
       expect(await after.say('SN777001')).toContain('describe the problem')
-      await after.sayAll(['Noisy spin', '3 Harbour Road', 'Kim'])
+      await after.sayAll(['Noisy spin', 'skip', '3 Harbour Road', 'Kim'])
       const done = await after.say('YES')
       expect(done).toMatch(/SR-2026-\d{6}|SR-\d{4}-\d{6}/)
       const list = await adminGet(second.url, '/api/tickets')
@@ -81,7 +81,7 @@ describe('on an external PostgreSQL (DATABASE_URL)', () => {
     const running = await startAftercare(loadConfig({ ...baseEnv, DATA_DIR: await dataDir(), DATABASE_URL: external.url }))
     try {
       const phone = new Phone(running.url, '+8613700000002')
-      await phone.sayAll(['hi', '5', 'Router R1', 'skip', 'How do I reset it?', 'Lu'])
+      await phone.sayAll(['hi', '5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Lu'])
       expect(await phone.say('YES')).toContain('Your request number is')
       const migrations = await external.prisma.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`
       expect(migrations.length).toBeGreaterThan(0)

@@ -96,7 +96,7 @@ describe('a repair from request to confirmed fix', () => {
 
   it('a NO to the fix reopens the ticket and alerts staff in its Slack thread', async () => {
     const { t, slack } = world
-    const { phone, number } = await submitBySms(t, '+8613800001002', ['5', 'Router R1', 'skip', 'Cannot connect to Wi-Fi', 'Bo'])
+    const { phone, number } = await submitBySms(t, '+8613800001002', ['5', 'Router R1', 'skip', 'Cannot connect to Wi-Fi', 'skip', 'Bo'])
     await actOk(number, { action: 'respond', technician: 'Wang Gong' })
     await actOk(number, { action: 'resolve', solution: 'Reset the router to factory settings' })
     await eventually(smsTo(phone.number, 'Is it fixed?'), 'the resolution notification')
@@ -113,11 +113,11 @@ describe('a repair from request to confirmed fix', () => {
 
   it('a customer can start a new request while a fix awaits their answer, and answer it afterwards', async () => {
     const { t } = world
-    const { phone, number } = await submitBySms(t, '+8613800001003', ['5', 'Router R1', 'skip', 'Slow', 'Cy'])
+    const { phone, number } = await submitBySms(t, '+8613800001003', ['5', 'Router R1', 'skip', 'Slow', 'skip', 'Cy'])
     await actOk(number, { action: 'respond', technician: 'Wang Gong' })
     await actOk(number, { action: 'resolve', solution: 'Firmware update' })
     expect(await phone.say('hello')).toContain('What can we help you with?')
-    await phone.sayAll(['4', 'Mixer M2', 'skip', 'Blade 7781', 'Cy'])
+    await phone.sayAll(['4', 'Mixer M2', 'skip', 'Blade 7781', 'skip', 'Cy'])
     // At the summary, YES submits the new request…
     expect(await phone.say('YES')).toMatch(/Your request number is SR-\d{4}-\d{6}/)
     // …and once idle, YES answers the fix.
@@ -128,7 +128,7 @@ describe('a repair from request to confirmed fix', () => {
 describe('in the customer’s language', () => {
   it('a Chinese-speaking customer gets the notifications in Chinese', async () => {
     const phone = new Phone(world.t.url, '+8613800001010')
-    await phone.sayAll(['你好', '维修', 'WM-800', '跳过', '滚筒不转', '上海市浦东新区世纪大道88号', '李伟'])
+    await phone.sayAll(['你好', '维修', 'WM-800', '跳过', '滚筒不转', '跳过', '上海市浦东新区世纪大道88号', '李伟'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('确认'))![0]
     await actOk(number, { action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' })
     const sms = await eventually(smsTo(phone.number, '已受理'), 'the Chinese response notification')
@@ -138,7 +138,7 @@ describe('in the customer’s language', () => {
 
 describe('the shorter paths', () => {
   it('spare parts: respond → parts → ship → resolve; staff record the customer’s confirmation', async () => {
-    const { number } = await submitBySms(world.t, '+8613800001004', ['4', 'Mixer M2', 'skip', 'Blade 7781, two', 'Di'])
+    const { number } = await submitBySms(world.t, '+8613800001004', ['4', 'Mixer M2', 'skip', 'Blade 7781, two', 'skip', 'Di'])
     await actOk(number, { action: 'respond', technician: 'Wang Gong' })
     expect((await actOk(number, { action: 'record_parts', parts: [{ partNumber: '7781', name: 'Blade', quantity: 2, genuine: true }] })).status).toBe('responded')
     expect((await actOk(number, { action: 'ship', carrier: 'SF Express', tracking: 'SF123456' })).shipment).toBe('SF Express SF123456')
@@ -147,7 +147,7 @@ describe('the shorter paths', () => {
   })
 
   it('technical support: respond → resolve', async () => {
-    const { number } = await submitBySms(world.t, '+8613800001005', ['5', 'Router R1', 'skip', 'How to reset?', 'Ed'])
+    const { number } = await submitBySms(world.t, '+8613800001005', ['5', 'Router R1', 'skip', 'How to reset?', 'skip', 'Ed'])
     await actOk(number, { action: 'respond', technician: 'Wang Gong' })
     expect((await actOk(number, { action: 'resolve', solution: 'Hold reset for 10 s' })).status).toBe('resolved')
   })

@@ -31,7 +31,8 @@ describe('a repair request by SMS', () => {
     expect(await phone.say('1')).toContain('Which product')
     expect(await phone.say('WM-800')).toContain('serial number')
     expect(await phone.say('sn 4455-AB')).toContain('describe the problem')
-    expect(await phone.say('The drum does not turn and it beeps')).toContain('Where should our technician come')
+    expect(await phone.say('The drum does not turn and it beeps')).toContain('send a photo of the fault')
+    expect(await phone.say('SKIP')).toContain('Where should our technician come')
     expect(await phone.say('88 Century Avenue, Pudong, Shanghai')).toContain('contact name')
     const summary = await phone.say('Li Wei')
     expect(summary).toContain('1 Service: Repair')
@@ -64,7 +65,7 @@ describe('a repair request by SMS', () => {
 
   it('keeps the conversation going after submission: STATUS lists the open ticket with its deadline', async () => {
     const phone = newPhone()
-    await phone.sayAll(['4', 'X200', 'skip', 'filter cartridge FC-2, two of them', 'Zhang San', 'yes'])
+    await phone.sayAll(['4', 'X200', 'skip', 'filter cartridge FC-2, two of them', 'skip', 'Zhang San', 'yes'])
     const status = await phone.say('STATUS')
     expect(status).toMatch(/Your requests:\nSR-2026-\d{6} · Spare parts · received · response due Thu 26 Nov, 10:00/)
   })

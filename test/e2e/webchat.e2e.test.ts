@@ -54,6 +54,8 @@ describe('the chat page', () => {
     await choice(page, 'Skip').click()
     await bot(page, 'describe the problem').waitFor()
     await type(page, 'The drum does not turn')
+    await bot(page, 'send a photo of the fault').waitFor()
+    await choice(page, 'Skip').last().click()
     await bot(page, 'Where should our technician come?').waitFor()
     await type(page, '88 Century Avenue, Shanghai')
     await bot(page, 'contact name').waitFor()

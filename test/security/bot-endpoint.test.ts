@@ -169,7 +169,7 @@ describe('with BOT_EMULATOR (the Bot Framework Emulator on loopback)', () => {
       return received.slice(before).map((reply) => reply.body.text as string).join('\n')
     }
     expect(await say('hello')).toContain('What can we help you with?')
-    for (const answer of ['1', 'WM-800', 'SN-88001', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei']) await say(answer)
+    for (const answer of ['1', 'WM-800', 'SN-88001', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei']) await say(answer)
     const number = /SR-\d{4}-\d{6}/.exec(await say('YES'))?.[0]
     expect(number).toBeDefined()
     expect((await t.getJson(`/api/tickets/${number}`)).channel).toBe('webchat')

@@ -279,7 +279,7 @@ describe('verification codes: the hourly SMS budget (VERIFICATION_SMS_PER_HOUR=1
   }
 
   it('once spent, codes are refused and staff are told once; notifications to customers still go out', async () => {
-    const { phone, number } = await submitBySms(world.t, '+8613800550009', ['5', 'Router R1', 'skip', 'Cannot connect', 'Bo'])
+    const { phone, number } = await submitBySms(world.t, '+8613800550009', ['5', 'Router R1', 'skip', 'Cannot connect', 'skip', 'Bo'])
     const ticketTs = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
 
     expect(await askCode(await customerOn('slack', world), '+8613800550001')).toBe(codeSentTo('+8613800550001'))

@@ -85,7 +85,7 @@ describe('the ticket’s message in the staff channel', () => {
     ['Chinese', '你好', HOSTILE_ZH_MODEL, HOSTILE_ZH, ESCAPED_ZH],
   ])('shows markup typed into a request (%s: model, description, address, name) as text that pings no one', async (_language, greeting, model, hostile, escaped) => {
     const phone = new Phone(world.t.url, nextPhone())
-    await phone.sayAll([greeting, '1', model, 'skip', hostile, hostile, hostile])
+    await phone.sayAll([greeting, '1', model, 'skip', hostile, 'skip', hostile, hostile])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))?.[0]
     expect(number).toBeDefined()
 
@@ -108,7 +108,7 @@ describe('the ticket’s message in the staff channel', () => {
   })
 
   it('still mentions the assigned technician live, next to the escaped customer text', async () => {
-    const { number } = await submitBySms(world.t, nextPhone(), ['1', HOSTILE_MODEL, 'skip', HOSTILE, HOSTILE, HOSTILE])
+    const { number } = await submitBySms(world.t, nextPhone(), ['1', HOSTILE_MODEL, 'skip', HOSTILE, 'skip', HOSTILE, HOSTILE])
     const ts = await slackTsOf(number)
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     const update = await eventually(
@@ -124,7 +124,7 @@ describe('the ticket’s message in the staff channel', () => {
 
 describe('a hand-off in the ticket’s thread', () => {
   it('shows the conversation so far and the customer’s mirrored message as text', async () => {
-    const { phone, number } = await submitBySms(world.t, nextPhone(), ['1', HOSTILE_MODEL, 'skip', HOSTILE, HOSTILE, HOSTILE])
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['1', HOSTILE_MODEL, 'skip', HOSTILE, 'skip', HOSTILE, HOSTILE])
     const ts = await slackTsOf(number)
     expect(await phone.say('AGENT')).toContain('I am passing you to a member of our team')
     const transcript = await eventually(() => world.slack.posted(STAFF_CHANNEL, ts).find((text) => text.startsWith('*The conversation so far*')), 'the transcript in the thread')
@@ -145,7 +145,7 @@ describe('a complaint in the customer’s words', () => {
     ['Chinese', '你好', HOSTILE_ZH_MODEL, HOSTILE_ZH, `我要投诉 ${HOSTILE_ZH}`, ESCAPED_ZH],
   ])('is posted as text (%s), and so are its pointer in the ticket’s thread and a follow-up message', async (_language, greeting, model, hostile, complaint, escaped) => {
     const phone = new Phone(world.t.url, nextPhone())
-    await phone.sayAll([greeting, '1', model, 'skip', hostile, hostile, hostile])
+    await phone.sayAll([greeting, '1', model, 'skip', hostile, 'skip', hostile, hostile])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
     const ts = await slackTsOf(number)
 
@@ -167,7 +167,7 @@ describe('a complaint in the customer’s words', () => {
 
 describe('alerts that carry someone else’s words', () => {
   it('the fix rejected with the customer’s reason: the reason is text, the technician is mentioned live', async () => {
-    const { number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'Cannot connect to Wi-Fi', 'Bo'])
+    const { number } = await submitBySms(world.t, nextPhone(), ['5', 'Router R1', 'skip', 'Cannot connect to Wi-Fi', 'skip', 'Bo'])
     const ts = await slackTsOf(number)
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     await act(number, { action: 'resolve', solution: 'Reset the router' })
@@ -184,7 +184,7 @@ describe('alerts that carry someone else’s words', () => {
   })
 
   it('the customer’s own NO reopens the ticket: the alert, and the hand-off that follows with the conversation so far, show their words as text', async () => {
-    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', HOSTILE_MODEL, 'skip', HOSTILE, HOSTILE])
+    const { phone, number } = await submitBySms(world.t, nextPhone(), ['5', HOSTILE_MODEL, 'skip', HOSTILE, 'skip', HOSTILE])
     const ts = await slackTsOf(number)
     await act(number, { action: 'respond', technician: 'Wang Gong' })
     await act(number, { action: 'resolve', solution: 'Reset the router' })
@@ -201,7 +201,7 @@ describe('alerts that carry someone else’s words', () => {
   })
 
   it('a delivery failure quoting the SMS provider’s error message shows it as text', async () => {
-    const { number } = await submitBySms(world.t, nextPhone(), ['1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue', 'Li Wei'])
+    const { number } = await submitBySms(world.t, nextPhone(), ['1', 'WM-800', 'skip', 'The drum does not turn', 'skip', '88 Century Avenue', 'Li Wei'])
     const ts = await slackTsOf(number)
     // Twilio refuses the response notification for good, with a message of its own (and nothing
     // queued earlier takes that failure instead).
@@ -219,7 +219,7 @@ describe('a Slack customer', () => {
   it('sees their own words in the bot’s summary as text, and staff see their request as text', async () => {
     const customer = await customerOn('slack', world)
     await customer.say('hi')
-    for (const answer of ['1', HOSTILE_MODEL, 'skip', HOSTILE, HOSTILE]) await customer.say(answer)
+    for (const answer of ['1', HOSTILE_MODEL, 'skip', HOSTILE, 'skip', HOSTILE]) await customer.say(answer)
     const summary = await customer.say(HOSTILE)
     // What Slack sends as markup is read as the words it shows (@channel, the link's label and
     // address), then echoed back as text: nothing in it is live.
@@ -240,7 +240,7 @@ describe('a Slack customer', () => {
 describe('everything posted to Slack', () => {
   it('carries no live mention or link from a customer, including what was still being posted', async () => {
     // Barrier: a later, distinct post. Once it is there, the earlier jobs' posts are too.
-    const { number } = await submitBySms(world.t, nextPhone(), ['1', 'WM-800', 'skip', 'The drum does not turn', '88 Century Avenue', 'Li Wei'])
+    const { number } = await submitBySms(world.t, nextPhone(), ['1', 'WM-800', 'skip', 'The drum does not turn', 'skip', '88 Century Avenue', 'Li Wei'])
     await ticketPost(number)
     expect(world.slack.calls.filter((call) => POSTING.includes(call.method)).length).toBeGreaterThan(20)
     expectNothingLive()

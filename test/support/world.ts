@@ -96,4 +96,4 @@ export async function submitBySms(t: TestApp, phoneNumber: string, answers: stri
   return { phone, number }
 }
 
-export const REPAIR = ['1', 'WM-800', 'SN4455', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei']
+export const REPAIR = ['1', 'WM-800', 'SN4455', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei']

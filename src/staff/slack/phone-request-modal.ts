@@ -5,7 +5,7 @@
  */
 import type { View } from '@slack/types'
 import { copyFor, type Field } from '../../../flows/copy.ts'
-import { FIELDS } from '../../../flows/intake.ts'
+import { FORM_FIELDS } from '../../../flows/intake.ts'
 import { SERVICE_TYPES } from '../../../flows/service-types.ts'
 import { phoneRequestInput, type PhoneRequestInput } from '../../tickets/phone-requests.ts'
 
@@ -75,7 +75,7 @@ export function readPhoneRequestForm(values: Values): { ok: true; input: PhoneRe
   const element = (block: string) => values[block]?.value
   const textOf = (block: string) => element(block)?.value ?? element(block)?.selected_date ?? element(block)?.selected_option?.value ?? null
   const body = {
-    ...Object.fromEntries(FIELDS.map((field: Field) => [field, textOf(field)])),
+    ...Object.fromEntries(FORM_FIELDS.map((field: Field) => [field, textOf(field)])),
     serviceType: textOf('serviceType') ?? '',
     phone: textOf('phone') ?? '',
     notifyBySms: (element('notifyBySms')?.selected_options ?? []).length > 0,

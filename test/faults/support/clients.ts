@@ -15,7 +15,7 @@ export interface Stats {
 
 export const newStats = (): Stats => ({ requests: 0, retries: 0, statuses: {}, latencies: [] })
 
-const REPAIR = ['1', 'WM-800', 'SN4455', 'The drum does not turn', '88 Century Avenue, Shanghai', 'Li Wei']
+const REPAIR = ['1', 'WM-800', 'SN4455', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei']
 
 /** Sends one SMS until it is answered (or `giveUpMs` passes); returns the TwiML messages. */
 export async function sendUntilAnswered(baseUrl: () => string, from: string, body: string, stats: Stats, options: { giveUpMs?: number; pauseMs?: number } = {}): Promise<string[]> {

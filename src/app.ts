@@ -85,9 +85,10 @@ export function buildApp(deps: AppDeps): App {
   const timeZone = config.serviceTimeZone
   const calendar = new BusinessCalendar(timeZone, config.holidays)
   const smsSending = Boolean(config.twilio?.accountSid && config.twilio.from)
+  const links = mediaLinks(deps.adminToken, config.publicUrl)
   // Ticket follow-ups are listeners of the ticket's domain events, registered here once.
   const ticketEvents = createTicketEvents()
-  registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets })
+  registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets, mediaUrl: (id) => links.url(id) })
   const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
   // Issue 14: customers' files, on S3 (or compatible) for several instances, else on the local disk.
   const mediaStore = config.media.s3 ? s3MediaStore(config.media.s3) : localMediaStore(config.media.dir)
@@ -98,7 +99,6 @@ export function buildApp(deps: AppDeps): App {
     fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio), whatsapp: twilioMediaFetcher(config.twilio) }), ...(config.slack && { slack: slackFileFetcher(config.slack) }) },
     logger,
   })
-  const links = mediaLinks(deps.adminToken, config.publicUrl)
   const serveMedia = mediaServer({ prisma, store: mediaStore })
   // The feedback service raises events in conversations, and conversations record survey answers with it.
   let feedback: FeedbackService | undefined

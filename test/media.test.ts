@@ -144,3 +144,36 @@ describe('orphans', () => {
     expect(await world.t.assembled.app.media.retryPending()).toBe(true)
   })
 })
+
+describe('the technician’s photos (§3.1e, issue 14)', () => {
+  it('photos posted in the ticket’s thread are kept with the ticket and go with the service record; a note’s stay in Slack', async () => {
+    await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Zhao Gong' }) })
+    const phone = nextPhone()
+    await phone.sayAll(['hi', '5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ann'])
+    const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
+    const ticketTs = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
+    const act = async (body: object) => expect((await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })).status).toBe(200)
+    await act({ action: 'respond', technician: 'Zhao Gong' })
+
+    let ts = 1_790_000_000
+    const post = (text: string, bytes: Buffer, type: string) =>
+      world.workspace.event({ type: 'message', subtype: 'file_share', channel: STAFF_CHANNEL, user: 'U0TECH0009', text, ts: `${ts++}.000100`, thread_ts: ticketTs, channel_type: 'channel', files: [world.slack.hostFile(bytes, type)] })
+    expect((await post('Reset done, lights green', PNG, 'image/png')).status).toBe(200)
+    expect((await post('note: the router was in a damp cupboard', JPEG, 'image/jpeg')).status).toBe(200)
+
+    // Staff see it on the ticket, marked as theirs; the customer's own files are marked as the customer's.
+    const kept = await eventually(async () => {
+      const files = await attachmentsOf(number)
+      return files.length ? files : undefined
+    }, 'the technician’s photo on the ticket')
+    expect(kept.map((file) => [file.status, file.contentType, (file as { from?: string }).from])).toEqual([['stored', 'image/png', 'staff']])
+
+    await act({ action: 'resolve', solution: 'Reset to factory settings' })
+    const record = await eventually(() => world.twilio.sent.find((sms) => sms.to === phone.number && sms.body.includes('service record')), 'the service record')
+    expect(record.mediaUrls).toHaveLength(1)
+    const link = new URL(record.mediaUrls[0]!)
+    expect(link.origin).toBe('https://aftercare.example.test')
+    const served = await fetch(`${world.t.url}${link.pathname}${link.search}`)
+    expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true)
+  })
+})

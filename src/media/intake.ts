@@ -20,6 +20,9 @@ export interface MediaLimits {
 /** The provider's file was larger than the limit (known from its length, or while reading it). */
 export class TooLarge extends Error {}
 
+/** A staff member's files are kept under `staff:<their Slack id>`, not a customer's address. */
+export const STAFF_ADDRESS_PREFIX = 'staff:'
+
 /** Fetches one provider-hosted file, reading at most `maxBytes` (else TooLarge). */
 export type MediaFetcher = (url: string, maxBytes: number) => Promise<Uint8Array>
 

@@ -12,6 +12,7 @@ import { alertStaff } from '../staff/alerts.ts'
 import { declareForceMajeure, recordNonConformity } from './conformity.ts'
 import type { TicketService } from './apply.ts'
 import { SYSTEM } from './actors.ts'
+import { STAFF_ADDRESS_PREFIX } from '../media/intake.ts'
 import type { TicketChange, TicketEvents } from './events.ts'
 
 export interface FollowUpDeps {
@@ -20,7 +21,12 @@ export interface FollowUpDeps {
   feedback: FeedbackConfig
   /** The ticket service (built after the listeners are registered). */
   tickets(): TicketService
+  /** A signed link to a stored file, which the customer's channel can fetch. */
+  mediaUrl?(id: string): string
 }
+
+/** At most this many of the technician's photos go with the service record (an MMS carries 10). */
+const RECORD_PHOTOS = 5
 
 /** Queues a message to the customer on the channel the ticket came from, if it has a conversation. */
 async function notifyCustomer(change: Pick<TicketChange, 'tx' | 'ticket' | 'at'>, kind: 'response_notification' | 'resolution_notification', reply: Parameters<typeof queueMessage>[1]['reply']) {
@@ -47,10 +53,16 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
   events.on('ticket.resolved', async (change) => {
     const { ticket, tx } = change
     const parts = await tx.partUsage.findMany({ where: { ticketId: ticket.id }, orderBy: { fittedAt: 'asc' } })
-    await notifyCustomer(
-      change,
-      'resolution_notification',
-      resolutionNotification(
+    // Issue 14: the technician's photos (posted in the ticket's thread) go with the record.
+    const photos = deps.mediaUrl
+      ? await tx.attachment.findMany({
+          where: { ticketId: ticket.id, status: 'stored', address: { startsWith: STAFF_ADDRESS_PREFIX } },
+          orderBy: [{ createdAt: 'asc' }, { position: 'asc' }],
+          take: RECORD_PHOTOS,
+          select: { id: true, contentType: true },
+        })
+      : []
+    const record = resolutionNotification(
         {
           number: ticket.number,
           type: ticket.type,
@@ -68,8 +80,9 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
         },
         change.locale,
         timeZone,
-      ),
-    )
+      )
+    const media = photos.map((photo, index) => ({ url: deps.mediaUrl!(photo.id), contentType: photo.contentType!, name: `photo ${index + 1}` }))
+    await notifyCustomer(change, 'resolution_notification', media.length ? { ...record, media } : record)
   })
 
   // §3.3a: every service resolved is followed up, whether or not the customer ever confirms it:

@@ -1,5 +1,6 @@
 /** Reading a ticket with everything staff see about it (admin API, Slack). */
 import type { Db, Prisma } from '../db/client.ts'
+import { STAFF_ADDRESS_PREFIX } from '../media/intake.ts'
 
 export const ticketDetailInclude = {
   customer: { select: { id: true, name: true, phone: true, locale: true } },
@@ -19,7 +20,7 @@ export const ticketDetailInclude = {
     select: { status: true, channel: true, completedAt: true, askAt: true, askedAt: true, remindedAt: true, answeredAt: true, windowEndsAt: true, rating: true, comment: true, inWindow: true, source: true },
   },
   complaints: { orderBy: { openedAt: 'asc' }, select: { number: true, source: true, status: true, text: true, openedAt: true, resolvedAt: true, outcome: true } },
-  attachments: { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }], select: { id: true, status: true, contentType: true, bytes: true, refusal: true, createdAt: true } },
+  attachments: { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }], select: { id: true, status: true, contentType: true, bytes: true, refusal: true, createdAt: true, address: true } },
 } satisfies Prisma.TicketInclude
 
 export type TicketDetail = Prisma.TicketGetPayload<{ include: typeof ticketDetailInclude }>
@@ -46,7 +47,10 @@ export function ticketJson(ticket: TicketDetail) {
     },
     directLosses: ticket.directLosses.map((loss) => ({ ...loss, amount: Number(loss.amount) })),
     events: ticket.events.map((event) => ({ ...event })),
-    // Issue 14: the customer's files, each served at its `url` with the admin token.
-    attachments: ticket.attachments.map((file) => ({ ...file, url: file.status === 'stored' ? `/api/attachments/${file.id}` : null })),
+    // Issue 14: the customer's files and the technician's, each served at its `url` with the admin token.
+    attachments: ticket.attachments.map(({ address, ...file }) => ({ ...file, from: attachmentSender(address), url: file.status === 'stored' ? `/api/attachments/${file.id}` : null })),
   }
 }
+
+/** Who sent a file: the customer, or staff (photos of the work, posted in the ticket's thread). */
+export const attachmentSender = (address: string): 'customer' | 'staff' => (address.startsWith(STAFF_ADDRESS_PREFIX) ? 'staff' : 'customer')

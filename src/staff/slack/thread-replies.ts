@@ -8,7 +8,7 @@ import type { PrismaClient, Tx } from '../../db/client.ts'
 import type { JobQueue } from '../../jobs/queue.ts'
 import type { Logger } from '../../logger.ts'
 import { queueMessage } from '../../notifications/outbox.ts'
-import type { MediaIntake } from '../../media/intake.ts'
+import { STAFF_ADDRESS_PREFIX, type MediaIntake } from '../../media/intake.ts'
 import type { Reply } from '../../channels/types.ts'
 
 const NOTE = /^\s*note\s*:\s*/i
@@ -46,7 +46,7 @@ export interface ThreadReplyDeps {
 /** A staff member's files, received like a customer's (checked, stored), as links for the reply. */
 async function staffFiles(deps: ThreadReplyDeps, reply: ThreadReply): Promise<NonNullable<Reply['media']>> {
   if (!reply.fileUrls?.length || !deps.media || !deps.mediaUrl) return []
-  const message = { channel: 'slack' as const, address: `staff:${reply.user}`, providerMessageId: `${reply.channel}:${reply.ts}` }
+  const message = { channel: 'slack' as const, address: `${STAFF_ADDRESS_PREFIX}${reply.user}`, providerMessageId: `${reply.channel}:${reply.ts}` }
   await deps.media.receive(message, reply.fileUrls.map((url) => ({ url })))
   const files = await deps.prisma.attachment.findMany({ where: { channel: 'slack', providerMessageId: message.providerMessageId, status: 'stored' }, orderBy: { position: 'asc' } })
   return files.map((file, index) => ({ url: deps.mediaUrl!(file.id), contentType: file.contentType!, name: `photo ${index + 1}` }))
@@ -54,8 +54,16 @@ async function staffFiles(deps: ThreadReplyDeps, reply: ThreadReply): Promise<No
 
 export async function handleThreadReply(deps: ThreadReplyDeps, reply: ThreadReply): Promise<ThreadReplyOutcome> {
   // Fetched before the transaction: a download is slow, and a retried event finds them on record.
+  // A note's files stay in Slack: internal, like the note.
   const media = NOTE.test(reply.text) ? [] : await staffFiles(deps, reply)
   return deps.prisma.$transaction(async (tx) => {
+    // Photos posted in a ticket's thread are the technician's photos of the work: kept with the
+    // ticket, and sent with the service record (§3.1e). Linked before anything else, so a retried
+    // event that finds the delivery claimed has nothing left undone.
+    const ticket = await tx.ticket.findFirst({ where: { slackChannel: reply.channel, slackTs: reply.threadTs }, select: { id: true } })
+    if (ticket && media.length) {
+      await tx.attachment.updateMany({ where: { channel: 'slack', providerMessageId: `${reply.channel}:${reply.ts}`, ticketId: null }, data: { ticketId: ticket.id } })
+    }
     if (!(await claimDelivery(tx, 'slack', reply.eventId))) {
       deps.logger.info({ eventId: reply.eventId }, 'Slack retry of a processed event ignored')
       return 'duplicate'
@@ -79,7 +87,6 @@ export async function handleThreadReply(deps: ThreadReplyDeps, reply: ThreadRepl
       if (!handoff.handoffAnsweredAt) await tx.conversation.update({ where: { id: handoff.id }, data: { handoffAnsweredAt: now } })
       return 'relayed'
     }
-    const ticket = await tx.ticket.findFirst({ where: { slackChannel: reply.channel, slackTs: reply.threadTs }, select: { id: true } })
     if (!ticket) return 'ignored'
     await tx.ticketEvent.create({
       data: { ticketId: ticket.id, type: 'note', actor: `slack:${reply.user}`, at: new Date(Number(reply.ts) * 1000), data: { text: reply.text.replace(NOTE, '') } },

@@ -5,7 +5,7 @@
 import type { KnownBlock } from '@slack/types'
 import { formatDateTime } from '../../../flows/dates.ts'
 import { legalActions } from '../../../flows/ticket.machine.ts'
-import type { TicketDetail } from '../../tickets/view.ts'
+import { attachmentSender, type TicketDetail } from '../../tickets/view.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS, CUSTOMER_ONLY_ACTIONS, PRIMARY_ACTIONS } from './labels.ts'
 import { clipMd, contextBlock, joinMd, link, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
@@ -22,6 +22,9 @@ export function ticketHeadline(ticket: TicketDetail): Mrkdwn {
   return md`${ticket.number} · ${SERVICE_LABELS[ticket.type]} · ${ticket.status.replace('_', ' ')}`
 }
 
+const fileLinks = (files: { id: string; contentType: string | null }[], mediaUrl: (id: string) => string) =>
+  joinMd(files.map((file, index) => link(mediaUrl(file.id), file.contentType === 'application/pdf' ? `PDF ${index + 1}` : `photo ${index + 1}`)), ' · ')
+
 export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: (id: string) => string): KnownBlock[] {
   const facts: Mrkdwn[] = [md`*${short(ticket.productModel)}*${ticket.serialNumber ? md` · S/N ${short(ticket.serialNumber)}` : ''}`]
   // §3.2a: kept as the customer wrote it; staff check the model with Party A.
@@ -29,8 +32,8 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: 
   if (ticket.warrantyOf) facts.push(md`:shield: Warranty repair (§2.2a) of ${ticket.warrantyOf.number}`)
   if (ticket.description) facts.push(quote(short(ticket.description)))
   // Issue 14: the customer's photos, as signed links (Slack cannot show files it cannot fetch).
-  const files = ticket.attachments.filter((file) => file.status === 'stored')
-  if (files.length && mediaUrl) facts.push(md`:frame_with_picture: ${files.length === 1 ? 'Photo' : 'Photos'}: ${joinMd(files.map((file, index) => link(mediaUrl(file.id), file.contentType === 'application/pdf' ? `PDF ${index + 1}` : `photo ${index + 1}`)), ' · ')}`)
+  const files = ticket.attachments.filter((file) => file.status === 'stored' && attachmentSender(file.address) === 'customer')
+  if (files.length && mediaUrl) facts.push(md`:frame_with_picture: ${files.length === 1 ? 'Photo' : 'Photos'}: ${fileLinks(files, mediaUrl)}`)
   if (ticket.deliveryDate) facts.push(md`:package: Delivered ${ticket.deliveryDate.toISOString().slice(0, 10)}`)
   if (ticket.siteAddress) facts.push(md`:round_pushpin: ${short(ticket.siteAddress)}`)
   facts.push(md`:bust_in_silhouette: ${short(ticket.contactName)} · ${ticket.channel.toUpperCase()} ${short(ticket.channelAddress)}`)
@@ -42,6 +45,8 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: 
   if (ticket.rootCause) facts.push(md`Root cause: ${ROOT_CAUSE_LABELS[ticket.rootCause]}${ticket.findings ? ` — ${short(ticket.findings)}` : ''}`)
   if (ticket.parts.length) facts.push(md`Parts: ${ticket.parts.map((part) => `${short(part.name)} ${short(part.partNumber)} ×${part.quantity}${part.genuine ? '' : ' (not genuine)'}`).join(', ')}`)
   if (ticket.solution) facts.push(md`Solution: ${short(ticket.solution)}`)
+  const ofTheWork = ticket.attachments.filter((file) => file.status === 'stored' && attachmentSender(file.address) === 'staff')
+  if (ofTheWork.length && mediaUrl) facts.push(md`:camera: Technician's ${ofTheWork.length === 1 ? 'photo' : 'photos'}: ${fileLinks(ofTheWork, mediaUrl)}`)
 
   const open = ticket.deadlines.filter((deadline) => !deadline.metAt)
   const times: Mrkdwn[] = [

@@ -33,6 +33,7 @@ import { createCatalogue } from './products/catalogue.ts'
 import { productRoutes } from './staff/api/products.ts'
 import { createMediaIntake, type MediaIntake } from './media/intake.ts'
 import { mediaLinks } from './media/links.ts'
+import { customerRoutes } from './staff/api/customers.ts'
 import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
 import { localMediaStore } from './media/store.ts'
 import { s3MediaStore } from './media/s3-store.ts'
@@ -163,6 +164,7 @@ export function buildApp(deps: AppDeps): App {
     feedbackRoutes({ prisma, feedback, complaints }),
     technicianRoutes(prisma, { jobs, clock }),
     conversationRoutes(prisma),
+    customerRoutes({ prisma, store: mediaStore, jobs, clock }),
     productRoutes(prisma, catalogue),
     attachmentRoutes(serveMedia),
   )

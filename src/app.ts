@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http'
 import express, { type Express } from 'express'
-import { createWebchat, type Webchat } from './channels/webchat/index.ts'
+import { createWebchat, webchatServiceUrls, type Webchat } from './channels/webchat/index.ts'
 import { smsReceiver } from './channels/sms/receiver.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -33,6 +33,7 @@ import { createCatalogue } from './products/catalogue.ts'
 import { productRoutes } from './staff/api/products.ts'
 import { createMediaIntake, type MediaIntake } from './media/intake.ts'
 import { mediaLinks } from './media/links.ts'
+import { botAttachmentFetcher } from './channels/webchat/attachments.ts'
 import { customerRoutes } from './staff/api/customers.ts'
 import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
 import { localMediaStore } from './media/store.ts'
@@ -97,7 +98,11 @@ export function buildApp(deps: AppDeps): App {
     prisma,
     store: mediaStore,
     limits: { maxBytes: config.media.maxBytes, maxPerMessage: config.media.maxPerMessage },
-    fetchers: { ...(config.twilio && { sms: twilioMediaFetcher(config.twilio), whatsapp: twilioMediaFetcher(config.twilio) }), ...(config.slack && { slack: slackFileFetcher(config.slack) }) },
+    fetchers: {
+      ...(config.twilio && { sms: twilioMediaFetcher(config.twilio), whatsapp: twilioMediaFetcher(config.twilio) }),
+      ...(config.slack && { slack: slackFileFetcher(config.slack) }),
+      webchat: botAttachmentFetcher(webchatServiceUrls(config)),
+    },
     logger,
   })
   const serveMedia = mediaServer({ prisma, store: mediaStore })

@@ -287,6 +287,36 @@ describe('Bot Framework /api/messages', () => {
     }
   })
 
+  it('takes the files of another channel’s activity (Azure Direct Line, the Emulator): hosted on a trusted host or inline, never from elsewhere (issue 14)', async () => {
+    const emulator = await startTestApp({ env: { BOT_EMULATOR: 'true' } })
+    try {
+      const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 3)])
+      const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(64, 4)])
+      const message = {
+        ...activity(''),
+        from: { id: 'user-photos', name: 'User' },
+        attachments: [
+          { contentType: 'image/png', contentUrl: connector.hostFile(png, 'image/png'), name: 'display.png' },
+          { contentType: 'image/jpeg', contentUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}` },
+          { contentType: 'image/png', contentUrl: 'https://files.evil.example/steal.png' },
+          { contentType: 'application/vnd.microsoft.card.hero', content: { title: 'not a file' } },
+        ],
+      }
+      const before = connector.fileRequests.length
+      const response = await fetch(`${emulator.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) })
+      expect(response.status).toBe(200)
+      expect(received.at(-2)!.body.text).toBe('2 photos received, thank you.')
+      expect(connector.fileRequests.length - before).toBe(1)
+      const kept = await emulator.db.prisma.attachment.findMany({ where: { channel: 'webchat', address: 'emulator:user-photos' }, orderBy: { position: 'asc' } })
+      expect(kept.map((file) => [file.status, file.contentType, file.bytes])).toEqual([
+        ['stored', 'image/png', png.length],
+        ['stored', 'image/jpeg', jpeg.length],
+      ])
+    } finally {
+      await emulator.close()
+    }
+  })
+
   describe('with an app id configured', () => {
     let secured: TestApp
     beforeAll(async () => {

@@ -11,11 +11,27 @@ export type PostedActivity = { path: string; body: any }
 
 export class FakeBotConnector {
   readonly received: PostedActivity[] = []
+  readonly fileRequests: string[] = []
+  private readonly files = new Map<string, { bytes: Buffer; contentType: string }>()
+
+  /** Serves the bytes as the channel would; returns the attachment's contentUrl. */
+  hostFile(bytes: Buffer, contentType: string): string {
+    const id = `att-${this.files.size + 1}`
+    this.files.set(id, { bytes, contentType })
+    return `${this.url}/attachments/${id}`
+  }
   private server: Server | undefined
   url = ''
 
   async start(): Promise<this> {
     const app = express()
+    // Attachments a channel hosts (Azure Direct Line's uploads, the Emulator's), fetched by the bot.
+    app.get('/attachments/:id', (req, res) => {
+      const file = this.files.get(req.params.id)
+      this.fileRequests.push(req.params.id)
+      if (!file) return void res.status(404).end()
+      res.type(file.contentType).send(file.bytes)
+    })
     app.post('/v3/conversations/*path', express.json(), (req, res) => {
       this.received.push({ path: req.path, body: req.body })
       res.json({ id: `reply-${this.received.length}` })

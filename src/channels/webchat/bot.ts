@@ -9,12 +9,18 @@ import { LOCALES } from '../../../flows/locale.ts'
 import type { MediaSummary } from '../../../flows/input.ts'
 import type { Inbound, TurnResult } from '../types.ts'
 import { toActivity } from './activities.ts'
+import { activityFiles } from './attachments.ts'
+import type { ServiceUrlPolicy } from './service-urls.ts'
+import type { MediaIntake } from '../../media/intake.ts'
 
 export const JOIN_EVENT = 'webchat/join'
 
 export interface WebchatBotDeps {
   handle(inbound: Inbound): Promise<TurnResult>
   now(): Date
+  /** Files of activities from other Bot Framework channels (Azure Direct Line, the Emulator). */
+  media?: MediaIntake
+  serviceUrls?: ServiceUrlPolicy
 }
 
 /** The customer on a Bot Framework channel: the channel and the user's id on it. */
@@ -35,11 +41,16 @@ export function webchatBot(deps: WebchatBotDeps) {
     const value = activity.value as { locale?: unknown } | undefined
     // Set by our own Direct Line only (the Bot Framework endpoint drops it from callers): an upload's files, already received.
     const ours = (activity.channelData as { aftercare?: { messageId?: string; media?: MediaSummary } } | undefined)?.aftercare
+    const providerMessageId = ours?.messageId ?? activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? deps.now().toISOString()}`
+    const address = addressOf(activity)
+    // Another channel's files are fetched here, before the turn (ours were received at upload).
+    const theirs = !ours && deps.media && deps.serviceUrls ? activityFiles(activity.attachments, deps.serviceUrls) : []
+    const media = ours?.media ?? (theirs.length ? await deps.media!.receive({ channel: 'webchat', address, providerMessageId }, theirs) : undefined)
     const turn = await deps.handle({
       channel: 'webchat',
-      address: addressOf(activity),
-      providerMessageId: ours?.messageId ?? activity.id ?? `${activity.conversation.id}:${activity.timestamp?.toString() ?? deps.now().toISOString()}`,
-      ...(ours?.media && { media: ours.media }),
+      address,
+      providerMessageId,
+      ...(media && { media }),
       text,
       receivedAt: deps.now(),
       ...(joined && { intent: 'start' as const }),

@@ -47,17 +47,20 @@ export interface WebchatDeps {
   mediaUrl?(id: string): string
 }
 
+/** Where the bot may send, and fetch attachments from: see service-urls.ts. */
+export const webchatServiceUrls = (config: Config) => serviceUrlPolicy({ allowed: config.botFramework.appId ? config.botServiceUrls : [], loopback: config.botEmulator })
+
 export function createWebchat(deps: WebchatDeps): Webchat {
   const { config, prisma, clock, logger } = deps
   const bot = config.botFramework
   const adapter = createBotAdapter(bot, logger)
-  const turn = webchatBot({ handle: deps.handle, now: () => clock.now() })
+  const serviceUrls = webchatServiceUrls(config)
+  const turn = webchatBot({ handle: deps.handle, now: () => clock.now(), media: deps.media, serviceUrls })
   const store = new DirectLineStore(prisma, clock)
   let selfUrl = ''
   let detach: (() => void) | undefined
   const local = { selfUrl: () => selfUrl, connectorKey: randomBytes(24).toString('base64url') }
 
-  const serviceUrls = serviceUrlPolicy({ allowed: bot.appId ? config.botServiceUrls : [], loopback: config.botEmulator })
 
   const router = express.Router()
   router.use(botEndpoint({ adapter, bot: turn, appId: bot.appId, emulator: config.botEmulator, serviceUrls, logger }))

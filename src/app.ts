@@ -11,7 +11,11 @@ import type { Config } from './config.ts'
 import { createConversations, type Conversations } from './conversations/handle.ts'
 import type { PrismaClient } from './db/client.ts'
 import { AppError } from './errors.ts'
-import { apiAuth } from './http/bearer-auth.ts'
+import { apiGate } from './http/auth.ts'
+import { createAccountService, type AccountService } from './accounts/service.ts'
+import { accountRoutes } from './staff/api/accounts.ts'
+import { inScope } from './staff/api/visibility.ts'
+import { signInRouter } from './staff/sign-in/router.ts'
 import { createSessions } from './http/session.ts'
 import { errorHandler, notFound } from './http/error-handler.ts'
 import { health } from './http/health.ts'
@@ -69,6 +73,8 @@ export interface AppDeps {
 
 export interface App {
   express: Express
+  /** Issue 15: the people behind Aftercare. */
+  accounts: AccountService
   conversations: Conversations
   tickets: TicketService
   feedback: FeedbackService
@@ -88,6 +94,7 @@ export function buildApp(deps: AppDeps): App {
   const calendar = new BusinessCalendar(timeZone, config.holidays)
   const smsSending = Boolean(config.twilio?.accountSid && config.twilio.from)
   const links = mediaLinks(deps.adminToken, config.publicUrl)
+  const accounts = createAccountService({ prisma, clock, publicUrl: config.publicUrl })
   // Ticket follow-ups are listeners of the ticket's domain events, registered here once.
   const ticketEvents = createTicketEvents()
   registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets, mediaUrl: (id) => links.url(id) })
@@ -151,7 +158,7 @@ export function buildApp(deps: AppDeps): App {
   app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, identity: deps.slackIdentity ?? {}, handle: conversations.handle, jobs, clock, logger, timeZone }),
+      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, identity: deps.slackIdentity ?? {}, handle: conversations.handle, jobs, clock, logger, timeZone, accounts }),
     )
   }
   else
@@ -159,10 +166,11 @@ export function buildApp(deps: AppDeps): App {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
   const sessions = createSessions(prisma, clock)
-  app.use(dashboardRouter({ adminToken: deps.adminToken, publicUrl: config.publicUrl, timeZone: config.serviceTimeZone, sessions, limits: deps.limits }))
+  app.use(signInRouter({ accounts, sessions, limits: deps.limits, publicUrl: config.publicUrl }))
+  app.use(dashboardRouter({ adminToken: deps.adminToken, publicUrl: config.publicUrl, timeZone: config.serviceTimeZone, sessions, accounts, limits: deps.limits }))
   app.use(
     '/api',
-    apiAuth(deps.adminToken, sessions),
+    apiGate({ adminToken: deps.adminToken, sessions, accounts, publicUrl: config.publicUrl }),
     express.json({ limit: '256kb' }),
     reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
     ticketRoutes(prisma, tickets, phone),
@@ -171,10 +179,11 @@ export function buildApp(deps: AppDeps): App {
     conversationRoutes(prisma),
     customerRoutes({ prisma, store: mediaStore, jobs, clock }),
     productRoutes(prisma, catalogue),
-    attachmentRoutes(serveMedia),
+    attachmentRoutes(serveMedia, (res, ticket) => inScope(res, ticket ?? { technicianId: null })),
+    accountRoutes({ accounts, prisma }),
   )
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, conversations, tickets, feedback, complaints, webchat, media, mediaUrl: (id: string) => links.url(id), listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
+  return { express: app, accounts, conversations, tickets, feedback, complaints, webchat, media, mediaUrl: (id: string) => links.url(id), listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
 }

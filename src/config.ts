@@ -29,6 +29,8 @@ export interface SlackConfig {
   staffChannel: string
   /** Web API base, ending in /api/. */
   apiUrl: string
+  /** Issue 15: staff whose Slack user is linked to no account cannot act from Slack (SLACK_REQUIRE_ACCOUNT). */
+  requireAccount: boolean
 }
 
 export interface BotFrameworkConfig {
@@ -179,6 +181,7 @@ const env = z.object({
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_STAFF_CHANNEL: optional(z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a channel id such as C0123456789 (channel details → bottom of the About tab)')),
+  SLACK_REQUIRE_ACCOUNT: optional(z.enum(['true', 'false', '1', '0'])),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/*$/, '/'))),
   SERVICE_VALUES: optional(z.string()),
   CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')),
@@ -433,7 +436,7 @@ function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
   const given = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_STAFF_CHANNEL].filter(Boolean).length
   if (given === 0) return undefined
   if (given < 3) throw new ConfigError('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL: set all three to turn Slack on, or none')
-  return { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET!, staffChannel: e.SLACK_STAFF_CHANNEL!, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/' }
+  return { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET!, staffChannel: e.SLACK_STAFF_CHANNEL!, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', requireAccount: ['true', '1'].includes(e.SLACK_REQUIRE_ACCOUNT ?? '') }
 }
 
 export interface StartupNote {

@@ -2,8 +2,8 @@
  * Staff sessions in the browser, kept on the server: the cookie carries a random key, the
  * database its hash, the scope (what it opens) and its ends — 12 hours after sign-in at most,
  * 2 hours without use. Signing out deletes the row, so a copied cookie stops working too.
- * Today's only scope is `figures` (the dashboard and the report API, for the admin token);
- * per-person accounts will add their own.
+ * Scopes: `figures` (the admin token's sign-in to the dashboard: the dashboard and the report
+ * API) and `account` (a person's sign-in: what their role allows, issue 15).
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Request } from 'express'
@@ -14,7 +14,7 @@ export const SESSION_COOKIE = 'aftercare_session'
 export const SESSION_HOURS = 12
 export const SESSION_IDLE_HOURS = 2
 
-export type SessionScope = 'figures'
+export type SessionScope = 'figures' | 'account'
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex')
 
@@ -33,19 +33,19 @@ export function cookie(req: Request, name: string): string | undefined {
 
 export interface Sessions {
   /** A new session; returns the cookie's value (shown once). */
-  open(scope: SessionScope): Promise<string>
+  open(scope: SessionScope, accountId?: string): Promise<string>
   /** The live session of a request's cookie (moving its idle end forward), or undefined. */
-  of(req: Request): Promise<{ scope: SessionScope } | undefined>
+  of(req: Request): Promise<{ scope: SessionScope; accountId: string | null } | undefined>
   /** Ends the request's session, if any. */
   close(req: Request): Promise<void>
 }
 
 export function createSessions(prisma: PrismaClient, clock: Clock): Sessions {
   return {
-    async open(scope) {
+    async open(scope, accountId) {
       const key = randomBytes(32).toString('base64url')
       const now = clock.now().getTime()
-      await prisma.staffSession.create({ data: { id: hash(key), scope, createdAt: new Date(now), expiresAt: new Date(now + SESSION_HOURS * 3_600_000), idleUntil: new Date(now + SESSION_IDLE_HOURS * 3_600_000) } })
+      await prisma.staffSession.create({ data: { id: hash(key), scope, accountId: accountId ?? null, createdAt: new Date(now), expiresAt: new Date(now + SESSION_HOURS * 3_600_000), idleUntil: new Date(now + SESSION_IDLE_HOURS * 3_600_000) } })
       // Sessions that ended go when new ones start: no sweep needed for a table this small.
       await prisma.staffSession.deleteMany({ where: { OR: [{ expiresAt: { lt: new Date(now) } }, { idleUntil: { lt: new Date(now) } }] } })
       return key
@@ -59,7 +59,7 @@ export function createSessions(prisma: PrismaClient, clock: Clock): Sessions {
       const idleUntil = new Date(Math.min(now.getTime() + SESSION_IDLE_HOURS * 3_600_000, session.expiresAt.getTime()))
       // Move the idle end at most once a minute, not on every request of a page.
       if (idleUntil.getTime() - session.idleUntil.getTime() > 60_000) await prisma.staffSession.update({ where: { id: session.id }, data: { idleUntil } })
-      return { scope: session.scope as SessionScope }
+      return { scope: session.scope as SessionScope, accountId: session.accountId }
     },
     async close(req) {
       const key = cookie(req, SESSION_COOKIE)

@@ -13,9 +13,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic', 'application/pdf': 'pdf' }
 
 export function mediaServer(deps: { prisma: PrismaClient; store: MediaStore }) {
-  return async function serve(id: string, res: Response) {
-    const attachment = UUID.test(id) ? await deps.prisma.attachment.findUnique({ where: { id } }) : null
-    if (!attachment) throw new AppError('not_found', `no attachment ${id.slice(0, 40)}`)
+  /** `visible`: whether the caller may see a file of that ticket (a technician: their tickets only). */
+  return async function serve(id: string, res: Response, visible: (ticket: { technicianId: string | null } | null) => boolean = () => true) {
+    const attachment = UUID.test(id) ? await deps.prisma.attachment.findUnique({ where: { id }, include: { ticket: { select: { technicianId: true } } } }) : null
+    if (!attachment || !visible(attachment.ticket)) throw new AppError('not_found', `no attachment ${id.slice(0, 40)}`)
     if (attachment.status === 'pending') throw new AppError('conflict', 'this file has not been fetched from the provider yet; try again later')
     const bytes = attachment.status === 'stored' && attachment.sha256 ? await deps.store.get(attachment.sha256) : undefined
     if (!bytes) throw new AppError('not_found', attachment.status === 'refused' ? `this file was refused (${attachment.refusal}) and not kept` : 'the file is no longer in the media store')
@@ -41,11 +42,11 @@ export function signedMediaRoute(links: MediaLinks, serve: ReturnType<typeof med
   return router
 }
 
-/** `GET /api/attachments/:id` behind the admin API's token. */
-export function attachmentRoutes(serve: ReturnType<typeof mediaServer>): Router {
+/** `GET /api/attachments/:id` behind the API's gate; `visible` narrows it to what the caller may see. */
+export function attachmentRoutes(serve: ReturnType<typeof mediaServer>, visible: (res: Response, ticket: { technicianId: string | null } | null) => boolean): Router {
   const router = Router()
   router.get('/attachments/:id', async (req, res) => {
-    await serve(req.params.id, res)
+    await serve(req.params.id, res, (ticket) => visible(res, ticket))
   })
   return router
 }

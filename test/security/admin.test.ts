@@ -99,6 +99,7 @@ describe('the admin API and the dashboard', () => {
   }
   const rowOf = (cookie: string) => t.db.prisma.staffSession.findUnique({ where: { id: createHash('sha256').update(decodeURIComponent(cookie.split('=')[1]!)).digest('hex') } })
   const figures = (cookie: string) => fetch(`${t.url}/api/reports/agreement?from=2026-11-01&to=2026-11-30`, { headers: { cookie } })
+  // Without a session, /dashboard leads to the sign-in page.
   const dashboard = async (cookie: string) => (await (await fetch(`${t.url}/dashboard`, { headers: { cookie } })).text()).match(/<title>(.*)<\/title>/)?.[1]
   const signOut = (cookie: string, origin?: string) => fetch(`${t.url}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, ...(origin && { origin }) } })
 
@@ -116,10 +117,11 @@ describe('the admin API and the dashboard', () => {
     expect((await figures(cookie)).status).toBe(200)
     expect(await dashboard(cookie)).toBe('Aftercare · Service figures')
 
-    expect((await fetch(`${t.url}/api/tickets`, { headers: { cookie } })).status).toBe(401)
-    expect((await fetch(`${t.url}/api/tickets/${number}`, { headers: { cookie } })).status).toBe(401)
+    // Known, and refused: the token's dashboard session opens the figures only (issue 15: 403, not 401).
+    expect((await fetch(`${t.url}/api/tickets`, { headers: { cookie } })).status).toBe(403)
+    expect((await fetch(`${t.url}/api/tickets/${number}`, { headers: { cookie } })).status).toBe(403)
     const change = await fetch(`${t.url}/api/tickets/${number}/actions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel', reason: 'Duplicate' }) })
-    expect(change.status).toBe(401)
+    expect(change.status).toBe(403)
     // Nor through a path that only starts like the reports.
     expect((await raw(t.url, '/api/reports/../tickets', { cookie })).status).not.toBe(200)
     expect((await t.getJson(`/api/tickets/${number}`)).status).toBe('submitted')
@@ -133,7 +135,7 @@ describe('the admin API and the dashboard', () => {
     expect(out.headers.get('set-cookie')).toMatch(/^aftercare_session=; Max-Age=0/)
     expect(await rowOf(cookie)).toBeNull()
     expect((await figures(copied)).status).toBe(401)
-    expect(await dashboard(copied)).toBe('Aftercare · Staff sign-in')
+    expect(await dashboard(copied)).toBe('Aftercare · Sign in')
   })
 
   it.each([
@@ -175,10 +177,10 @@ describe('the admin API and the dashboard', () => {
     ]
     for (const cookie of cookies) {
       const what = JSON.stringify(cookie.slice(0, 40))
-      expect((await raw(t.url, '/dashboard', { cookie })).status, what).toBe(200)
+      expect((await raw(t.url, '/dashboard', { cookie })).status, what).toBe(303)
       expect((await raw(t.url, '/api/reports/agreement?from=2026-11-01&to=2026-11-30', { cookie })).status, what).toBe(401)
       expect((await raw(t.url, '/dashboard/logout', { cookie, origin: t.url }, 'POST')).status, what).toBe(303)
     }
-    expect(await dashboard('aftercare_session=%E0%A4%A')).toBe('Aftercare · Staff sign-in')
+    expect(await dashboard('aftercare_session=%E0%A4%A')).toBe('Aftercare · Sign in')
   })
 })

@@ -1,9 +1,12 @@
 /**
- * Who the admin API records as having acted: the bearer token's holder, with the `actor` name the
- * caller gives (at most 80 characters). Until accounts exist (issue 15) the name is a label, not an
- * identity.
+ * Who the admin API records as having acted: the signed-in person or the holder of the API token
+ * (`account:<id>`), or `api` for the bootstrap admin token. An `actor` a caller puts in a body is
+ * ignored: identities come from credentials we issued (issue 15).
  */
-export function apiActor(body: unknown): string {
-  const actor = (body as { actor?: unknown } | undefined)?.actor
-  return typeof actor === 'string' && actor.trim() ? `api:${actor.trim().slice(0, 80)}` : 'api'
-}
+import type { Response } from 'express'
+import { actorOf, principal } from '../../http/auth.ts'
+import type { Actor } from '../../tickets/actors.ts'
+
+export const apiActorOf = (res: Response): Actor => actorOf(principal(res))
+
+export const apiActor = (res: Response): string => apiActorOf(res).id

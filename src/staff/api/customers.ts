@@ -38,7 +38,7 @@ export function customerRoutes(deps: { prisma: PrismaClient; store: MediaStore; 
 
   router.delete('/customers/:id', async (req, res) => {
     const id = parseInput(z.uuid(), req.params.id, 'customer id')
-    const erased = await eraseCustomer(deps, id, { actor: apiActor(req.body), at: deps.clock.now() })
+    const erased = await eraseCustomer(deps, id, { actor: apiActor(res), at: deps.clock.now() })
     if (!erased) throw new AppError('not_found', `no customer ${id}`)
     res.json({ erased })
   })

@@ -52,14 +52,14 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
   /** Feedback taken another way (by phone): staff are its source. */
   router.post('/tickets/:number/feedback', async (req, res) => {
     const input = parseInput(staffFeedback, req.body, 'feedback')
-    await deps.feedback.recordByStaff(req.params.number, { rating: input.rating, comment: input.comment ?? null }, `staff:${apiActor(req.body)}`)
+    await deps.feedback.recordByStaff(req.params.number, { rating: input.rating, comment: input.comment ?? null }, `staff:${apiActor(res)}`)
     res.json(await prisma.feedback.findFirstOrThrow({ where: { ticket: { number: req.params.number.toUpperCase() } }, omit: { id: true, ticketId: true } }))
   })
 
   router.post('/tickets/:number/survey', async (req, res) => {
     const input = parseInput(surveyAction, req.body, 'survey action')
-    if (input.action === 'skip') await deps.feedback.skip(req.params.number, apiActor(req.body), { reason: input.reason, customerAsked: input.customerAsked })
-    else await deps.feedback.resend(req.params.number, apiActor(req.body))
+    if (input.action === 'skip') await deps.feedback.skip(req.params.number, apiActor(res), { reason: input.reason, customerAsked: input.customerAsked })
+    else await deps.feedback.resend(req.params.number, apiActor(res))
     res.json(await prisma.feedback.findFirstOrThrow({ where: { ticket: { number: req.params.number.toUpperCase() } }, omit: { id: true, ticketId: true } }))
   })
 
@@ -88,13 +88,13 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
   /** A staff member's report (§3.3d). */
   router.post('/complaints', async (req, res) => {
     const input = parseInput(complaintReport, req.body, 'complaint')
-    const number = await deps.complaints.report(input.ticket, input.text, apiActor(req.body))
+    const number = await deps.complaints.report(input.ticket, input.text, apiActor(res))
     res.status(201).json(complaintJson((await findComplaint(number))!))
   })
 
   router.post('/complaints/:number/actions', async (req, res) => {
     const { actor: _actor, ...input } = parseInput(complaintAction, req.body, 'complaint action')
-    await deps.complaints.act(req.params.number, input, apiActor(req.body))
+    await deps.complaints.act(req.params.number, input, apiActor(res))
     res.json(complaintJson((await findComplaint(req.params.number))!))
   })
 

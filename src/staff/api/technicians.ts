@@ -9,6 +9,8 @@ import { Prisma, type PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
 import { parseInput } from './tickets.ts'
 import { apiActor } from './actor.ts'
+import { principal } from '../../http/auth.ts'
+import { RECORD_KINDS } from '../../accounts/roles.ts'
 import type { Clock } from '../../clock.ts'
 import type { JobQueue } from '../../jobs/queue.ts'
 import { alertStaff } from '../alerts.ts'
@@ -49,10 +51,13 @@ export function technicianRoutes(prisma: PrismaClient, deps: { jobs: JobQueue; c
   })
   router.post('/technicians/:id/records', async (req, res) => {
     const { actor: _actor, date, ...input } = parseInput(recordInput, req.body, 'technician record')
+    // §3.2d–e: staff record training and assessments; Party A its evaluations and replacement requests.
+    const who = principal(res)
+    if (who.kind === 'account' && !RECORD_KINDS[who.account.role].includes(input.kind)) throw new AppError('forbidden', `your role cannot record a technician's ${input.kind.replace('_', ' ')}`)
     const technician = await find(req.params.id)
     const record = await prisma.$transaction(async (tx) => {
       const created = await tx.technicianRecord.create({
-        data: { technicianId: technician.id, ...input, date: date ? new Date(`${date}T00:00:00Z`) : null, actor: apiActor(req.body), at: deps.clock.now() },
+        data: { technicianId: technician.id, ...input, date: date ? new Date(`${date}T00:00:00Z`) : null, actor: apiActor(res), at: deps.clock.now() },
         select: recordSelect,
       })
       // §3.2e: Party A wants someone else; staff must see it.

@@ -9,7 +9,10 @@ import { ticketActionInput } from '../../tickets/action-input.ts'
 import type { TicketService } from '../../tickets/apply.ts'
 import { findTicketDetail, ticketJson } from '../../tickets/view.ts'
 import { phoneRequestInput, type PhoneRequests } from '../../tickets/phone-requests.ts'
-import { apiActor } from './actor.ts'
+import { apiActor, apiActorOf } from './actor.ts'
+import { principal } from '../../http/auth.ts'
+import { TECHNICIAN_ACTIONS } from '../../accounts/roles.ts'
+import { inScope, shownTo, ticketScope } from './visibility.ts'
 
 const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
 const CHANNELS = ['sms', 'webchat', 'slack', 'phone', 'whatsapp'] as const
@@ -64,14 +67,15 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
   router.post('/tickets', async (req, res) => {
     const { actor: _actor, ...body } = (req.body ?? {}) as { actor?: unknown }
     const input = parseInput(phoneRequestInput, body, 'request')
-    const logged = await phone.log(input, apiActor(req.body))
+    const logged = await phone.log(input, apiActor(res))
     const ticket = await findTicketDetail(prisma, logged.number)
-    res.status(201).json({ ...ticketJson(ticket!), notifiedBySms: logged.notifiedBySms })
+    res.status(201).json({ ...shownTo(res, ticketJson(ticket!)), notifiedBySms: logged.notifiedBySms })
   })
 
   router.get('/tickets', async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query')
     const where: Prisma.TicketWhereInput = {
+      ...ticketScope(res),
       ...(query.status && { status: { in: query.status } }),
       ...(query.channel && { channel: { in: query.channel } }),
       ...(query.type && { type: { in: query.type } }),
@@ -106,17 +110,23 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
 
   router.get('/tickets/:number', async (req, res) => {
     const ticket = await findTicketDetail(prisma, req.params.number)
-    if (!ticket) throw new AppError('not_found', `no ticket ${req.params.number}`)
-    res.json(ticketJson(ticket))
+    if (!ticket || !inScope(res, ticket)) throw new AppError('not_found', `no ticket ${req.params.number}`)
+    res.json(shownTo(res, ticketJson(ticket)))
   })
 
-  /** `{ "action": "respond", …fields, "actor"?: "who" }`: one step of the service process. */
+  /** `{ "action": "respond", …fields }`: one step of the service process, recorded as the caller. */
   router.post('/tickets/:number/actions', async (req, res) => {
-    const { actor, ...body } = (req.body ?? {}) as { actor?: unknown }
+    const { actor: _ignored, ...body } = (req.body ?? {}) as { actor?: unknown }
     const input = parseInput(ticketActionInput, body, 'action')
-    const name = typeof actor === 'string' && actor.trim() ? actor.trim().slice(0, 80) : undefined
-    const ticket = await tickets.apply(req.params.number, input, { id: name ? `api:${name}` : 'api', name })
-    res.json(ticketJson(ticket))
+    const who = principal(res)
+    // A technician works the tickets assigned to them, on site; dispatching them is the desk's.
+    if (who.kind === 'account' && who.account.role === 'technician') {
+      const assigned = await prisma.ticket.findUnique({ where: { number: req.params.number.toUpperCase() }, select: { technicianId: true } })
+      if (!assigned || assigned.technicianId !== who.account.technicianId) throw new AppError('not_found', `no ticket ${req.params.number}`)
+      if (!TECHNICIAN_ACTIONS.has(input.action)) throw new AppError('forbidden', `a technician cannot ${input.action} a ticket; ask the service desk`)
+    }
+    const ticket = await tickets.apply(req.params.number, input, apiActorOf(res))
+    res.json(shownTo(res, ticketJson(ticket)))
   })
 
   return router

@@ -13,6 +13,8 @@ import { sameToken } from '../../http/bearer-auth.ts'
 import type { RateLimits } from '../../http/rate-limits.ts'
 import { SESSION_COOKIE, SESSION_HOURS, type Sessions } from '../../http/session.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
+import { can } from '../../accounts/roles.ts'
+import type { AccountService } from '../../accounts/service.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const publicDir = path.join(here, 'public')
@@ -22,6 +24,7 @@ export interface DashboardOptions {
   publicUrl: string
   timeZone: string
   sessions: Sessions
+  accounts: AccountService
   limits: RateLimits
 }
 
@@ -35,7 +38,10 @@ export function dashboardRouter(options: DashboardOptions): Router {
   router.get('/dashboard', async (req, res) => {
     res.setHeader('cache-control', 'no-store')
     const session = await sessions.of(req)
-    res.sendFile(path.join(publicDir, session?.scope === 'figures' ? 'dashboard.html' : 'login.html'))
+    const account = session?.scope === 'account' && session.accountId ? await options.accounts.byId(session.accountId) : undefined
+    if (session?.scope === 'figures' || (account && can(account.role, 'reports:read'))) return res.sendFile(path.join(publicDir, 'dashboard.html'))
+    if (account) throw new AppError('forbidden', 'your role does not see the figures')
+    res.redirect(303, `/login${req.query.error ? '?error=token&' : '?'}next=/dashboard`)
   })
 
   router.post('/dashboard/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
@@ -45,7 +51,7 @@ export function dashboardRouter(options: DashboardOptions): Router {
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : ''
     if (!token || !sameToken(token, options.adminToken)) {
       await limits.take('signIn', ip(req))
-      res.status(401).redirect(303, '/dashboard?error=1')
+      res.redirect(303, '/dashboard?error=1')
       return
     }
     const key = await sessions.open('figures')
@@ -60,7 +66,7 @@ export function dashboardRouter(options: DashboardOptions): Router {
     if (!origin || !ours.includes(origin)) throw new AppError('forbidden', 'sign-out must come from this site')
     await sessions.close(req)
     res.setHeader('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; ${cookieFlags}`)
-    res.redirect(303, '/dashboard')
+    res.redirect(303, '/login')
   })
 
   router.get('/dashboard/chart.js', (_req, res) => res.sendFile(chartJs, { maxAge: '1d' }))

@@ -40,6 +40,7 @@ import type { SlackIdentity } from './client.ts'
 import { PHONE_REQUEST_MODAL_ID, phoneRequestModal, readPhoneRequestForm } from './phone-request-modal.ts'
 import type { PhoneRequests } from '../../tickets/phone-requests.ts'
 import type { MediaIntake } from '../../media/intake.ts'
+import type { AccountService } from '../../accounts/service.ts'
 import { fileUrls, type SharedFile } from '../../channels/slack/files.ts'
 
 export interface SlackStaffDeps {
@@ -64,11 +65,12 @@ export interface SlackStaffDeps {
   clock: Clock
   logger: Logger
   timeZone: string
+  /** Issue 15: a Slack user linked to an account acts as that account. */
+  accounts?: Pick<AccountService, 'bySlackUser'>
 }
 
 const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare new` logs a request taken by phone; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
 
-const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({ id: `slack:${user.id}`, name: user.name ?? user.username })
 const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as readonly string[]).includes(value)
 
 export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
@@ -108,6 +110,29 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await args.next()
   })
 
+  /** Who a Slack user is on our records: their account when linked, else their Slack id. */
+  async function actorOf(user: { id: string; name?: string; username?: string }): Promise<Actor> {
+    const account = await deps.accounts?.bySlackUser(user.id)
+    return account ? { id: `account:${account.id}`, name: account.name } : { id: `slack:${user.id}`, name: user.name ?? user.username }
+  }
+  const actorId = async (user: { id: string }) => (await actorOf(user)).id
+
+  // SLACK_REQUIRE_ACCOUNT: staff act from Slack only as someone with an account. Customers' DMs are not staff's business here.
+  if (config.requireAccount) {
+    app.use(async (args) => {
+      const body = args.body as { type?: string; user?: { id?: string }; user_id?: string; command?: string; event?: { channel?: string; user?: string } }
+      const staffEvent = body.type === 'event_callback' && body.event?.channel === config.staffChannel
+      const user = body.user?.id ?? body.user_id ?? (staffEvent ? body.event?.user : undefined)
+      const interaction = body.type === 'block_actions' || body.type === 'view_submission' || body.command !== undefined
+      if (user && (interaction || staffEvent) && !(await deps.accounts?.bySlackUser(user))) {
+        await (args as { ack?: () => Promise<void> }).ack?.()
+        await staff.ephemeral(user, md`Your Slack user is not linked to an Aftercare account, so nothing was done. Ask an admin to add your Slack id to your account.`).catch(() => undefined)
+        return
+      }
+      await args.next()
+    })
+  }
+
   const staff = createStaffChannel(client, config.staffChannel)
   const explain = async (user: string, text: string) => {
     await staff.ephemeral(user, md`${text}`).catch((error: unknown) => logger.warn({ err: error }, 'could not tell a Slack user why an action failed'))
@@ -115,7 +140,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
 
   const apply = async (number: string, input: Parameters<TicketService['apply']>[1], user: { id: string; name?: string; username?: string }) => {
     try {
-      await tickets.apply(number, input, actorOf(user))
+      await tickets.apply(number, input, await actorOf(user))
     } catch (error) {
       if (!(error instanceof AppError)) throw error
       await explain(user.id, `${ACTION_LABELS[input.action]} on ${number}: ${error.message}`)
@@ -150,7 +175,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const chosen = action.type === 'button' ? action.value : action.selected_option?.value
     const [name, number] = (chosen ?? '').split('|')
     if (!name || !number) return
-    const actor = `slack:${body.user.id}`
+    const actor = (await actorId(body.user))
     const explainFailure = (error: unknown) => (error instanceof AppError ? explain(body.user.id, `${number}: ${error.message}`) : Promise.reject(error))
     if (name === 'complaint') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal('report', number) })
     else if (name === 'survey_skip') await client.views.open({ trigger_id: body.trigger_id, view: surveySkipModal(number) })
@@ -164,7 +189,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     if (!(await inStaffChannel(body))) return
     const what = action.action_id.slice(COMPLAINT_ACTION_PREFIX.length)
     const number = action.value ?? ''
-    if (what === 'take') await deps.complaints.act(number, { action: 'take' }, `slack:${body.user.id}`).catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
+    if (what === 'take') await deps.complaints.act(number, { action: 'take' }, (await actorId(body.user))).catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
     else if (what === 'note' || what === 'resolve') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal(what, number) })
   })
 
@@ -175,7 +200,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
     const customerAsked = (view.state.values.customerAsked?.value?.selected_options ?? []).length > 0
-    await deps.feedback.skip(number, `slack:${body.user.id}`, { reason, customerAsked }).catch((error: unknown) => {
+    await deps.feedback.skip(number, (await actorId(body.user)), { reason, customerAsked }).catch((error: unknown) => {
       if (error instanceof AppError) return explain(body.user.id, `${number}: ${error.message}`)
       throw error
     })
@@ -188,7 +213,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     // A modal submitted twice (a double click, Slack's retry) is recorded once.
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
-    const actor = `slack:${body.user.id}`
+    const actor = (await actorId(body.user))
     try {
       if (action === 'report') await deps.complaints.report(number, text, actor)
       else await deps.complaints.act(number, action === 'note' ? { action: 'note', text } : { action: 'resolve', outcome: text }, actor)
@@ -222,7 +247,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
     try {
-      const logged = await deps.phoneRequests.log(form.input, `slack:${body.user.id}`)
+      const logged = await deps.phoneRequests.log(form.input, (await actorId(body.user)))
       await explain(body.user.id, `Logged ${logged.number} for ${form.input.phone}${logged.notifiedBySms ? '; the caller gets a text with the number.' : '; tell the caller the number: no text goes out.'}`)
     } catch (error) {
       if (!(error instanceof AppError)) throw error
@@ -264,7 +289,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     // Replies in one thread are handled in the order they arrived (each is awaited by the next).
     await inOrder(`${event.channel}:${threadTs}`, async () =>
       handleThreadReply(
-        { prisma, jobs: deps.jobs, clock: deps.clock, logger, media: deps.media, mediaUrl: deps.mediaUrl },
+        { prisma, jobs: deps.jobs, clock: deps.clock, logger, media: deps.media, mediaUrl: deps.mediaUrl, actor: await actorId({ id: user }) },
         {
           eventId: (body as { event_id?: string }).event_id ?? `${event.channel}:${event.ts}`,
           channel: event.channel,
@@ -298,7 +323,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   })
 
   async function release(conversationId: string, user: string): Promise<boolean> {
-    const released = await deps.conversations.endHandoff(conversationId, `slack:${user}`)
+    const released = await deps.conversations.endHandoff(conversationId, await actorId({ id: user }))
     const thread = await prisma.conversation.findUnique({ where: { id: conversationId }, select: { handoffChannel: true, handoffThreadTs: true } })
     if (released && thread?.handoffChannel && thread.handoffThreadTs) {
       await staff.reply({ channel: thread.handoffChannel, ts: thread.handoffThreadTs }, md`:robot_face: ${mention(user)} gave the conversation back to the bot.`).catch(() => undefined)

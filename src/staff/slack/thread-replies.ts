@@ -41,6 +41,8 @@ export interface ThreadReplyDeps {
   media?: MediaIntake
   /** A signed link to a file, which the customer's channel fetches (Twilio for an MMS). */
   mediaUrl?(id: string): string
+  /** Who the reply is recorded as: the author's account when linked (default `slack:<user>`). */
+  actor?: string
 }
 
 /** A staff member's files, received like a customer's (checked, stored), as links for the reply. */
@@ -89,7 +91,7 @@ export async function handleThreadReply(deps: ThreadReplyDeps, reply: ThreadRepl
     }
     if (!ticket) return 'ignored'
     await tx.ticketEvent.create({
-      data: { ticketId: ticket.id, type: 'note', actor: `slack:${reply.user}`, at: new Date(Number(reply.ts) * 1000), data: { text: reply.text.replace(NOTE, '') } },
+      data: { ticketId: ticket.id, type: 'note', actor: deps.actor ?? `slack:${reply.user}`, at: new Date(Number(reply.ts) * 1000), data: { text: reply.text.replace(NOTE, '') } },
     })
     return 'note'
   })

@@ -211,3 +211,28 @@ describe('Slack: a linked user acts as their account', () => {
     expect(ticket.events.at(-1)!.actor).toBe(`account:${people.agent.id}`)
   })
 })
+
+describe('npm run accounts', () => {
+  const run = async (...args: string[]) => {
+    const { execFile } = await import('node:child_process')
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--import', 'tsx', 'scripts/accounts.ts', ...args], { env: { ...process.env, DATABASE_URL: world.t.db.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://desk.example' } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    )
+  }
+
+  it('adds the first accounts without the browser, with a link to set the password', async () => {
+    const added = await run('add', '--email', 'first.admin@service.example', '--role', 'admin', '--name', 'First Admin')
+    expect(added.code).toBe(0)
+    expect(added.stdout).toContain('Added First Admin <first.admin@service.example> as admin.')
+    const link = /https:\/\/desk\.example\/password\?key=([\w-]+)/.exec(added.stdout)
+    expect(link).not.toBeNull()
+    expect((await fetch(`${world.t.url}/password?key=${link![1]}`)).status).toBe(200)
+    expect((await run('list')).stdout).toMatch(/first\.admin@service\.example\tadmin\tFirst Admin\tno password yet/)
+    expect(await run('add', '--email', 'first.admin@service.example', '--role', 'admin', '--name', 'Again')).toMatchObject({ code: 1, stderr: expect.stringContaining('already exists') })
+    expect(await run('add', '--email', 'x@service.example', '--role', 'boss', '--name', 'X')).toMatchObject({ code: 2 })
+    expect((await run('disable', '--email', 'first.admin@service.example')).code).toBe(0)
+    expect((await fetch(`${world.t.url}/password?key=${link![1]}`)).status).toBe(410)
+  })
+})

@@ -16,6 +16,7 @@ import { createAccountService, type AccountService } from './accounts/service.ts
 import { accountRoutes } from './staff/api/accounts.ts'
 import { inScope } from './staff/api/visibility.ts'
 import { signInRouter } from './staff/sign-in/router.ts'
+import { consoleRouter } from './staff/console/router.ts'
 import { createSessions } from './http/session.ts'
 import { errorHandler, notFound } from './http/error-handler.ts'
 import { health } from './http/health.ts'
@@ -167,16 +168,17 @@ export function buildApp(deps: AppDeps): App {
     })
   const sessions = createSessions(prisma, clock)
   app.use(signInRouter({ accounts, sessions, limits: deps.limits, publicUrl: config.publicUrl }))
+  app.use(consoleRouter({ sessions, accounts, timeZone }))
   app.use(dashboardRouter({ adminToken: deps.adminToken, publicUrl: config.publicUrl, timeZone: config.serviceTimeZone, sessions, accounts, limits: deps.limits }))
   app.use(
     '/api',
     apiGate({ adminToken: deps.adminToken, sessions, accounts, publicUrl: config.publicUrl }),
     express.json({ limit: '256kb' }),
     reportRoutes({ prisma, clock, timeZone, currency: config.currency }),
-    ticketRoutes(prisma, tickets, phone),
+    ticketRoutes(prisma, tickets, phone, clock),
     feedbackRoutes({ prisma, feedback, complaints }),
     technicianRoutes(prisma, { jobs, clock }),
-    conversationRoutes(prisma),
+    conversationRoutes(prisma, { clock, endHandoff: (id, by) => conversations.endHandoff(id, by) }),
     customerRoutes({ prisma, store: mediaStore, jobs, clock }),
     productRoutes(prisma, catalogue),
     attachmentRoutes(serveMedia, (res, ticket) => inScope(res, ticket ?? { technicianId: null })),

@@ -21,6 +21,8 @@ export type Permission =
   /** Records on a technician: staff's training and assessments, Party A's evaluations and replacement requests. */
   | 'technicians:record'
   | 'conversations:read'
+  /** Answering a customer in a hand-off, giving them back to the bot. */
+  | 'conversations:reply'
   | 'customers:read'
   | 'customers:erase'
   | 'products:read'
@@ -30,16 +32,22 @@ export type Permission =
   /** Their own account: who am I, my API tokens, my password. */
   | 'self'
 
+export const PERMISSIONS: readonly Permission[] = [
+  'tickets:read', 'tickets:create', 'tickets:work', 'reports:read', 'feedback:read', 'feedback:work', 'complaints:read', 'complaints:work', 'technicians:read',
+  'technicians:manage', 'technicians:record', 'conversations:read', 'conversations:reply', 'customers:read', 'customers:erase', 'products:read', 'products:import',
+  'attachments:read', 'accounts:manage', 'self',
+]
+
 const EVERYONE: readonly Permission[] = ['tickets:read', 'attachments:read', 'products:read', 'self']
 
 const GRANTS: Record<AccountRole, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
     ...EVERYONE, 'tickets:create', 'tickets:work', 'reports:read', 'feedback:read', 'feedback:work', 'complaints:read', 'complaints:work', 'technicians:read',
-    'technicians:manage', 'technicians:record', 'conversations:read', 'customers:read', 'customers:erase', 'products:import', 'accounts:manage',
+    'technicians:manage', 'technicians:record', 'conversations:read', 'conversations:reply', 'customers:read', 'customers:erase', 'products:import', 'accounts:manage',
   ]),
   agent: new Set<Permission>([
     ...EVERYONE, 'tickets:create', 'tickets:work', 'reports:read', 'feedback:read', 'feedback:work', 'complaints:read', 'complaints:work', 'technicians:read',
-    'technicians:record', 'conversations:read', 'customers:read',
+    'technicians:record', 'conversations:read', 'conversations:reply', 'customers:read',
   ]),
   // Only their own tickets: the ticket routes narrow what `tickets:*` opens (see ticketScope).
   technician: new Set<Permission>([...EVERYONE, 'tickets:work']),

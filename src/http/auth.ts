@@ -40,6 +40,8 @@ const ROUTES: [Method, RegExp, Permission][] = [
   ['POST', /^\/technicians\/?$/, 'technicians:manage'],
   ['POST', /^\/technicians\/[^/]+\/records\/?$/, 'technicians:record'],
   ['GET', /^\/conversations(\/[^/]+)?\/?$/, 'conversations:read'],
+  ['POST', /^\/conversations\/[^/]+\/(replies|release)\/?$/, 'conversations:reply'],
+  ['GET', /^\/tickets\/[^/]+\/conversation\/?$/, 'conversations:read'],
   ['GET', /^\/customers\/?$/, 'customers:read'],
   ['DELETE', /^\/customers\/[^/]+\/?$/, 'customers:erase'],
   ['GET', /^\/products\/?$/, 'products:read'],

@@ -1,6 +1,7 @@
 /** Reading a ticket with everything staff see about it (admin API, Slack). */
 import type { Db, Prisma } from '../db/client.ts'
 import { STAFF_ADDRESS_PREFIX } from '../media/intake.ts'
+import { legalActions } from '../../flows/ticket.machine.ts'
 
 export const ticketDetailInclude = {
   customer: { select: { id: true, name: true, phone: true, locale: true } },
@@ -47,6 +48,8 @@ export function ticketJson(ticket: TicketDetail) {
     },
     directLosses: ticket.directLosses.map((loss) => ({ ...loss, amount: Number(loss.amount) })),
     events: ticket.events.map((event) => ({ ...event })),
+    /** What can be done to it now (the console's forms, Slack's buttons). */
+    legalActions: legalActions(ticket.type, ticket.status),
     // Issue 14: the customer's files and the technician's, each served at its `url` with the admin token.
     attachments: ticket.attachments.map(({ address, ...file }) => ({ ...file, from: attachmentSender(address), url: file.status === 'stored' ? `/api/attachments/${file.id}` : null })),
   }

@@ -32,8 +32,10 @@ describe('the dashboard', () => {
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(`${t.url}/dashboard?from=2026-11-01&to=2026-11-30`)
+    // People sign in with email and password (issue 15); the operator opens the token form.
+    await page.locator('details summary').click()
     await page.locator('input[name=token]').fill(ADMIN_TOKEN)
-    await page.locator('button[type=submit]').click()
+    await page.getByRole('button', { name: 'Sign in with the token' }).click()
     await page.waitForURL(`${t.url}/dashboard`)
     // The page loads its default period first: let it finish, so that it cannot land after ours.
     await page.locator('body[data-loaded="true"]').waitFor()
@@ -85,10 +87,11 @@ describe('the dashboard', () => {
     const page = await context.newPage()
     const blocked = cspViolations(page)
     await page.goto(`${t.url}/dashboard`)
+    await page.locator('details summary').click()
     await page.locator('input[name=token]').fill('not-the-token')
-    await page.locator('button[type=submit]').click()
-    await page.waitForURL(/error=1/)
-    expect(await page.locator('#error').isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Sign in with the token' }).click()
+    await page.waitForURL(/error=token/)
+    expect(await page.locator('#token-error').isVisible()).toBe(true)
     const status = await page.evaluate(async () => (await fetch('/api/reports/trend')).status)
     expect(status).toBe(401)
     await context.close()

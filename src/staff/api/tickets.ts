@@ -12,6 +12,7 @@ import { phoneRequestInput, type PhoneRequests } from '../../tickets/phone-reque
 import { apiActor, apiActorOf } from './actor.ts'
 import { principal } from '../../http/auth.ts'
 import { TECHNICIAN_ACTIONS } from '../../accounts/roles.ts'
+import type { Clock } from '../../clock.ts'
 import { inScope, shownTo, ticketScope } from './visibility.ts'
 
 const STATUSES = ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'] as const
@@ -29,6 +30,13 @@ const listQuery = z.object({
   type: commaList(SERVICE_TYPES).optional(),
   phone: z.string().min(3).max(32).transform(normalizePhone).optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** The assigned technician's name. */
+  technician: z.string().trim().min(1).max(120).optional(),
+  /** An open deadline due within this many hours (0: overdue now). */
+  dueWithin: z.coerce.number().min(0).max(24 * 90).optional(),
+  /** A deadline was missed (§4.1). */
+  breached: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  sort: z.enum(['newest', 'oldest']).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 })
@@ -51,6 +59,7 @@ const summarySelect = {
   contactName: true,
   channel: true,
   warranty: true,
+  technician: { select: { name: true } },
   createdAt: true,
   updatedAt: true,
   deadlines: { where: { metAt: null }, orderBy: { dueAt: 'asc' }, take: 1, select: { kind: true, dueAt: true } },
@@ -58,9 +67,9 @@ const summarySelect = {
 
 type SummaryRow = Prisma.TicketGetPayload<{ select: typeof summarySelect }>
 
-const toSummary = ({ deadlines, ...ticket }: SummaryRow) => ({ ...ticket, nextDeadline: deadlines[0] ?? null })
+const toSummary = ({ deadlines, technician, ...ticket }: SummaryRow) => ({ ...ticket, technician: technician?.name ?? null, nextDeadline: deadlines[0] ?? null })
 
-export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone: PhoneRequests): Router {
+export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone: PhoneRequests, clock: Clock): Router {
   const router = Router()
 
   /** §3.1a: a request taken by phone. 201 with the ticket; 400 names each field to correct. */
@@ -79,7 +88,10 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
       ...(query.status && { status: { in: query.status } }),
       ...(query.channel && { channel: { in: query.channel } }),
       ...(query.type && { type: { in: query.type } }),
-      ...(query.phone && { OR: [{ customer: { phone: query.phone } }, { channel: 'sms', channelAddress: query.phone }] }),
+      ...(query.phone && { OR: [{ customer: { phone: query.phone } }, { channel: { in: ['sms', 'phone'] }, channelAddress: query.phone }, { channel: 'whatsapp', channelAddress: `whatsapp:${query.phone}` }] }),
+      ...(query.technician && { technician: { name: { equals: query.technician, mode: 'insensitive' } } }),
+      ...(query.dueWithin !== undefined && { deadlines: { some: { metAt: null, dueAt: { lte: new Date(clock.now().getTime() + query.dueWithin * 3_600_000) } } } }),
+      ...(query.breached !== undefined && { breaches: query.breached ? { some: {} } : { none: {} } }),
       ...(query.q && {
         AND: [
           {
@@ -99,7 +111,7 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
       prisma.ticket.count({ where }),
       prisma.ticket.findMany({
         where,
-        orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
+        orderBy: query.sort === 'newest' ? [{ createdAt: 'desc' }, { seq: 'desc' }] : [{ createdAt: 'asc' }, { seq: 'asc' }],
         skip: (query.page - 1) * query.pageSize,
         take: query.pageSize,
         select: summarySelect,
@@ -112,6 +124,18 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
     const ticket = await findTicketDetail(prisma, req.params.number)
     if (!ticket || !inScope(res, ticket)) throw new AppError('not_found', `no ticket ${req.params.number}`)
     res.json(shownTo(res, ticketJson(ticket)))
+  })
+
+  /** The conversation the ticket came from, for staff reading what the customer said. */
+  router.get('/tickets/:number/conversation', async (req, res) => {
+    const ticket = await prisma.ticket.findUnique({ where: { number: req.params.number.toUpperCase() }, select: { conversationId: true } })
+    if (!ticket) throw new AppError('not_found', `no ticket ${req.params.number}`)
+    if (!ticket.conversationId) return res.json({ id: null, handoffActive: false, messages: [] })
+    const conversation = await prisma.conversation.findUniqueOrThrow({
+      where: { id: ticket.conversationId },
+      select: { id: true, handoffActive: true, messages: { orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }], take: 200, select: { direction: true, body: true, createdAt: true } } },
+    })
+    res.json({ ...conversation, messages: conversation.messages.reverse() })
   })
 
   /** `{ "action": "respond", …fields }`: one step of the service process, recorded as the caller. */

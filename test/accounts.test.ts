@@ -86,6 +86,19 @@ describe('the role matrix (each role against each endpoint: allowed, or 403; nev
     })
   }
 
+  it('the pages: the console for everyone signed in, the dashboard for those who see the figures', async () => {
+    const page = (role: Role | null, path: string) => fetch(`${world.t.url}${path}`, { redirect: 'manual', headers: role ? { cookie: people[role].cookie } : {} })
+    for (const role of ['admin', 'agent', 'technician', 'party_a'] as const) expect((await page(role, '/console')).status, role).toBe(200)
+    expect((await page(null, '/console')).headers.get('location')).toBe('/login?next=/console')
+    for (const role of ['admin', 'agent', 'party_a'] as const) expect((await page(role, '/dashboard')).status, role).toBe(200)
+    expect((await page('technician', '/dashboard')).status).toBe(403)
+    // The console's configuration names the person and what their role opens, nothing of anyone else.
+    const config = await (await page('party_a', '/console/config.js')).text()
+    expect(config).toContain('"role":"party_a"')
+    expect(config).toContain('"tickets:work":false')
+    expect(await (await page(null, '/console/config.js')).text()).toBe('window.AFTERCARE_CONSOLE = null;\n')
+  })
+
   it('a change through a session must come from our own pages', async () => {
     const response = await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: people.agent.cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ name: 'stolen' }) })
     expect(response.status).toBe(403)

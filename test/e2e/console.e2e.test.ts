@@ -87,6 +87,47 @@ describe('the console', () => {
     await context.close()
   })
 
+  it('takes a repair from submission to completion in the browser alone', async () => {
+    const { number } = await submitBySms(world.t, '+8613700330004', REPAIR)
+    const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, locale: 'en-US' })
+    const page = await context.newPage()
+    const blocked = cspViolations(page)
+    await signIn(page, 'dispatcher@service.example')
+    await page.goto(`${world.t.url}/console#/tickets/${number}`)
+    const act = async (action: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>, status: string) => {
+      await page.locator(`button[data-action="${action}"]`).click()
+      const form = page.locator(`form.action[data-action="${action}"]`)
+      await fill(form)
+      await form.locator('button[type=submit]').click()
+      await page.getByRole('heading', { name: new RegExp(`${number} · Repair · ${status}$`) }).waitFor()
+    }
+    await act('respond', (form) => form.locator('select[name=technician]').selectOption('Wang Gong').then(() => undefined), 'responded')
+    await act('arrive', async () => undefined, 'on_site')
+    await act('diagnose', async (form) => {
+      await form.locator('select[name=rootCause]').selectOption('product_defect')
+      await form.locator('textarea[name=findings]').fill('Motor capacitor burnt out')
+    }, 'diagnosed')
+    // A form the server refuses says why above it, and keeps what was typed.
+    await page.locator('button[data-action="record_parts"]').click()
+    const parts = page.locator('form.action[data-action="record_parts"]')
+    await parts.locator('input[name=partNumber]').fill('CAP-450')
+    await parts.locator('input[name=name]').fill('Motor capacitor')
+    await parts.locator('input[name=quantity]').fill('0')
+    await parts.locator('button[type=submit]').click()
+    await parts.locator('p.problem', { hasText: 'quantity' }).waitFor()
+    await parts.locator('input[name=quantity]').fill('1')
+    await parts.locator('input[name=genuine]').check()
+    await parts.locator('button[type=submit]').click()
+    await page.getByRole('heading', { name: new RegExp(`${number} · Repair · repairing$`) }).waitFor()
+    await act('test', (form) => form.locator('input[name=passed]').check(), 'testing')
+    await act('resolve', (form) => form.locator('textarea[name=solution]').fill('Replaced the motor capacitor'), 'resolved')
+    await act('confirm', (form) => form.locator('textarea[name=note]').fill('Customer confirmed by phone'), 'completed')
+    expect(((await world.t.getJson(`/api/tickets/${number}`)) as { status: string }).status).toBe('completed')
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-completed.png'), fullPage: true })
+    expect(blocked).toEqual([])
+    await context.close()
+  })
+
   it('Party A sees the figures and the tickets, no action buttons, and its POST is refused', async () => {
     const { number } = await submitBySms(world.t, '+8613700330003', REPAIR)
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' })

@@ -4,7 +4,7 @@
  * every action is recorded as the person who took it (API, Slack), whatever a body claims.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buttonPress, staffUser } from './support/slack.ts'
+import { buttonPress, SlackWorkspace, staffUser } from './support/slack.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -222,6 +222,23 @@ describe('Slack: a linked user acts as their account', () => {
       return found.status === 'on_site' ? found : undefined
     }, 'the arrival')
     expect(ticket.events.at(-1)!.actor).toBe(`account:${people.agent.id}`)
+  })
+})
+
+describe('SLACK_REQUIRE_ACCOUNT=true', () => {
+  it('refuses a Slack user linked to no account, and says why; a linked one still acts', async () => {
+    const strict = await world.another({ env: { SLACK_REQUIRE_ACCOUNT: 'true' } })
+    const workspace = new SlackWorkspace(strict.url)
+    const { number } = await submitBySms(world.t, '+8613700220004', REPAIR)
+    await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
+    const stranger = { id: 'U0STRANGER', username: 'stranger', name: 'stranger', team_id: 'T0TEAM0001' }
+    const before = world.slack.of('chat.postEphemeral').length
+    expect((await workspace.interaction(buttonPress('ticket_action:arrive', number, stranger))).status).toBe(200)
+    const told = await eventually(() => world.slack.of('chat.postEphemeral').slice(before).find((call) => call.args.user === 'U0STRANGER'), 'the refusal')
+    expect(String(told.args.text)).toContain('not linked to an Aftercare account')
+    expect(((await world.t.getJson(`/api/tickets/${number}`)) as { status: string }).status).toBe('responded')
+    expect((await workspace.interaction(buttonPress('ticket_action:arrive', number))).status).toBe(200)
+    await eventually(async () => ((await world.t.getJson(`/api/tickets/${number}`)) as { status: string }).status === 'on_site', 'the linked user’s arrival')
   })
 })
 

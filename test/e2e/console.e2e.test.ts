@@ -82,6 +82,17 @@ describe('the console', () => {
     const sms = await eventually(() => world.twilio.sent.find((message) => message.to === phone.number && message.body.startsWith('Li Ming:')), 'the reply by SMS')
     expect(sms.body).toBe('Li Ming: Hello, this is Li Ming. Wang Gong comes tomorrow at 9.')
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-handoff.png'), fullPage: true })
+
+    // An API token for an integration: made in the console, shown once, works as the agent, revoked.
+    await page.goto(`${world.t.url}/console#/me`)
+    await page.locator('input[name=name]').fill('ERP integration')
+    await page.getByRole('button', { name: 'New token' }).click()
+    const token = (await page.locator('#new-token').textContent())!
+    expect(token).toMatch(/^act_/)
+    expect((await fetch(`${world.t.url}/api/tickets`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+    await page.getByRole('button', { name: 'Revoke' }).click()
+    await page.locator('tr[data-token]', { hasText: 'Revoke:' }).waitFor()
+    expect((await fetch(`${world.t.url}/api/tickets`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401)
     expect(errors).toEqual([])
     expect(blocked, 'the console works under its Content-Security-Policy').toEqual([])
     await context.close()
@@ -142,6 +153,10 @@ describe('the console', () => {
     expect(await page.locator('dl.facts').innerText()).toContain('+86137****0003')
     expect(await page.locator('header nav a', { hasText: 'Figures' }).count()).toBe(1)
     expect(await page.locator('header nav a', { hasText: 'Accounts' }).count()).toBe(0)
+    // In Chinese, on the same page.
+    await page.locator('#language').click()
+    await page.getByText('只读：您的角色不能修改服务单。').waitFor()
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-party-a-zh.png'), fullPage: true })
     const refused = (await page.evaluate(
       `fetch('/api/tickets/${number}/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel', reason: 'no' }) }).then((r) => r.status)`,
     )) as number

@@ -31,6 +31,8 @@ window.CONSOLE_FORMS = (() => {
     causedBy: 'Caused by', amount: 'Amount', evidence: 'Evidence', value: 'Service value',
   }
 
+  const label = (name, context) => (context.text.fieldNames && context.text.fieldNames[name]) || LABELS[name]
+
   /** A wall-clock time in the service's zone ("2026-11-28T09:30") as an ISO instant. */
   function zonedToIso(value, timeZone) {
     const [date, time] = value.split('T')
@@ -64,9 +66,9 @@ window.CONSOLE_FORMS = (() => {
     const form = h(
       'form',
       { class: 'action', 'data-action': action },
-      h('strong', {}, context.labels.actions[action] || action),
+      h('strong', {}, (context.text.actionNames && context.text.actionNames[action]) || context.labels.actions[action] || action),
       problem,
-      ...fields.map(([name, kind, required]) => h('label', { class: kind === 'checkbox' ? 'inline' : '' }, kind === 'checkbox' ? input(h, kind, name, required, context) : LABELS[name] + (required ? ' *' : ''), kind === 'checkbox' ? LABELS[name] : input(h, kind, name, required, context))),
+      ...fields.map(([name, kind, required]) => h('label', { class: kind === 'checkbox' ? 'inline' : '' }, kind === 'checkbox' ? input(h, kind, name, required, context) : label(name, context) + (required ? ' *' : ''), kind === 'checkbox' ? label(name, context) : input(h, kind, name, required, context))),
       h('button', { type: 'submit' }, context.text.submit),
     )
     form.addEventListener('submit', async (event) => {

@@ -31,5 +31,19 @@ window.CONSOLE_TEXT = {
     create: '创建', disable: '停用', enable: '启用', passwordLink: '密码链接', linkFor: '请发送此链接（一次有效，24 小时内）：',
     disabled: '已停用', noPassword: '尚未设置密码', zone: (z) => `时间为 ${z} 时区`, readOnly: '只读：您的角色不能修改服务单。',
     tokens: 'API 令牌', newToken: '新建令牌', tokenShown: '请立即复制：之后不再显示。', revoke: '吊销',
+    actionNames: {
+      respond: '受理响应', arrive: '已到现场', diagnose: '诊断', record_parts: '登记配件', test: '功能测试', ship: '已发货', resolve: '处理完成',
+      confirm: '客户已确认', reject: '客户未认可', reopen: '重新打开', close: '关闭', cancel: '取消服务单', force_majeure: '不可抗力',
+      set_service_value: '设定服务金额', party_a_breach: '甲方违约', direct_loss: '直接损失', reassign: '改派',
+    },
+    fieldNames: {
+      technician: '技术员', appointmentAt: '预约时间', category: '确认的故障', note: '备注', reason: '原因', rootCause: '根本原因', findings: '诊断结果',
+      partNumber: '配件编号', name: '配件名称', quantity: '数量', genuine: '原厂配件', passed: '测试通过', notes: '备注', carrier: '承运方', tracking: '运单号',
+      solution: '解决方案', affects: '受影响的期限', kind: '甲方未履行', causedBy: '责任方', amount: '金额', evidence: '证据', value: '服务金额',
+    },
+    statuses: {
+      submitted: '已受理', responded: '已派工', on_site: '已到场', diagnosed: '已诊断', repairing: '维修中', testing: '测试中', shipped: '已发货',
+      resolved: '已处理', completed: '已完成', closed: '已关闭', reopened: '重新打开', cancelled: '已取消',
+    },
   },
 }

@@ -27,7 +27,7 @@
     if (response.status === 401) return void location.assign(`/login?next=/console`)
     const body = response.status === 204 ? null : await response.json().catch(() => null)
     if (!response.ok) {
-      const legal = body && body.legalActions ? ` (${body.legalActions.map((a) => config.labels.actions[a] || a).join(', ')})` : ''
+      const legal = body && body.legalActions ? ` (${body.legalActions.map(actionName).join(', ')})` : ''
       const problems = body && body.problems ? ` ${Object.entries(body.problems).map(([k, v]) => `${k}: ${v}`).join('; ')}` : ''
       throw new Error(`${(body && body.error) || response.statusText}${problems}${legal}`)
     }
@@ -45,6 +45,8 @@
     const left = new Date(d.dueAt).getTime() - Date.now()
     return h('span', { class: left < 0 ? 'late' : left < 4 * 3600000 ? 'soon' : '' }, `${d.kind} · ${when(d.dueAt)} · ${left < 0 ? t.late(span(left)) : t.left(span(left))}`)
   }
+  const actionName = (action) => (t.actionNames && t.actionNames[action]) || config.labels.actions[action] || action
+  const statusName = (status) => (t.statuses && t.statuses[status]) || status
   const show = (...nodes) => view.replaceChildren(...nodes.flat().filter((node) => node !== null && node !== undefined && node !== false))
   const failed = (error) => show(h('p', { class: 'problem', role: 'alert' }, error.message))
 
@@ -59,7 +61,7 @@
       ['/dashboard', t.figures, config.can['reports:read']],
     ].filter(([, , allowed]) => allowed)
     document.getElementById('nav').replaceChildren(...links.map(([href, label]) => h('a', { href, class: location.hash.startsWith(href) ? 'current' : '' }, label)))
-    document.getElementById('me').textContent = `${config.me.name} · ${config.me.role}`
+    document.getElementById('me').replaceChildren(h('a', { href: '#/me', class: 'me' }, `${config.me.name} · ${config.me.role}`))
     document.getElementById('language').textContent = t.language
     document.getElementById('signout').textContent = t.signOut
     document.documentElement.lang = locale === 'zh-CN' ? 'zh-CN' : 'en'
@@ -107,7 +109,7 @@
                 'tr',
                 { class: 'row', 'data-number': ticket.number, onclick: () => (location.hash = `#/tickets/${ticket.number}`) },
                 h('td', {}, h('a', { href: `#/tickets/${ticket.number}` }, ticket.number)),
-                h('td', {}, ticket.status),
+                h('td', {}, statusName(ticket.status)),
                 h('td', {}, ticket.productModel),
                 h('td', {}, ticket.contactName),
                 h('td', {}, config.labels.serviceTypes[ticket.type] || ticket.type),
@@ -143,7 +145,7 @@
     const facts = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
     const photos = ticket.attachments.filter((file) => file.url && file.contentType && file.contentType.startsWith('image/'))
     const panels = [
-      h('section', { class: 'panel' }, h('h2', {}, `${ticket.number} · ${config.labels.serviceTypes[ticket.type] || ticket.type} · ${ticket.status}`),
+      h('section', { class: 'panel' }, h('h2', {}, `${ticket.number} · ${config.labels.serviceTypes[ticket.type] || ticket.type} · ${statusName(ticket.status)}`),
         facts([
           [t.customer, `${ticket.contactName} · ${ticket.channel} ${ticket.channelAddress}`],
           [t.model, ticket.productModel], [t.serial, ticket.serialNumber], [t.description, ticket.description], [t.address, ticket.siteAddress],
@@ -170,11 +172,11 @@
             try {
               await api(`/tickets/${encodeURIComponent(ticket.number)}/actions`, { method: 'POST', body: JSON.stringify(body) })
               await ticketPage(number)
-              view.prepend(h('p', { class: 'done', role: 'status' }, `${config.labels.actions[action] || action}: ${t.done}`))
+              view.prepend(h('p', { class: 'done', role: 'status' }, `${actionName(action)}: ${t.done}`))
             } catch (error) {
               return error.message
             }
-          })) }, config.labels.actions[action] || action),
+          })) }, actionName(action)),
         )),
         slot,
       )
@@ -273,6 +275,27 @@
         h('td', {}, h('button', { class: 'secondary', onclick: () => change(a.id, { disabled: !a.disabledAt }) }, a.disabledAt ? t.enable : t.disable), h('button', { class: 'secondary', onclick: () => link(a.id).catch(failed) }, t.passwordLink)))))))
   }
 
+  // The person's own account: their API tokens (shown once at creation, revocable).
+  async function myAccount() {
+    const me = await api('/me')
+    const shown = h('div')
+    const form = h('form', { class: 'filters' }, h('label', {}, t.name, h('input', { name: 'name', required: true, maxlength: 80 })), h('button', { type: 'submit' }, t.newToken))
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      try {
+        const created = await api('/me/tokens', { method: 'POST', body: JSON.stringify({ name: form.elements.name.value }) })
+        await myAccount()
+        view.append(h('p', { class: 'done', role: 'status' }, t.tokenShown, h('br'), h('code', { id: 'new-token' }, created.token)))
+      } catch (error) {
+        shown.replaceChildren(h('p', { class: 'problem' }, error.message))
+      }
+    })
+    const revoke = (id) => api(`/me/tokens/${id}`, { method: 'DELETE' }).then(myAccount, failed)
+    show(h('h2', {}, `${me.name} · ${me.email} · ${me.role}`), h('h2', {}, t.tokens), form, shown,
+      h('table', { class: 'list' }, h('tbody', {}, me.tokens.map((token) => h('tr', { 'data-token': token.id }, h('td', {}, token.name), h('td', {}, `${token.prefix}…`), h('td', {}, when(token.createdAt)),
+        h('td', {}, token.revokedAt ? `${t.revoke}: ${when(token.revokedAt)}` : h('button', { class: 'secondary', onclick: () => revoke(token.id) }, t.revoke)))))))
+  }
+
   async function route() {
     clearInterval(refresh)
     header()
@@ -285,6 +308,7 @@
       else if (path === '/complaints') await complaints()
       else if (path === '/feedback') await feedback()
       else if (path === '/accounts') await accounts()
+      else if (path === '/me') await myAccount()
       else await ticketList(search || '')
     } catch (error) {
       failed(error)

@@ -167,7 +167,7 @@ export function buildApp(deps: AppDeps): App {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
   const sessions = createSessions(prisma, clock)
-  app.use(signInRouter({ accounts, sessions, limits: deps.limits, publicUrl: config.publicUrl }))
+  app.use(signInRouter({ accounts, sessions, limits: deps.limits, publicUrl: config.publicUrl, slack: config.slackSignIn, logger }))
   app.use(consoleRouter({ sessions, accounts, timeZone }))
   app.use(dashboardRouter({ adminToken: deps.adminToken, publicUrl: config.publicUrl, timeZone: config.serviceTimeZone, sessions, accounts, limits: deps.limits }))
   app.use(

@@ -33,6 +33,15 @@ export interface SlackConfig {
   requireAccount: boolean
 }
 
+/** Issue 15: "Sign in with Slack" for staff, when the app's OAuth credentials are given. */
+export interface SlackSignInConfig {
+  clientId: string
+  clientSecret: string
+  oidcUrl: string
+  apiUrl: string
+  teamId?: string
+}
+
 export interface BotFrameworkConfig {
   /** Empty: local mode, no authentication (Emulator, the built-in Direct Line). */
   appId: string
@@ -93,6 +102,7 @@ export interface Config {
   holidays: Holidays
   defaultLocale: Locale
   slack: SlackConfig | undefined
+  slackSignIn: SlackSignInConfig | undefined
   botFramework: BotFrameworkConfig
   /** Shown on the chat page: the manufacturer's or service company's name. */
   brandName: string
@@ -182,6 +192,10 @@ const env = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_STAFF_CHANNEL: optional(z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a channel id such as C0123456789 (channel details → bottom of the About tab)')),
   SLACK_REQUIRE_ACCOUNT: optional(z.enum(['true', 'false', '1', '0'])),
+  SLACK_CLIENT_ID: optional(z.string().trim().min(1).max(100)),
+  SLACK_CLIENT_SECRET: optional(z.string().trim().min(1).max(200)),
+  SLACK_OIDC_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
+  SLACK_TEAM_ID: optional(z.string().trim().regex(/^T[A-Z0-9]+$/)),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/*$/, '/'))),
   SERVICE_VALUES: optional(z.string()),
   CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')),
@@ -381,6 +395,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     holidays: loadHolidays(e.HOLIDAYS_FILE),
     defaultLocale: e.DEFAULT_LOCALE ?? 'en',
     slack: slackConfig(e),
+    slackSignIn: slackSignInConfig(e),
     botFramework: {
       appId: e.MICROSOFT_APP_ID ?? '',
       appPassword: e.MICROSOFT_APP_PASSWORD ?? '',
@@ -430,6 +445,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ? e.COMPLAINT_KEYWORDS.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean)
       : DEFAULT_COMPLAINT_KEYWORDS,
   }
+}
+
+function slackSignInConfig(e: z.infer<typeof env>): SlackSignInConfig | undefined {
+  if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) return undefined
+  if (!e.SLACK_CLIENT_ID || !e.SLACK_CLIENT_SECRET) throw new ConfigError('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for "Sign in with Slack", or neither')
+  return { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, oidcUrl: e.SLACK_OIDC_URL ?? 'https://slack.com', apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', ...(e.SLACK_TEAM_ID && { teamId: e.SLACK_TEAM_ID }) }
 }
 
 function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {

@@ -266,3 +266,46 @@ describe('npm run accounts', () => {
     expect((await fetch(`${world.t.url}/password?key=${link![1]}`)).status).toBe(410)
   })
 })
+
+describe('Sign in with Slack (OpenID Connect, against a local fake of Slack’s endpoints)', () => {
+  let oidc: Awaited<ReturnType<World['another']>>
+  beforeAll(async () => {
+    const { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = await import('./fakes/slack-oidc.ts')
+    oidc = await world.another({ env: { SLACK_CLIENT_ID: OIDC_CLIENT_ID, SLACK_CLIENT_SECRET: OIDC_CLIENT_SECRET, SLACK_OIDC_URL: world.slack.url } })
+  })
+
+  /** A browser's round trip: our redirect to Slack, Slack's back to us with the flow cookie. */
+  async function signInWithSlack(tamper?: (callback: URL) => void) {
+    const start = await fetch(`${oidc.url}/login/slack?next=/console`, { redirect: 'manual' })
+    expect(start.status).toBe(303)
+    const flow = /^(aftercare_slack_signin=[^;]+)/.exec(start.headers.get('set-cookie') ?? '')![1]!
+    const atSlack = await fetch(start.headers.get('location')!, { redirect: 'manual' })
+    const callback = new URL(atSlack.headers.get('location')!)
+    tamper?.(callback)
+    const back = await fetch(`${oidc.url}${callback.pathname}${callback.search}`, { redirect: 'manual', headers: { cookie: flow } })
+    return { status: back.status, location: back.headers.get('location'), session: /(aftercare_session=[^;]+)/.exec(back.headers.get('set-cookie') ?? '')?.[1], body: await back.text() }
+  }
+
+  it('signs a linked Slack user in as their account, and offers the button on the sign-in page', async () => {
+    expect(await (await fetch(`${oidc.url}/login/config.js`)).text()).toContain('"slack":true')
+    expect(await (await fetch(`${world.t.url}/login/config.js`)).text()).toContain('"slack":false')
+    world.slack.oidc.user = { id: staffUser.id, team: 'T0TEAM0001' }
+    const signedIn = await signInWithSlack()
+    expect(signedIn.status).toBe(200)
+    expect(signedIn.body).toContain('url=/console')
+    const me = (await (await fetch(`${oidc.url}/api/me`, { headers: { cookie: signedIn.session! } })).json()) as { email: string }
+    expect(me.email).toBe(people.agent.email)
+    expect(world.slack.oidc.exchanges.at(-1)).toMatchObject({ grant_type: 'authorization_code', redirect_uri: expect.stringMatching(/\/login\/slack\/callback$/) })
+  })
+
+  it('signs nobody in for an unlinked Slack user, a forged token, or a callback that is not this browser’s', async () => {
+    world.slack.oidc.user = { id: 'U0NOBODY01', team: 'T0TEAM0001' }
+    expect(await signInWithSlack()).toMatchObject({ status: 303, location: '/login?error=slack-unknown', session: undefined })
+    world.slack.oidc.user = { id: staffUser.id, team: 'T0TEAM0001' }
+    world.slack.oidc.forgeNext = true
+    expect(await signInWithSlack()).toMatchObject({ status: 303, location: '/login?error=slack', session: undefined })
+    expect(await signInWithSlack((callback) => callback.searchParams.set('state', 'someone-elses'))).toMatchObject({ status: 303, location: '/login?error=slack', session: undefined })
+    const noCookie = await fetch(`${oidc.url}/login/slack/callback?code=x&state=y`, { redirect: 'manual' })
+    expect(noCookie.headers.get('location')).toBe('/login?error=slack')
+  })
+})

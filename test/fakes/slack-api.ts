@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import express from 'express'
 import { listen } from '../support/app.ts'
 import { messageBlocksProblem, viewProblem } from './block-kit.ts'
+import { FakeSlackOidc } from './slack-oidc.ts'
 
 export const BOT_TOKEN = 'xoxb-test-bot-token'
 export const STAFF_CHANNEL = 'C0STAFF0001'
@@ -53,8 +54,12 @@ export class FakeSlackApi {
     return { id, name: 'photo.jpg', mimetype, size: bytes.length, url_private: url, url_private_download: `${url}?download=1` }
   }
 
+  /** Sign in with Slack (issue 15): served by the same fake, as Slack serves it from slack.com. */
+  readonly oidc = new FakeSlackOidc()
+
   async start(): Promise<this> {
     const app = express()
+    await this.oidc.mount(app)
     // Slack's file host: the bot token opens it; without it, Slack answers its sign-in page.
     app.get('/files-pri/:file/:name', (req, res) => {
       const file = this.files.get(String(req.params.file).split('-').pop()!)

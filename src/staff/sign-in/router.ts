@@ -11,18 +11,28 @@ import type { AccountService } from '../../accounts/service.ts'
 import { AppError } from '../../errors.ts'
 import type { RateLimits } from '../../http/rate-limits.ts'
 import { SESSION_COOKIE, SESSION_HOURS, type Sessions } from '../../http/session.ts'
+import type { SlackSignInConfig } from '../../config.ts'
+import type { Logger } from '../../logger.ts'
+import { slackSignInRouter } from './slack-oidc.ts'
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public')
 
 /** Where to go after signing in: one of our own pages, never another site. */
 const nextPage = (value: unknown) => (typeof value === 'string' && /^\/(console|dashboard)(\/[\w\-/]*)?$/.test(value) ? value : '/dashboard')
 
-export function signInRouter(deps: { accounts: AccountService; sessions: Sessions; limits: RateLimits; publicUrl: string }): Router {
+export function signInRouter(deps: { accounts: AccountService; sessions: Sessions; limits: RateLimits; publicUrl: string; slack?: SlackSignInConfig; logger: Logger }): Router {
   const { accounts, sessions, limits } = deps
   const router = express.Router()
   const cookieFlags = `Path=/; HttpOnly; SameSite=Strict${deps.publicUrl.startsWith('https:') ? '; Secure' : ''}`
   const ip = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown'
   const form = express.urlencoded({ extended: false, limit: '4kb' })
+
+  // What the sign-in page offers: Sign in with Slack only when the app's credentials are set.
+  router.get('/login/config.js', (_req, res) => {
+    res.type('text/javascript').setHeader('cache-control', 'no-cache')
+    res.send(`window.AFTERCARE_LOGIN = ${JSON.stringify({ slack: Boolean(deps.slack) })};\n`)
+  })
+  if (deps.slack) router.use(slackSignInRouter({ config: deps.slack, accounts, sessions, publicUrl: deps.publicUrl, logger: deps.logger }))
 
   router.get('/login', (_req, res) => {
     res.setHeader('cache-control', 'no-store')

@@ -131,6 +131,18 @@ describe('the intake, for every service type (§2.1)', () => {
     expect(c.state).toBe('idle')
   })
 
+  it('offers a new request and the customer’s requests as buttons after a submission; the first starts afresh, greeted', async () => {
+    const c = chat()
+    await c.sayAll(['hi', '5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ed'])
+    await c.say('YES')
+    expect(c.replies.at(-1)!.choices).toEqual([{ value: 'New request', label: 'New request' }, { value: 'My requests', label: 'My requests' }])
+    const again = await c.say('New request')
+    expect(again).toContain('Hello! This is the after-sales service desk. What can we help you with?')
+    expect(again).not.toContain('start over')
+    expect(c.state).toBe('intake.serviceType')
+    expect(c.submitted()).toHaveLength(1)
+  })
+
   it('takes a service named in the first message as the answer to the first question', async () => {
     const c = chat()
     expect(await c.say('I need an installation')).toContain('Which product')
@@ -148,7 +160,7 @@ describe('the intake, for every service type (§2.1)', () => {
 
 describe('answers that do not fit', () => {
   it.each([
-    ['serviceType', [], '9', 'Please reply with a number from the list'],
+    ['serviceType', [], '9', 'Please choose a service below'],
     ['productModel', ['1'], '!', 'Please send the model name or number'],
     ['serialNumber', ['1', 'X1'], 'abc', 'does not look like a serial number'],
     ['deliveryDate', ['2', 'X1', 'skip'], 'next thursday-ish', 'I could not read that date'],
@@ -222,7 +234,7 @@ describe('the summary', () => {
 
   it('an unclear answer gets a hint and stays', async () => {
     const c = await atSummary()
-    expect(await c.say('maybe')).toContain('Please reply YES to submit')
+    expect(await c.say('maybe')).toContain('Please choose Submit (YES)')
     expect(c.state).toBe('intake.confirm')
   })
 })
@@ -251,7 +263,7 @@ describe('words that work at any step', () => {
     const c = chat({ tickets: [{ number: 'SR-2026-000007', type: 'repair', status: 'submitted', nextDeadline: { kind: 'response', dueAt: '2026-11-26T02:00:00.000Z' } }] })
     await c.sayAll(['hi', '1'])
     const status = await c.say('STATUS')
-    expect(status).toContain('SR-2026-000007 · Repair · received · response due Thu 26 Nov, 10:00')
+    expect(status).toContain('SR-2026-000007 · Repair · received · response due Thu 26 Nov, 10:00 Beijing time')
     expect(status).toContain('Which product')
     expect(c.state).toBe('intake.productModel')
   })

@@ -286,10 +286,11 @@ export const conversationMachine = setup({
       { guard: 'inIntake', target: '.idle', actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.cancelled } }] },
       { actions: { type: 'say', params: { text: (copy) => copy.nothingToCancel } } },
     ],
-    RESTART: {
-      target: '.intake.route',
-      actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.restarting } }],
-    },
+    RESTART: [
+      { guard: 'inIntake', target: '.intake.route', actions: ['clearDraft', { type: 'say', params: { text: (copy) => copy.restarting } }] },
+      // Nothing under way (a "New request" button after a submission): a fresh start, greeted.
+      { target: '.intake', actions: ['clearDraft', assign({ greet: true })] },
+    ],
   },
   states: {
     idle: {

@@ -1,6 +1,6 @@
 /** The words the conversation understands and the replies it builds: pure functions of its context. */
 import { copyFor, type Field, type Hint } from './copy.ts'
-import { dayIn, formatDateTime, formatDay } from './dates.ts'
+import { dayIn, formatCustomerTime, formatDay } from './dates.ts'
 import { parseAnswer, summaryLines } from './intake.ts'
 import { SERVICE_TYPES } from './service-types.ts'
 import type { MediaSummary } from './input.ts'
@@ -84,7 +84,7 @@ export function answerOf(field: Field, event: ConversationEvent) {
 
 export function submittedReply(context: Pick<ConversationContext, 'locale'>, ticket: CreatedTicket, timeZone: string): Reply {
   const copy = copyFor(context.locale)
-  const lines = [copy.submitted(ticket.number, formatDateTime(ticket.responseDueAt, context.locale, timeZone))]
+  const lines = [copy.submitted(ticket.number, formatCustomerTime(ticket.responseDueAt, context.locale, timeZone))]
   if (ticket.installationDueAt) {
     // Due at the midnight that ends the last working day: name that day, not the next one.
     const lastDay = dayIn(new Date(new Date(ticket.installationDueAt).getTime() - 1), timeZone)
@@ -92,7 +92,9 @@ export function submittedReply(context: Pick<ConversationContext, 'locale'>, tic
   }
   if (ticket.warrantyOf) lines.push(copy.warranty(ticket.warrantyOf))
   lines.push(copy.statusAnytime)
-  return { text: lines.join('\n') }
+  // What the customer says by pressing them are words the bot knows at any step (RESTART, STATUS).
+  const { newRequest, myRequests } = copy.afterSubmission
+  return { text: lines.join('\n'), choices: [{ value: newRequest, label: newRequest }, { value: myRequests, label: myRequests }] }
 }
 
 export function statusReply(context: ConversationContext, tickets: TicketSummary[], timeZone: string): Reply {
@@ -103,7 +105,7 @@ export function statusReply(context: ConversationContext, tickets: TicketSummary
       ticket.number,
       copy.serviceTypes[ticket.type],
       copy.statuses[ticket.status],
-      ticket.nextDeadline ? copy.nextDeadline(copy.deadlines[ticket.nextDeadline.kind], formatDateTime(ticket.nextDeadline.dueAt, context.locale, timeZone)) : undefined,
+      ticket.nextDeadline ? copy.nextDeadline(copy.deadlines[ticket.nextDeadline.kind], formatCustomerTime(ticket.nextDeadline.dueAt, context.locale, timeZone)) : undefined,
     ),
   )
   return { text: [copy.ticketsTitle, ...lines].join('\n') }

@@ -53,6 +53,8 @@ export interface Copy {
   installationBy: (day: string) => string
   warranty: (earlier: string) => string
   statusAnytime: string
+  /** Buttons after a submission (web chat, Slack): another request, or the customer's requests. */
+  afterSubmission: { newRequest: string; myRequests: string }
   cancelled: string
   nothingToCancel: string
   restarting: string
@@ -187,7 +189,7 @@ const en: Copy = {
   cancelChoice: 'Cancel',
   editChoice: (label) => `Change ${label.toLowerCase()}`,
   hints: {
-    serviceType: 'Please reply with a number from the list, or a word such as "repair".',
+    serviceType: 'Please choose a service below (its number or its name, such as "repair").',
     productModel: 'Please send the model name or number (2 to 60 characters).',
     serialNumber: 'That does not look like a serial number (letters and digits, 3 to 40 characters). Reply SKIP if you do not have it.',
     deliveryDate: 'I could not read that date. Try: today, yesterday, 20/11 or 2026-11-20.',
@@ -196,7 +198,7 @@ const en: Copy = {
     photos: 'Please send a photo (JPEG, PNG, HEIC, WebP or a PDF), or reply SKIP to go on without one.',
     siteAddress: 'Please send the full address: street, number and city.',
     contactName: 'Please send a name we can ask for.',
-    confirm: 'Please reply YES to submit, the number of an answer to change it, or CANCEL.',
+    confirm: 'Please choose Submit (YES), an answer to change (its number), or Cancel.',
   },
   stuck: 'If you would rather talk to a person, reply AGENT.',
   help: {
@@ -216,6 +218,7 @@ const en: Copy = {
   installationBy: (day) => `Installation is due by the end of ${day}.`,
   warranty: (earlier) => `This unit was repaired under ${earlier} less than 6 months ago, so this repair is covered by the repair warranty.`,
   statusAnytime: 'Reply STATUS at any time to see how it is going.',
+  afterSubmission: { newRequest: 'New request', myRequests: 'My requests' },
   cancelled: 'OK, I have cancelled this request. Send a message whenever you want to start again.',
   nothingToCancel: 'There is no request in progress. Send any message to start one.',
   restarting: 'OK, let’s start over.',
@@ -336,7 +339,7 @@ const zhCN: Copy = {
   cancelChoice: '取消',
   editChoice: (label) => `修改${label}`,
   hints: {
-    serviceType: '请回复列表中的数字，或服务名称，例如“维修”。',
+    serviceType: '请从下方选择服务（数字或名称，例如“维修”）。',
     productModel: '请发送产品型号（2 到 60 个字符）。',
     serialNumber: '这不像序列号（字母和数字，3 到 40 个字符）。没有请回复“跳过”。',
     deliveryDate: '没看懂这个日期。请试试：今天、昨天、11月20日 或 2026-11-20。',
@@ -345,7 +348,7 @@ const zhCN: Copy = {
     photos: '请发送照片（JPEG、PNG、HEIC、WebP 或 PDF），不发请回复“跳过”。',
     siteAddress: '请发送详细地址：街道、门牌号和城市。',
     contactName: '请发送联系人姓名。',
-    confirm: '请回复“确认”提交，回复数字修改对应内容，或回复“取消”。',
+    confirm: '请选择“提交”（确认）、要修改的内容（其数字），或“取消”。',
   },
   stuck: '如需人工服务，请回复“人工”。',
   help: {
@@ -365,6 +368,7 @@ const zhCN: Copy = {
   installationBy: (day) => `安装将在 ${day} 当天结束前完成。`,
   warranty: (earlier) => `该机器在 6 个月内曾经维修（${earlier}），本次维修享受维修保修。`,
   statusAnytime: '随时回复“状态”查看进度。',
+  afterSubmission: { newRequest: '新申请', myRequests: '查询进度' },
   cancelled: '好的，已取消本次申请。需要时随时发消息重新开始。',
   nothingToCancel: '当前没有进行中的申请。发送任意消息即可开始。',
   restarting: '好的，我们重新开始。',

@@ -103,6 +103,29 @@ export function formatDateTime(instant: string | Date, locale: Locale, timeZone:
   }).format(new Date(instant))
 }
 
+/** How customers name a zone: the usual local name where we know one, else Intl's long name. */
+const ZONE_NAMES: Record<string, Record<Locale, string>> = {
+  'Asia/Shanghai': { en: 'Beijing time', 'zh-CN': '北京时间' },
+  'Asia/Chongqing': { en: 'Beijing time', 'zh-CN': '北京时间' },
+  'Asia/Hong_Kong': { en: 'Hong Kong time', 'zh-CN': '香港时间' },
+  'Asia/Taipei': { en: 'Taipei time', 'zh-CN': '台北时间' },
+  UTC: { en: 'UTC', 'zh-CN': 'UTC' },
+  'Etc/UTC': { en: 'UTC', 'zh-CN': 'UTC' },
+}
+
+export function zoneName(timeZone: string, locale: Locale): string {
+  const known = ZONE_NAMES[timeZone]?.[locale]
+  if (known) return known
+  const part = new Intl.DateTimeFormat(intlLocale(locale), { timeZone, timeZoneName: 'long' }).formatToParts(new Date()).find((item) => item.type === 'timeZoneName')
+  return part?.value ?? timeZone
+}
+
+/** A time told to a customer: with its zone, so nobody reads it in their own ("Thu 26 Nov, 10:00 Beijing time" / "北京时间 11月26日周四 10:00"). */
+export function formatCustomerTime(instant: string | Date, locale: Locale, timeZone: string): string {
+  const time = formatDateTime(instant, locale, timeZone)
+  return locale === 'zh-CN' ? `${zoneName(timeZone, locale)} ${time}` : `${time} ${zoneName(timeZone, locale)}`
+}
+
 /** "Wed 2 Dec" / "12月2日周三" for a calendar day. */
 export function formatDay(iso: IsoDate, locale: Locale): string {
   return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(toUtc(iso))

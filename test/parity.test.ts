@@ -52,7 +52,7 @@ describe.each<ChannelName>(['sms', 'webchat', 'slack', 'whatsapp'])('the whole j
     const response = await customer.waitFor('has been accepted')
     expect(response).toContain(`Your request ${number} has been accepted.`)
     expect(response).toContain('Technician: Wang Gong (+8613911112222)')
-    expect(response).toContain('Appointment: Wed 25 Nov, 14:00')
+    expect(response).toContain('Appointment: Wed 25 Nov, 14:00 Beijing time')
 
     // §3.1c–e: on site, diagnosed, parts, tested, resolved: the service record.
     await act(number!, { action: 'arrive' })

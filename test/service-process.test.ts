@@ -34,7 +34,7 @@ describe('a repair from request to confirmed fix', () => {
     expect(responded.deadlines.find((deadline: { kind: string }) => deadline.kind === 'response').metAt).toBe('2026-11-25T02:00:00.000Z')
     const response = await eventually(smsTo(phone.number, 'has been accepted'), 'the response notification')
     expect(response.body).toBe(
-      [`Your request ${number} has been accepted.`, 'Confirmed as: Drum motor fault', 'Technician: Wang Gong (+8613911112222)', 'Appointment: Wed 25 Nov, 14:00', 'Reply STATUS at any time to see how it is going.'].join('\n'),
+      [`Your request ${number} has been accepted.`, 'Confirmed as: Drum motor fault', 'Technician: Wang Gong (+8613911112222)', 'Appointment: Wed 25 Nov, 14:00 Beijing time', 'Reply STATUS at any time to see how it is going.'].join('\n'),
     )
     expect(response.from).toBe('+8610000000000')
 
@@ -135,7 +135,7 @@ describe('in the customer’s language', () => {
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('确认'))![0]
     await actOk(number, { action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' })
     const sms = await eventually(smsTo(phone.number, '已受理'), 'the Chinese response notification')
-    expect(sms.body).toBe([`您的服务申请 ${number} 已受理。`, '问题确认：维修', '技术员：Wang Gong (+8613911112222)', '预约时间：11月25日周三 14:00', '回复“状态”随时查看进度。'].join('\n'))
+    expect(sms.body).toBe([`您的服务申请 ${number} 已受理。`, '问题确认：维修', '技术员：Wang Gong (+8613911112222)', '预约时间：北京时间 11月25日周三 14:00', '回复“状态”随时查看进度。'].join('\n'))
   })
 })
 

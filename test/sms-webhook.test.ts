@@ -44,7 +44,7 @@ describe('a repair request by SMS', () => {
     const number = /SR-2026-\d{6}/.exec(done)?.[0]
     expect(number).toBeDefined()
     // Submitted 10:00 Shanghai time on Wed 25 Nov: §2.2 response due 24 hours later.
-    expect(done).toContain('We will respond by Thu 26 Nov, 10:00')
+    expect(done).toContain('We will respond by Thu 26 Nov, 10:00 Beijing time.')
 
     const list = await t.getJson(`/api/tickets?phone=${encodeURIComponent(phone.number)}`)
     expect(list.total).toBe(1)

@@ -4,7 +4,7 @@
  */
 import type { Reply } from '../../flows/conversation.machine.ts'
 import { copyFor } from '../../flows/copy.ts'
-import { dayIn, formatDate, formatDateTime } from '../../flows/dates.ts'
+import { dayIn, formatCustomerTime, formatDate } from '../../flows/dates.ts'
 import type { Locale } from '../../flows/locale.ts'
 import type { ServiceType } from '../../flows/service-types.ts'
 import type { RootCause } from '../tickets/action-input.ts'
@@ -60,7 +60,7 @@ export function responseNotification(facts: ResponseFacts, locale: Locale, timeZ
     lines.push(zh ? `技术员：${who}` : `Technician: ${who}`)
   }
   if (facts.appointmentAt) {
-    const when = formatDateTime(facts.appointmentAt, locale, timeZone)
+    const when = formatCustomerTime(facts.appointmentAt, locale, timeZone)
     lines.push(zh ? `预约时间：${when}` : `Appointment: ${when}`)
   }
   lines.push(zh ? '回复“状态”随时查看进度。' : 'Reply STATUS at any time to see how it is going.')

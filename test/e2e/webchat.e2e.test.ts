@@ -65,6 +65,9 @@ describe('the chat page', () => {
     const confirmation = bot(page, /Your request number is SR-\d{4}-\d{6}/)
     await confirmation.waitFor()
     const number = /SR-\d{4}-\d{6}/.exec((await confirmation.textContent()) ?? '')![0]
+    // Buttons for what comes next: another request, or the visitor's requests.
+    await choice(page, 'New request').waitFor()
+    await choice(page, 'My requests').waitFor()
 
     const ticket = await world.t.getJson(`/api/tickets/${number}`)
     expect(ticket).toMatchObject({ channel: 'webchat', type: 'repair', productModel: 'WM-800', serialNumber: null, contactName: 'Li Wei' })
@@ -118,6 +121,11 @@ describe('the chat page', () => {
     await expect(choice(page, '安装').count()).resolves.toBe(1)
     expect(await page.locator('#subtitle').textContent()).toMatch(/售后服务/)
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-chinese.png') })
+    // The visible language switch: the bot and the page go to English, and back.
+    await page.locator('#language').click()
+    await bot(page, 'What can we help you with?').waitFor()
+    await page.locator('#subtitle', { hasText: 'After-sales service' }).waitFor()
+    expect(await page.locator('#language').textContent()).toBe('中文')
     await context.close()
     expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })

@@ -5,8 +5,8 @@
   var KEY = 'aftercare.webchat';
   var WEEK = 7 * 24 * 3600 * 1000;
   var TEXT = {
-    'en-US': { subtitle: 'After-sales service · repair, installation, maintenance, parts, support, training', error: 'The chat is not available right now. Please try again later.' },
-    'zh-CN': { subtitle: '售后服务 · 维修、安装、保养、配件、技术支持、培训', error: '聊天暂时不可用，请稍后再试。' }
+    'en-US': { subtitle: 'After-sales service · repair, installation, maintenance, parts, support, training', error: 'The chat is not available right now. Please try again later.', loading: 'Connecting to the service desk…', other: '中文', otherWord: '中文', otherLang: 'zh-CN' },
+    'zh-CN': { subtitle: '售后服务 · 维修、安装、保养、配件、技术支持、培训', error: '聊天暂时不可用，请稍后再试。', loading: '正在连接客服…', other: 'English', otherWord: 'English', otherLang: 'en' }
   };
 
   function webchatLocale(locale) { return /^zh/i.test(locale || '') ? 'zh-CN' : 'en-US'; }
@@ -26,6 +26,9 @@
   var element = document.getElementById('webchat');
   var saved = load();
   var locale = webchatLocale((saved && saved.locale) || navigator.language);
+  var language = document.getElementById('language');
+  // Until Web Chat replaces it: the visitor sees that something is happening.
+  document.getElementById('loading').textContent = TEXT[locale].loading;
 
   fetch('/webchat/session', {
     method: 'POST',
@@ -61,9 +64,17 @@
           };
         };
       });
+      // The language switch says the other language's name to the bot, as a visitor could type it:
+      // the bot answers in it, and the page follows the bot's language.
+      language.onclick = function () {
+        store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: TEXT[locale].otherWord } });
+      };
       function render() {
         document.documentElement.lang = locale === 'zh-CN' ? 'zh-CN' : 'en';
         document.getElementById('subtitle').textContent = TEXT[locale].subtitle;
+        language.textContent = TEXT[locale].other;
+        language.setAttribute('lang', TEXT[locale].otherLang);
+        language.hidden = false;
         window.WebChat.renderWebChat({
           directLine: directLine,
           store: store,

@@ -38,7 +38,18 @@
   }
   function chart(id, config) {
     if (charts[id]) charts[id].destroy();
-    charts[id] = new window.Chart(document.getElementById(id), config);
+    var canvas = document.getElementById(id);
+    charts[id] = new window.Chart(canvas, config);
+    // An empty chart says so, rather than showing bare axes.
+    var empty = config.data.datasets.every(function (set) { return set.data.every(function (value) { return value === null || value === 0; }); });
+    var note = canvas.parentNode.querySelector('.empty');
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'empty muted';
+      note.textContent = 'No data for this period';
+      canvas.parentNode.appendChild(note);
+    }
+    note.hidden = !empty;
   }
 
   function render(report, trend) {
@@ -108,7 +119,7 @@
     Promise.all([get('/api/reports/agreement' + query), get('/api/reports/trend?weeks=12')])
       .then(function (results) {
         render(results[0], results[1]);
-        status.textContent = 'Period ' + from + ' to ' + to + ' (' + results[0].period.timeZone + ')';
+        status.textContent = 'Period ' + from + ' to ' + to + ' (' + results[0].period.timeZone + ')' + (from === defaults.from && to === defaults.to ? ': the last 30 days, as npm run report shows by default' : '');
         document.body.dataset.loaded = 'true';
       })
       .catch(function (error) { status.textContent = 'Could not load the figures: ' + error.message; });
@@ -116,8 +127,10 @@
 
   var params = new URLSearchParams(location.search);
   var today = new Date();
-  form.elements.to.value = params.get('to') || iso(today);
-  form.elements.from.value = params.get('from') || iso(new Date(today.getTime() - 27 * 86400000));
+  // The same default as `npm run report`: the last 30 days, today included, in the service's zone.
+  var defaults = { from: iso(new Date(today.getTime() - 29 * 86400000)), to: iso(today) };
+  form.elements.to.value = params.get('to') || defaults.to;
+  form.elements.from.value = params.get('from') || defaults.from;
   form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
   load();
 })();

@@ -222,6 +222,19 @@ describe('force majeure from Slack (§4.1c)', () => {
 })
 
 describe('the ticket message within Slack’s limits', () => {
+  it('a technician whose name is cut at 75 characters inside an emoji still opens the respond modal (issue 18)', async () => {
+    // 72 letters, then 👍🏽 (four UTF-16 units): a cut at 75 would leave half of it.
+    const name = `${'Wang Gong the Elder of the Eastern District Service Team Number Seven'.padEnd(72, '.')}👍🏽 Jr`
+    expect((await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name }) })).status).toBe(201)
+    const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const refusedBefore = world.slack.refused.length
+    const modal = await eventually(await press(number, 'respond'), 'the respond modal')
+    expect(world.slack.refused.slice(refusedBefore)).toEqual([])
+    const labels = JSON.stringify(modal.blocks)
+    expect(labels).toContain('Wang Gong the Elder')
+    expect(labels).toContain('…')
+  })
+
   it('a completed ticket (seven more actions) gets a select menu, Slack takes the update, and choosing from it works', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     const act = (body: object) => world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })

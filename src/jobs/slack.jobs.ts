@@ -13,6 +13,7 @@ import type { SlackMessageRef, StaffChannel } from '../staff/slack/staff-channel
 import { ticketDetailInclude } from '../tickets/view.ts'
 import type { Locks } from '../db/locks.ts'
 import type { JobHandler, JobQueue } from './queue.ts'
+import { cutText } from '../text/cut.ts'
 
 export interface SlackJobDeps {
   prisma: PrismaClient
@@ -101,7 +102,7 @@ export function complaintSyncJob(deps: SlackJobDeps): JobHandler<{ complaintId: 
       if (complaint.ticketId) {
         const ticket = await deps.prisma.ticket.findUnique({ where: { id: complaint.ticketId }, select: { slackChannel: true, slackTs: true } })
         if (ticket?.slackChannel && ticket.slackTs) {
-          await staff.reply({ channel: ticket.slackChannel, ts: ticket.slackTs }, md`:warning: Complaint ${complaint.number} registered: ${complaint.text.slice(0, 300)}`)
+          await staff.reply({ channel: ticket.slackChannel, ts: ticket.slackTs }, md`:warning: Complaint ${complaint.number} registered: ${cutText(complaint.text, 300)}`)
         }
       }
     })

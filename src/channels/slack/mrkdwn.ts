@@ -9,6 +9,7 @@
  * `Mrkdwn`, so a plain string cannot reach Slack unescaped.
  */
 import type { KnownBlock } from '@slack/types'
+import { graphemePrefix } from '../../text/cut.ts'
 
 export class Mrkdwn {
   constructor(readonly text: string) {}
@@ -60,7 +61,7 @@ export function clipMd(value: Mrkdwn, max: number): Mrkdwn {
   if (openTag > value.text.lastIndexOf('>', cut)) cut = openTag
   const amp = value.text.lastIndexOf('&', cut)
   if (amp >= 0 && amp > value.text.lastIndexOf(';', cut) && cut - amp < 6) cut = amp
-  return new Mrkdwn(`${value.text.slice(0, cut)}…`)
+  return new Mrkdwn(`${graphemePrefix(value.text, cut)}…`)
 }
 
 /** Block Kit pieces whose text is mrkdwn: built only from Mrkdwn. */

@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types'
 import type { Reply } from '../types.ts'
 import { clipMd, joinMd, link, plain, section } from './mrkdwn.ts'
+import { cutText } from '../../text/cut.ts'
 
 export const CHOICE_ACTION_PREFIX = 'customer_choice:'
 
@@ -18,7 +19,7 @@ export function renderSlack(reply: Reply): { text: string; blocks: KnownBlock[] 
       elements: choices.slice(start, start + 25).map((choice, index) => ({
         type: 'button' as const,
         action_id: `${CHOICE_ACTION_PREFIX}${start + index}`,
-        text: { type: 'plain_text' as const, text: choice.label.slice(0, 75) },
+        text: { type: 'plain_text' as const, text: cutText(choice.label, 75) },
         value: choice.value,
       })),
     })

@@ -1,5 +1,6 @@
 import twilio from 'twilio'
 import type { Reply } from '../types.ts'
+import { splitText } from '../../text/cut.ts'
 
 /** Twilio refuses message bodies over 1,600 characters (error 21617). */
 export const MAX_SMS_LENGTH = 1600
@@ -10,26 +11,9 @@ export function renderSms(reply: Reply): string {
   return [reply.text, ...reply.choices.map((choice) => `${choice.value} ${choice.label}`)].join('\n')
 }
 
-/** Splits a long text at line breaks (or hard, as a last resort) into bodies Twilio accepts. */
+/** Splits a long text at line breaks, then spaces, then characters (never inside one) into bodies Twilio accepts. */
 export function splitForSms(text: string, limit = MAX_SMS_LENGTH): string[] {
-  const parts: string[] = []
-  let current = ''
-  for (const line of text.split('\n')) {
-    const candidate = current ? `${current}\n${line}` : line
-    if (candidate.length <= limit) {
-      current = candidate
-      continue
-    }
-    if (current) parts.push(current)
-    let rest = line
-    while (rest.length > limit) {
-      parts.push(rest.slice(0, limit))
-      rest = rest.slice(limit)
-    }
-    current = rest
-  }
-  if (current) parts.push(current)
-  return parts
+  return splitText(text, limit)
 }
 
 /** The webhook's answer: one <Message> per body, in order. */

@@ -9,6 +9,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js'
 import type { TwilioConfig } from '../../config.ts'
 import { parseRetryAfter, SendError } from '../types.ts'
 import { splitForSms } from './render.ts'
+import { cutText } from '../../text/cut.ts'
 
 /** Twilio error codes after which retrying the same message cannot succeed. */
 const PERMANENT_ERRORS: Record<number, string> = {
@@ -96,7 +97,7 @@ export function createWhatsappSender(config: TwilioConfig | undefined): Whatsapp
       const sids: string[] = []
       try {
         if (!open) {
-          const message = await client.messages.create({ to: `whatsapp:${to}`, from, contentSid: template!, contentVariables: JSON.stringify({ 1: text.slice(0, 1000) }) })
+          const message = await client.messages.create({ to: `whatsapp:${to}`, from, contentSid: template!, contentVariables: JSON.stringify({ 1: cutText(text, 1000) }) })
           return [message.sid]
         }
         for (const [index, body] of splitForSms(text).entries()) {

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../db/client.ts'
 import { FINISHED_STATUSES } from '../../tickets/queries.ts'
 import { joinMd, md, mention, Mrkdwn, section } from '../../channels/slack/mrkdwn.ts'
 import type { SlackMessage, StaffChannel } from './staff-channel.ts'
+import { cutText } from '../../text/cut.ts'
 
 export const RELEASE_ACTION_ID = 'handoff_release'
 const TRANSCRIPT_MESSAGES = 15
@@ -55,7 +56,7 @@ export function handoffThreads(deps: { prisma: PrismaClient; staff: StaffChannel
     let length = 0
     for (const message of messages) {
       const who = message.direction === 'inbound' ? '*Customer*' : message.kind === 'staff_reply' ? '*Staff*' : '_Bot_'
-      const line = md`${new Mrkdwn(who)}: ${message.body.replace(/\n/g, ' ⏎ ').slice(0, 600)}`
+      const line = md`${new Mrkdwn(who)}: ${cutText(message.body.replace(/\n/g, ' ⏎ '), 600)}`
       if (length + line.text.length > 2800) break
       lines.unshift(line)
       length += line.text.length + 1

@@ -7,6 +7,7 @@ import type { TicketAction } from '../../../flows/ticket.machine.ts'
 import { DEADLINE_KINDS, PARTY_A_BREACHES, ROOT_CAUSES, ticketActionInput, type TicketActionInput } from '../../tickets/action-input.ts'
 import { ROOT_CAUSE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS } from './labels.ts'
+import { cutText } from '../../text/cut.ts'
 
 const PARTY_A_BREACH_LABELS = { late_product_data: 'Product data or manuals late (§3.2a)', late_parts: 'Spare parts late', visit_prevented: 'Made a visit impossible' } as const
 const DEADLINE_LABELS = { response: 'Response within 24 h (§2.2)', installation: 'Installation within 3 working days (§2.1a)', diagnosis: 'Diagnosis within 1 h on site (§3.1c)', feedback: 'Feedback within 24 h (§3.3a)' } as const
@@ -95,7 +96,7 @@ function element(field: Field) {
     case 'text':
       return { type: 'plain_text_input', action_id, multiline: field.multiline ?? false }
     case 'select':
-      return { type: 'static_select', action_id, options: field.options.slice(0, 100).map((option) => ({ text: { type: 'plain_text', text: option.label.slice(0, 75) }, value: option.value })) }
+      return { type: 'static_select', action_id, options: field.options.slice(0, 100).map((option) => ({ text: { type: 'plain_text', text: cutText(option.label, 75) }, value: option.value })) }
     case 'datetime':
       return { type: 'datetimepicker', action_id }
     case 'radio':
@@ -103,7 +104,7 @@ function element(field: Field) {
     case 'number':
       return { type: 'number_input', action_id, is_decimal_allowed: true, min_value: '0' }
     case 'checkboxes':
-      return { type: 'checkboxes', action_id, options: field.options.slice(0, 10).map((option) => ({ text: { type: 'plain_text', text: option.label.slice(0, 75) }, value: option.value })) }
+      return { type: 'checkboxes', action_id, options: field.options.slice(0, 10).map((option) => ({ text: { type: 'plain_text', text: cutText(option.label, 75) }, value: option.value })) }
   }
 }
 

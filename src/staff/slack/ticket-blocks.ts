@@ -9,13 +9,14 @@ import { attachmentSender, type TicketDetail } from '../../tickets/view.ts'
 import { ROOT_CAUSE_LABELS, SERVICE_LABELS } from '../../tickets/labels.ts'
 import { ACTION_LABELS, CUSTOMER_ONLY_ACTIONS, PRIMARY_ACTIONS } from './labels.ts'
 import { clipMd, contextBlock, joinMd, link, md, mention, plain, quote, section, type Mrkdwn } from '../../channels/slack/mrkdwn.ts'
+import { cutText } from '../../text/cut.ts'
 
 export const ACTION_ID_PREFIX = 'ticket_action:'
 export const MORE_ACTION_ID = 'ticket_more'
 
 const when = (date: Date, timeZone: string) => formatDateTime(date, 'en', timeZone)
 /** Long customer texts are cut (the admin API has them whole); Slack refuses a section over 3,000 characters. */
-const short = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+const short = (text: string, max = 400) => cutText(text, max)
 
 /** A one-line summary, also the notification text of the message. */
 export function ticketHeadline(ticket: TicketDetail): Mrkdwn {

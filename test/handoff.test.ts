@@ -84,7 +84,7 @@ describe('a live hand-off in the ticket’s thread', () => {
     press.actions[0]!.action_id = 'handoff_release'
     expect((await world.workspace.interaction(press)).status).toBe(200)
     await eventually(() => smsTo(phone.number).includes('You are back with our assistant.'), 'the customer told')
-    expect(await phone.say('STATUS')).toContain(`${number} · Repair · technician assigned`)
+    expect(await phone.say('STATUS')).toContain(`${number} - Repair - technician assigned`)
     await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).some((text) => text.includes('gave the conversation back to the bot')), 'the thread told')
   })
 

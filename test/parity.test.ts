@@ -62,11 +62,11 @@ describe.each<ChannelName>(['sms', 'webchat', 'slack', 'whatsapp'])('the whole j
     await act(number!, { action: 'resolve', solution: 'Replaced the motor capacitor' })
     const record = await customer.waitFor('Your service record')
     for (const line of [
-      'Service: Repair · WM-800 · S/N SN-88001',
-      'Problem: Drum motor fault — The drum does not turn',
+      'Service: Repair, WM-800, S/N SN-88001',
+      'Problem: Drum motor fault - The drum does not turn',
       'Diagnosis: Motor capacitor burnt out; cause: product defect',
       'Solution: Replaced the motor capacitor',
-      'Part: Motor capacitor CAP-450 ×1, warranty until',
+      'Part: Motor capacitor CAP-450 x1, warranty until',
       'Time from request to fix:',
       'Is it fixed? Reply YES if it is, NO if it is not.',
     ]) {

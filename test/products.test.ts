@@ -87,7 +87,7 @@ describe('the intake against the catalogue', () => {
     const phone = nextPhone()
     await phone.sayAll(['hi', '1'])
     const offer = await phone.say('XR 20O')
-    expect(offer).toContain('We do not have the model “XR 20O” on our list')
+    expect(offer).toContain('We do not have the model "XR 20O" on our list')
     expect(offer).toMatch(/1\D+XR-200/)
     expect(offer).toMatch(/2\D+XR-250/)
     expect(await phone.say('1')).toContain('serial number')

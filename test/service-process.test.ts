@@ -63,11 +63,11 @@ describe('a repair from request to confirmed fix', () => {
     expect(resolution.body).toBe(
       [
         `${number} is done. Your service record:`,
-        'Service: Repair · WM-800 · S/N SN4455',
-        'Problem: Drum motor fault — The drum does not turn',
+        'Service: Repair, WM-800, S/N SN4455',
+        'Problem: Drum motor fault - The drum does not turn',
         'Diagnosis: Motor capacitor burnt out; cause: product defect',
         'Solution: Replaced the motor capacitor; tested at full load',
-        'Part: Motor capacitor CAP-450 ×1, warranty until 25 Nov 2027',
+        'Part: Motor capacitor CAP-450 x1, warranty until 25 Nov 2027',
         'Technician: Wang Gong',
         'Time from request to fix: 1 day 3 hours',
         'Is it fixed? Reply YES if it is, NO if it is not.',

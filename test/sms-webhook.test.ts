@@ -67,7 +67,7 @@ describe('a repair request by SMS', () => {
     const phone = newPhone()
     await phone.sayAll(['4', 'X200', 'skip', 'filter cartridge FC-2, two of them', 'skip', 'Zhang San', 'yes'])
     const status = await phone.say('STATUS')
-    expect(status).toMatch(/Your requests:\nSR-2026-\d{6} · Spare parts · received · response due Thu 26 Nov, 10:00/)
+    expect(status).toMatch(/Your requests:\nSR-2026-\d{6} - Spare parts - received - response due Thu 26 Nov, 10:00 Beijing time/)
   })
 })
 

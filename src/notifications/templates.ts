@@ -72,8 +72,11 @@ export function resolutionNotification(record: ServiceRecord, locale: Locale, ti
   const zh = locale === 'zh-CN'
   const label = (en: string, cn: string) => (zh ? `${cn}：` : `${en}: `)
   const lines = [zh ? `服务单 ${record.number} 已处理完成。服务记录：` : `${record.number} is done. Your service record:`]
-  lines.push(`${label('Service', '服务')}${copy.serviceTypes[record.type]} · ${record.productModel}${record.serialNumber ? ` · S/N ${record.serialNumber}` : ''}`)
-  if (record.problem || record.category) lines.push(`${label('Problem', '问题')}${[record.category, record.problem].filter(Boolean).join(' — ')}`)
+  // English in GSM-7 characters only (issue 18): one "·", "—" or "×" makes the whole SMS UCS-2,
+  // which costs two to three times the segments. Chinese is UCS-2 anyway.
+  const dot = zh ? ' · ' : ', '
+  lines.push(`${label('Service', '服务')}${copy.serviceTypes[record.type]}${dot}${record.productModel}${record.serialNumber ? `${dot}S/N ${record.serialNumber}` : ''}`)
+  if (record.problem || record.category) lines.push(`${label('Problem', '问题')}${[record.category, record.problem].filter(Boolean).join(zh ? ' — ' : ' - ')}`)
   if (record.rootCause || record.findings) {
     const cause = record.rootCause ? ROOT_CAUSE_LABELS[locale][record.rootCause] : null
     lines.push(`${label('Diagnosis', '诊断')}${[record.findings, cause && (zh ? `原因：${cause}` : `cause: ${cause}`)].filter(Boolean).join(zh ? '；' : '; ')}`)
@@ -82,7 +85,7 @@ export function resolutionNotification(record: ServiceRecord, locale: Locale, ti
   for (const part of record.parts) {
     const until = formatDate(dayIn(part.warrantyEndsAt, timeZone), locale)
     const genuine = part.genuine ? '' : zh ? '（非原厂）' : ' (not original)'
-    lines.push(zh ? `配件：${part.name} ${part.partNumber} ×${part.quantity}${genuine}，保修至 ${until}` : `Part: ${part.name} ${part.partNumber} ×${part.quantity}${genuine}, warranty until ${until}`)
+    lines.push(zh ? `配件：${part.name} ${part.partNumber} ×${part.quantity}${genuine}，保修至 ${until}` : `Part: ${part.name} ${part.partNumber} x${part.quantity}${genuine}, warranty until ${until}`)
   }
   if (record.technician) lines.push(`${label('Technician', '技术员')}${record.technician}`)
   lines.push(`${label('Time from request to fix', '从申请到修复用时')}${formatDuration(record.resolvedAt.getTime() - record.requestedAt.getTime(), locale)}`)

@@ -73,6 +73,17 @@ describe('Direct Line 3.0, built in', () => {
     expect((await activities(conversationId, token, next.watermark)).activities).toEqual([])
   })
 
+  it('behind a TLS proxy at PUBLIC_URL, gives the browser a wss:// stream at the public address (issue 18)', async () => {
+    const { conversationId, token } = await session()
+    // The proxy terminates TLS and talks plain HTTP to us; it names the public host it was asked for.
+    const proxied = await dl('/conversations', token, { method: 'POST', headers: { 'x-forwarded-host': 'aftercare.example.test', 'x-forwarded-proto': 'http' } })
+    expect([200, 201]).toContain(proxied.status)
+    expect(((await proxied.json()) as Json).streamUrl).toMatch(new RegExp(`^wss://aftercare\\.example\\.test/v3/directline/conversations/${conversationId}/stream\\?t=`))
+    // Asked directly (no proxy), the address asked.
+    const direct = await dl(`/conversations/${conversationId}`, token)
+    expect(((await direct.json()) as Json).streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\//)
+  })
+
   it('processes an activity posted twice (same client id) once', async () => {
     const { conversationId, token } = await session()
     await post(conversationId, token, { type: 'event', name: 'webchat/join', value: {} })

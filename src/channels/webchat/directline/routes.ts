@@ -24,6 +24,8 @@ export interface DirectLineDeps {
   bot: (context: TurnContext) => Promise<void>
   /** How this process reaches itself (loopback), known once it listens. */
   selfUrl(): string
+  /** PUBLIC_URL: the stream URL given to browsers that came through it (issue 18). */
+  publicUrl?: string
   /** Secret path segment of our connector endpoint: only this process knows it. */
   connectorKey: string
   botName: string
@@ -83,8 +85,19 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     return conversation
   }
 
+  const publicOrigin = deps.publicUrl ? new URL(deps.publicUrl) : undefined
+  /**
+   * Where the browser opens the WebSocket. Reached through PUBLIC_URL (a proxy that keeps Host,
+   * or says X-Forwarded-Host): PUBLIC_URL's own address, wss for an https page, whatever the proxy
+   * said about the hop behind it. Reached directly (development, tests): the address asked.
+   */
+  const streamBase = (req: Request) => {
+    const host = req.header('x-forwarded-host')?.split(',')[0]?.trim() || req.get('host') || ''
+    if (publicOrigin && host.toLowerCase() === publicOrigin.host.toLowerCase()) return `${publicOrigin.protocol === 'https:' ? 'wss' : 'ws'}://${publicOrigin.host}`
+    return `${req.protocol === 'https' || req.header('x-forwarded-proto') === 'https' ? 'wss' : 'ws'}://${req.get('host')}`
+  }
   const streamUrl = (req: Request, conversation: DirectLineConversationRecord, token: string, watermark?: string) => {
-    const base = `${req.protocol === 'https' || req.header('x-forwarded-proto') === 'https' ? 'wss' : 'ws'}://${req.get('host')}`
+    const base = streamBase(req)
     return `${base}/v3/directline/conversations/${conversation.id}/stream?t=${encodeURIComponent(token)}${watermark ? `&watermark=${encodeURIComponent(watermark)}` : ''}`
   }
   const describe = (req: Request, conversation: DirectLineConversationRecord, token: string, watermark?: string) => ({

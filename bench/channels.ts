@@ -40,14 +40,28 @@ async function load(visitors: number, seconds: number, customer: () => Promise<(
 
 export async function benchChannels(options: { seconds: number; visitors: number; bareRequestsPerSecond: number }): Promise<string[]> {
   const slack = await new FakeSlackApi().start()
-  const server = await startServer({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_STAFF_CHANNEL: STAFF_CHANNEL, SLACK_API_URL: `${slack.url}/api/`, LIMIT_WEBCHAT_SESSIONS: '100000/60', LIMIT_DIRECTLINE_POSTS: '100000/60' })
+  const server = await startServer({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_STAFF_CHANNEL: STAFF_CHANNEL,
+    SLACK_API_URL: `${slack.url}/api/`,
+    LIMIT_WEBCHAT_SESSIONS: '100000/60',
+    LIMIT_DIRECTLINE_POSTS: '100000/60',
+  })
   const lines: string[] = []
   try {
     // Web chat: a visitor opens the page (session), then types each answer; the POST returns once the bot has replied.
     const webVisitor = async () => {
-      const session = (await (await fetch(`${server.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { conversationId: string; token: string }
+      const session = (await (await fetch(`${server.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+        conversationId: string
+        token: string
+      }
       const post = (activity: object) =>
-        fetch(`${server.url}/v3/directline/conversations/${session.conversationId}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` }, body: JSON.stringify(activity) })
+        fetch(`${server.url}/v3/directline/conversations/${session.conversationId}/activities`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+          body: JSON.stringify(activity),
+        })
       await post({ type: 'event', name: 'webchat/join', value: { locale: 'en-US' } })
       return async (text: string) => (await post({ type: 'message', text, channelData: { clientActivityID: randomBytes(6).toString('hex') } })).status === 200
     }
@@ -64,10 +78,19 @@ export async function benchChannels(options: { seconds: number; visitors: number
       const user = `U${String(users++).padStart(9, '0')}`
       return async (text: string) => {
         const ts = `${Date.now() / 1000}${randomBytes(2).readUInt16BE(0)}`
-        const body = JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM0001', event_id: `Ev${randomBytes(6).toString('hex')}`, event: { type: 'message', channel_type: 'im', channel: `D${user.slice(1)}`, user, team: 'T0TEAM0001', text, ts } })
+        const body = JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T0TEAM0001',
+          event_id: `Ev${randomBytes(6).toString('hex')}`,
+          event: { type: 'message', channel_type: 'im', channel: `D${user.slice(1)}`, user, team: 'T0TEAM0001', text, ts },
+        })
         const timestamp = Math.floor(Date.now() / 1000)
         const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`
-        const response = await fetch(`${server.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body })
+        const response = await fetch(`${server.url}/slack/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+          body,
+        })
         return response.status === 200
       }
     }

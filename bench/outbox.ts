@@ -24,7 +24,10 @@ async function startServer(env: Record<string, string>) {
   const started = Date.now()
   const server = await spawnBenchServer('full', env)
   for (;;) {
-    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`).then((response) => response.status, () => 0)
+    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`).then(
+      (response) => response.status,
+      () => 0,
+    )
     if (health === 200) break
     await sleep(50)
   }
@@ -39,10 +42,13 @@ async function rssMb(pid: number): Promise<number> {
 /** Customers on the three channels, each with PER_CUSTOMER notifications queued, committed at once. */
 async function queueBacklog(db: pg.Client): Promise<number> {
   await db.query('BEGIN')
-  await db.query(`CREATE TEMP TABLE bench_ids ON COMMIT DROP AS
+  await db.query(
+    `CREATE TEMP TABLE bench_ids ON COMMIT DROP AS
     SELECT i, gen_random_uuid() AS customer, gen_random_uuid() AS identity, gen_random_uuid() AS conversation,
       (ARRAY['sms','webchat','slack'])[1 + i % 3]::"Channel" AS channel
-    FROM generate_series(1, $1::int) i`, [CUSTOMERS])
+    FROM generate_series(1, $1::int) i`,
+    [CUSTOMERS],
+  )
   await db.query(`INSERT INTO "Customer" (id, locale) SELECT customer, 'en' FROM bench_ids`)
   await db.query(`INSERT INTO "DirectLineConversation" (id, "userId", "resumeKeyHash", "expiresAt")
     SELECT 'benchdl' || i, 'web_bench' || i, md5('bench' || i), now() + interval '7 days' FROM bench_ids WHERE channel = 'webchat'`)
@@ -134,13 +140,26 @@ export async function benchOutbox(): Promise<string[]> {
       const { rows } = await db.query(`SELECT channel, status, count(*)::int AS n, min("lastError") AS error FROM "Message" GROUP BY 1, 2`)
       console.error('not all delivered:', JSON.stringify(rows), 'twilio', twilio.sent.length, 'slack', slack.of('chat.postMessage').length)
     }
-    const { rows: webchat } = await db.query<{ conversation: string; text: string }>(`SELECT "conversationId" AS conversation, activity->>'text' AS text FROM "DirectLineActivity" WHERE "fromBot" ORDER BY id`)
+    const { rows: webchat } = await db.query<{ conversation: string; text: string }>(
+      `SELECT "conversationId" AS conversation, activity->>'text' AS text FROM "DirectLineActivity" WHERE "fromBot" ORDER BY id`,
+    )
     const ordered =
       inOrder(group(twilio.sent.map((sms) => [sms.to, sms.body]))) &&
-      inOrder(group(slack.of('chat.postMessage').filter((call) => String(call.args.channel).startsWith('D')).map((call) => [String(call.args.channel), String(call.args.text)]))) &&
+      inOrder(
+        group(
+          slack
+            .of('chat.postMessage')
+            .filter((call) => String(call.args.channel).startsWith('D'))
+            .map((call) => [String(call.args.channel), String(call.args.text)]),
+        ),
+      ) &&
       inOrder(group(webchat.map((row) => [row.conversation, row.text])))
-    lines.push(`${total.toLocaleString('en')} notifications due at once (${CUSTOMERS} customers × ${PER_CUSTOMER}, SMS/web chat/Slack): handed to the providers in ${(drainMs / 1000).toFixed(1)} s (${Math.round(total / (drainMs / 1000))}/s) · target ≤ 20 s · order per customer kept: ${ordered ? 'yes' : 'NO'}`)
-    lines.push(`  each provider's share done after: SMS ${((doneAt.sms ?? NaN) / 1000).toFixed(1)} s, web chat ${((doneAt.webchat ?? NaN) / 1000).toFixed(1)} s, Slack ${((doneAt.slack ?? NaN) / 1000).toFixed(1)} s`)
+    lines.push(
+      `${total.toLocaleString('en')} notifications due at once (${CUSTOMERS} customers × ${PER_CUSTOMER}, SMS/web chat/Slack): handed to the providers in ${(drainMs / 1000).toFixed(1)} s (${Math.round(total / (drainMs / 1000))}/s) · target ≤ 20 s · order per customer kept: ${ordered ? 'yes' : 'NO'}`,
+    )
+    lines.push(
+      `  each provider's share done after: SMS ${((doneAt.sms ?? NaN) / 1000).toFixed(1)} s, web chat ${((doneAt.webchat ?? NaN) / 1000).toFixed(1)} s, Slack ${((doneAt.slack ?? NaN) / 1000).toFixed(1)} s`,
+    )
 
     // 2. An idle system: one notification, committed, until the provider has it.
     const { rows: smsConversation } = await db.query<{ id: string }>(`SELECT c.id FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.channel = 'sms' LIMIT 1`)
@@ -148,7 +167,10 @@ export async function benchOutbox(): Promise<string[]> {
     for (let run = 0; run < 5; run++) {
       await sleep(1_000)
       const before = twilio.sent.length
-      await db.query(`INSERT INTO "Message" (id, "conversationId", direction, channel, body, status, kind) VALUES (gen_random_uuid(), $1, 'outbound', 'sms', 'Notification 9 of 9', 'queued', 'bot_message')`, [smsConversation[0]!.id])
+      await db.query(
+        `INSERT INTO "Message" (id, "conversationId", direction, channel, body, status, kind) VALUES (gen_random_uuid(), $1, 'outbound', 'sms', 'Notification 9 of 9', 'queued', 'bot_message')`,
+        [smsConversation[0]!.id],
+      )
       const at = Date.now()
       while (twilio.sent.length === before && Date.now() - at < 10_000) await sleep(5)
       idle.push(Date.now() - at)
@@ -160,14 +182,19 @@ export async function benchOutbox(): Promise<string[]> {
     await db.query(`INSERT INTO "Ticket" (id, number, "customerId", type, "productModel", "contactName", channel, "channelAddress", locale, "serviceValue", "updatedAt")
       SELECT gen_random_uuid(), 'SR-2026-900001', "customerId", 'repair', 'WM-800', 'Bench', 'sms', address, 'en', 500, now() FROM "ChannelIdentity" WHERE channel = 'sms' LIMIT 1`)
     const dueAt = new Date(Date.now() + 3_000)
-    await db.query(`INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt") SELECT gen_random_uuid(), id, 'response', $1, $2 FROM "Ticket" WHERE number = 'SR-2026-900001'`, [new Date(dueAt.getTime() - 24 * 3_600_000), dueAt])
+    await db.query(`INSERT INTO "Deadline" (id, "ticketId", kind, "startsAt", "dueAt") SELECT gen_random_uuid(), id, 'response', $1, $2 FROM "Ticket" WHERE number = 'SR-2026-900001'`, [
+      new Date(dueAt.getTime() - 24 * 3_600_000),
+      dueAt,
+    ])
     let alertedAt = 0
     while (!alertedAt && Date.now() - dueAt.getTime() < 60_000) {
       if (slack.of('chat.postMessage').some((call) => String(call.args.text).includes('was missed'))) alertedAt = Date.now()
       await sleep(50)
     }
     const { rows: breach } = await db.query<{ breached: Date }>(`SELECT "breachedAt" AS breached FROM "DeadlineBreach" LIMIT 1`)
-    lines.push(`deadline breach: recorded ${breach[0] ? ((breach[0].breached.getTime() - dueAt.getTime()) / 1000).toFixed(1) : '—'} s after its due time, in the staff channel ${alertedAt ? ((alertedAt - dueAt.getTime()) / 1000).toFixed(1) : '—'} s after · target ≤ 5 s`)
+    lines.push(
+      `deadline breach: recorded ${breach[0] ? ((breach[0].breached.getTime() - dueAt.getTime()) / 1000).toFixed(1) : '—'} s after its due time, in the staff channel ${alertedAt ? ((alertedAt - dueAt.getTime()) / 1000).toFixed(1) : '—'} s after · target ≤ 5 s`,
+    )
 
     clearInterval(sampler)
     lines.push(`server RSS: ${idleRss.toFixed(0)} MB idle after start, peak ${peakRss.toFixed(0)} MB during these · target < 300 MB`)

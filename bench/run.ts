@@ -107,7 +107,9 @@ console.log(`ratio b/a (p50 latency): ${(full.result.latency.p50 / Math.max(bare
 const tickets = full.output.find((line) => line.startsWith('tickets '))
 if (tickets) console.log(`tickets created during (b): ${tickets.slice(8)}`)
 // Round trips: statements on the turn's pool and the rate limits' pool, per step of one intake.
-console.log(`round trips per turn (statements, one customer at a time): ${INTAKE.map((body, step) => `${body === 'hi' ? 'first message' : body === 'YES' ? 'submit' : JSON.stringify(body)} ${full.steps[step]}`).join(' · ')} · target ≤ 3 ordinary, ≤ 4 on submit`)
+console.log(
+  `round trips per turn (statements, one customer at a time): ${INTAKE.map((body, step) => `${body === 'hi' ? 'first message' : body === 'YES' ? 'submit' : JSON.stringify(body)} ${full.steps[step]}`).join(' · ')} · target ≤ 3 ordinary, ≤ 4 on submit`,
+)
 
 // Web chat and Slack turns, the same way (skip with BENCH_CHANNELS=none).
 if (process.env.BENCH_CHANNELS !== 'none') {
@@ -122,7 +124,10 @@ if (process.env.BENCH_OUTBOX !== 'none') {
 }
 
 // The agreement report at scale (skip with BENCH_REPORT_SIZES=none).
-const sizes = (process.env.BENCH_REPORT_SIZES ?? '100000,1000000').split(',').map(Number).filter((size) => size > 0)
+const sizes = (process.env.BENCH_REPORT_SIZES ?? '100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((size) => size > 0)
 if (sizes.length) {
   console.log('\nAgreement report (SQL aggregates) on seeded history:')
   for (const line of await benchReports(sizes)) console.log(line)

@@ -14,7 +14,6 @@ import { loadConfig } from '../src/config.ts'
 import { startAftercare } from '../src/runtime.ts'
 import { BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './constants.ts'
 
-
 // BENCH_COUNT_QUERIES: count statements per pool (application_name), printed at exit: round trips per turn.
 const queries: Record<string, number> = {}
 if (process.env.BENCH_COUNT_QUERIES) {

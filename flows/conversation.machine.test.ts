@@ -135,7 +135,10 @@ describe('the intake, for every service type (§2.1)', () => {
     const c = chat()
     await c.sayAll(['hi', '5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ed'])
     await c.say('YES')
-    expect(c.replies.at(-1)!.choices).toEqual([{ value: 'New request', label: 'New request' }, { value: 'My requests', label: 'My requests' }])
+    expect(c.replies.at(-1)!.choices).toEqual([
+      { value: 'New request', label: 'New request' },
+      { value: 'My requests', label: 'My requests' },
+    ])
     const again = await c.say('New request')
     expect(again).toContain('Hello! This is the after-sales service desk. What can we help you with?')
     expect(again).not.toContain('start over')

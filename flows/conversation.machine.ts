@@ -7,15 +7,13 @@
  */
 import { assign, enqueueActions, setup } from 'xstate'
 import { copyFor, type Field } from './copy.ts'
-import { FIELDS, nextField, parseAnswer, summaryLines, toSubmission } from './intake.ts'
+import { FIELDS, nextField, summaryLines, toSubmission } from './intake.ts'
 import { detectLocale, type Locale } from './locale.ts'
 import { parsePhone } from './phone.ts'
 import { modelKey } from './products.ts'
 import { parseRating } from './ratings.ts'
 import { parseMenuNumber, normalize, parseServiceType } from './service-types.ts'
-import {
-  answerOf, confirmChoices, GREETINGS, hint, MISSES_BEFORE_HANDOFF, MISSES_BEFORE_OFFERING_AGENT, NO, question, SKIP_COMMENT, statusReply, submittedReply, textOf, YES,
-} from './conversation.replies.ts'
+import { answerOf, GREETINGS, hint, MISSES_BEFORE_HANDOFF, NO, question, SKIP_COMMENT, statusReply, submittedReply, textOf, YES } from './conversation.replies.ts'
 import type { Asking, ConversationContext, ConversationEmitted, ConversationEvent } from './conversation.types.ts'
 
 export type * from './conversation.types.ts'
@@ -62,8 +60,7 @@ export const conversationMachine = setup({
     surveyComment: ({ context, event }) => context.survey?.stage === 'comment' && event.type === 'TEXT',
     /** A survey awaits a rating but the customer greets us, or names a service: a new request goes ahead. */
     surveyGreeting: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT' && GREETINGS.has(normalize(event.text)),
-    surveyServiceWord: ({ context, event }) =>
-      context.survey?.stage === 'rating' && event.type === 'TEXT' && parseMenuNumber(event.text) === undefined && parseServiceType(event.text) !== undefined,
+    surveyServiceWord: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT' && parseMenuNumber(event.text) === undefined && parseServiceType(event.text) !== undefined,
     surveyNeedsHint: ({ context, event }) => context.survey?.stage === 'rating' && !context.survey.hinted && event.type === 'TEXT',
     surveyPending: ({ context, event }) => context.survey?.stage === 'rating' && event.type === 'TEXT',
     isPhone: ({ event }) => event.type === 'TEXT' && parsePhone(event.text) !== undefined,
@@ -262,21 +259,12 @@ export const conversationMachine = setup({
     HELP: { actions: 'help' },
     STATUS: { actions: 'listTickets' },
     STATUS_RESULT: { actions: ['showStatus', 'askAgain'] },
-    AGENT: [
-      { guard: 'liveHandoff', target: '.withHuman', actions: assign({ handoffReason: 'customer_asked' as const }) },
-      { actions: ['recordHandoff', 'askAgain'] },
-    ],
+    AGENT: [{ guard: 'liveHandoff', target: '.withHuman', actions: assign({ handoffReason: 'customer_asked' as const }) }, { actions: ['recordHandoff', 'askAgain'] }],
     SET_LOCALE: { actions: 'switchLocale' },
-    RESOLUTION_ANSWERED: [
-      { guard: 'fixRejected', target: '.withHuman', actions: ['acknowledgeAnswer', assign({ handoffReason: 'fix_rejected' as const })] },
-      { actions: 'acknowledgeAnswer' },
-    ],
+    RESOLUTION_ANSWERED: [{ guard: 'fixRejected', target: '.withHuman', actions: ['acknowledgeAnswer', assign({ handoffReason: 'fix_rejected' as const })] }, { actions: 'acknowledgeAnswer' }],
     FEEDBACK_REQUESTED: { actions: 'askRating' },
     RESOLUTION_EXPIRED: { actions: 'tellClosedUnconfirmed' },
-    LINK: [
-      { guard: 'phoneLinking', target: '.linking' },
-      { actions: [{ type: 'say', params: { text: (copy) => copy.linkUnavailable } }, 'askAgain'] },
-    ],
+    LINK: [{ guard: 'phoneLinking', target: '.linking' }, { actions: [{ type: 'say', params: { text: (copy) => copy.linkUnavailable } }, 'askAgain'] }],
     // Staff releasing a conversation the bot already has changes nothing.
     HANDOFF_ENDED: {},
     HANDOFF_DELAYED: {},
@@ -322,10 +310,7 @@ export const conversationMachine = setup({
       on: { MEDIA: { target: '.route', actions: 'keepPhotos' } },
       states: {
         route: {
-          always: [
-            ...FIELDS.map((field) => ({ guard: ({ context }: { context: ConversationContext }) => nextField(context.draft) === field, target: field })),
-            { target: 'confirm' },
-          ],
+          always: [...FIELDS.map((field) => ({ guard: ({ context }: { context: ConversationContext }) => nextField(context.draft) === field, target: field })), { target: 'confirm' }],
         },
         ...Object.fromEntries(
           FIELDS.map((field) => [
@@ -397,7 +382,10 @@ export const conversationMachine = setup({
         code: {
           on: {
             TEXT: [{ guard: 'isCode', actions: 'verifyCode' }, { actions: { type: 'say', params: { text: (copy) => copy.badCode } } }],
-            CODE_RESULT: [{ guard: 'codeSent', actions: 'codeOutcome' }, { target: '#conversation.idle', actions: 'codeOutcome' }],
+            CODE_RESULT: [
+              { guard: 'codeSent', actions: 'codeOutcome' },
+              { target: '#conversation.idle', actions: 'codeOutcome' },
+            ],
             LINK_RESULT: [
               { guard: 'linked', target: '#conversation.idle', actions: 'linkOutcome' },
               { guard: 'triesLeft', actions: 'linkOutcome' },

@@ -31,7 +31,16 @@ export function question(context: ConversationContext, asking: Asking): Reply {
     case 'deliveryDate':
       return {
         text: copy.ask.deliveryDate,
-        choices: context.locale === 'zh-CN' ? [{ value: '今天', label: '今天' }, { value: '昨天', label: '昨天' }] : [{ value: 'today', label: 'Today' }, { value: 'yesterday', label: 'Yesterday' }],
+        choices:
+          context.locale === 'zh-CN'
+            ? [
+                { value: '今天', label: '今天' },
+                { value: '昨天', label: '昨天' },
+              ]
+            : [
+                { value: 'today', label: 'Today' },
+                { value: 'yesterday', label: 'Yesterday' },
+              ],
       }
     case 'description':
       return { text: copy.askDescription[draft.serviceType ?? 'repair'] }
@@ -94,7 +103,13 @@ export function submittedReply(context: Pick<ConversationContext, 'locale'>, tic
   lines.push(copy.statusAnytime)
   // What the customer says by pressing them are words the bot knows at any step (RESTART, STATUS).
   const { newRequest, myRequests } = copy.afterSubmission
-  return { text: lines.join('\n'), choices: [{ value: newRequest, label: newRequest }, { value: myRequests, label: myRequests }] }
+  return {
+    text: lines.join('\n'),
+    choices: [
+      { value: newRequest, label: newRequest },
+      { value: myRequests, label: myRequests },
+    ],
+  }
 }
 
 export function statusReply(context: ConversationContext, tickets: TicketSummary[], timeZone: string): Reply {
@@ -116,7 +131,9 @@ export function mediaReply(locale: Locale, media: MediaSummary): Reply | undefin
   const copy = copyFor(locale)
   const lines = [
     ...(media.accepted > 0 ? [copy.photosReceived(media.accepted)] : []),
-    ...(media.refused.length > 0 ? [copy.mediaRefused({ maxSize: media.maxBytes >= 1_000_000 ? `${Math.floor(media.maxBytes / 1_000_000)} MB` : `${Math.floor(media.maxBytes / 1000)} KB`, maxPerMessage: media.maxPerMessage })] : []),
+    ...(media.refused.length > 0
+      ? [copy.mediaRefused({ maxSize: media.maxBytes >= 1_000_000 ? `${Math.floor(media.maxBytes / 1_000_000)} MB` : `${Math.floor(media.maxBytes / 1000)} KB`, maxPerMessage: media.maxPerMessage })]
+      : []),
   ]
   return lines.length ? { text: lines.join('\n') } : undefined
 }

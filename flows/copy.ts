@@ -5,29 +5,14 @@
 import type { Locale } from './locale.ts'
 import type { ServiceType } from './service-types.ts'
 
-export type TicketStatus =
-  | 'submitted'
-  | 'responded'
-  | 'on_site'
-  | 'diagnosed'
-  | 'repairing'
-  | 'testing'
-  | 'shipped'
-  | 'resolved'
-  | 'completed'
-  | 'closed'
-  | 'reopened'
-  | 'cancelled'
+export type TicketStatus = 'submitted' | 'responded' | 'on_site' | 'diagnosed' | 'repairing' | 'testing' | 'shipped' | 'resolved' | 'completed' | 'closed' | 'reopened' | 'cancelled'
 
 export type DeadlineKind = 'response' | 'installation' | 'diagnosis' | 'feedback'
 
 /** The questions of the intake, in the order they are asked. */
 export type Field = 'serviceType' | 'productModel' | 'serialNumber' | 'deliveryDate' | 'description' | 'photos' | 'siteAddress' | 'contactName'
 
-export type Hint =
-  | Field
-  | 'deliveryDateRange'
-  | 'confirm'
+export type Hint = Field | 'deliveryDateRange' | 'confirm'
 
 export interface Copy {
   serviceTypes: Record<ServiceType, string>
@@ -205,10 +190,10 @@ const en: Copy = {
     idle: 'Send any message to start a service request.',
     serviceType: 'Choose the kind of service you need.',
     productModel: 'We need the product model to send the right technician and parts.',
-    serialNumber: 'The serial number tells us the unit\'s history and warranty. It is optional: reply SKIP.',
+    serialNumber: "The serial number tells us the unit's history and warranty. It is optional: reply SKIP.",
     deliveryDate: 'We install within 3 working days of delivery, so we need the day it arrived.',
     description: 'A few words help the technician prepare.',
-    photos: 'A photo is optional: send one from your phone\'s camera or gallery, or reply SKIP.',
+    photos: "A photo is optional: send one from your phone's camera or gallery, or reply SKIP.",
     siteAddress: 'The address where the work is to be done.',
     contactName: 'The person our technician should ask for.',
     confirm: 'Check the answers, then reply YES to submit.',
@@ -221,7 +206,7 @@ const en: Copy = {
   afterSubmission: { newRequest: 'New request', myRequests: 'My requests' },
   cancelled: 'OK, I have cancelled this request. Send a message whenever you want to start again.',
   nothingToCancel: 'There is no request in progress. Send any message to start one.',
-  restarting: 'OK, let\'s start over.',
+  restarting: "OK, let's start over.",
   noTickets: 'You have no open requests.',
   ticketsTitle: 'Your requests:',
   ticketLine: (number, type, status, next) => `${number} - ${type} - ${status}${next ? ` - ${next}` : ''}`,
@@ -231,7 +216,7 @@ const en: Copy = {
   handoffDelayed: 'Sorry for the wait: our team is busy. Stay here or come back later: someone will answer you in this chat, within 24 hours at the latest.',
   backWithBot: 'You are back with our assistant.',
   stillWithHuman: 'You are talking with a member of our team; they will answer here.',
-  languageSwitched: 'OK, let\'s continue in English.',
+  languageSwitched: "OK, let's continue in English.",
   didYouMean: (typed) => `We do not have the model "${typed}" on our list. Did you mean one of these? Reply with its number, or send your model again to keep it as you wrote it.`,
   manualFor: (model, url) => `The manual for ${model} may already answer your question: ${url}`,
   photosReceived: (count) => (count === 1 ? 'Photo received, thank you.' : `${count} photos received, thank you.`),
@@ -239,7 +224,7 @@ const en: Copy = {
   optedOut: 'You have been unsubscribed and will get no more text messages from us. Reply START to subscribe again.',
   optedIn: 'You are subscribed again and will get updates about your requests.',
   stillOptedOut: 'You are unsubscribed from our text messages. Reply START to subscribe again.',
-  turnFailed: 'Sorry, something went wrong on our side. Let\'s start again.',
+  turnFailed: "Sorry, something went wrong on our side. Let's start again.",
   askPhone: 'Which mobile number do you use with us? We will text it a code, so that your requests by SMS and here are one list.',
   badPhone: 'Please send a mobile number, such as +8613800138000 or 13800138000.',
   codeSent: (phone) => `We have texted a 6-digit code to ${phone}. Please send it here (it is valid for 10 minutes), or CANCEL.`,
@@ -330,8 +315,7 @@ const zhCN: Copy = {
     technical_support: '请问您的问题是什么？',
     training: '需要什么培训，参加人数多少？',
   },
-  askSiteAddressFor: (type) =>
-    type === 'installation' ? '在哪里安装？请发送详细地址。' : type === 'training' ? '培训在哪里进行？请发送详细地址。' : '技术员应到哪里服务？请发送详细地址。',
+  askSiteAddressFor: (type) => (type === 'installation' ? '在哪里安装？请发送详细地址。' : type === 'training' ? '培训在哪里进行？请发送详细地址。' : '技术员应到哪里服务？请发送详细地址。'),
   none: '（无）',
   summaryTitle: '请核对您的申请：',
   summaryPrompt: (fields) => `回复“确认”提交，回复 1 到 ${fields} 的数字修改对应内容，回复“取消”放弃。`,

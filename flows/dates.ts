@@ -9,11 +9,22 @@ export type IsoDate = string
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const RELATIVE: Record<string, number> = {
-  today: 0, tod: 0, now: 0, 今天: 0, 今日: 0,
-  yesterday: -1, 昨天: -1, 昨日: -1,
-  'day before yesterday': -2, 前天: -2,
-  tomorrow: 1, tmr: 1, 明天: 1, 明日: 1,
-  'day after tomorrow': 2, 后天: 2,
+  today: 0,
+  tod: 0,
+  now: 0,
+  今天: 0,
+  今日: 0,
+  yesterday: -1,
+  昨天: -1,
+  昨日: -1,
+  'day before yesterday': -2,
+  前天: -2,
+  tomorrow: 1,
+  tmr: 1,
+  明天: 1,
+  明日: 1,
+  'day after tomorrow': 2,
+  后天: 2,
 }
 
 function toUtc(iso: IsoDate): Date {
@@ -40,9 +51,7 @@ function valid(year: number, month: number, day: number): IsoDate | undefined {
 /** A day and month without a year: the year that puts it nearest to today. */
 function nearest(month: number, day: number, today: IsoDate): IsoDate | undefined {
   const year = Number(today.slice(0, 4))
-  const candidates = [year - 1, year, year + 1]
-    .map((y) => valid(y, month, day))
-    .filter((d): d is IsoDate => d !== undefined)
+  const candidates = [year - 1, year, year + 1].map((y) => valid(y, month, day)).filter((d): d is IsoDate => d !== undefined)
   candidates.sort((a, b) => Math.abs(daysBetween(today, a)) - Math.abs(daysBetween(today, b)))
   return candidates[0]
 }
@@ -58,7 +67,11 @@ function withYear(year: number | undefined, month: number, day: number, today: I
  * Day-first wins when both readings are possible, as in the agreement's own forms.
  */
 export function parseDate(text: string, today: IsoDate): IsoDate | undefined {
-  const answer = text.normalize('NFKC').trim().toLowerCase().replace(/[.,。，]$/, '')
+  const answer = text
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[.,。，]$/, '')
   if (answer in RELATIVE) return addDays(today, RELATIVE[answer]!)
 
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(answer)

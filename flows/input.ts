@@ -20,13 +20,16 @@ const GLOBAL_WORDS: Record<GlobalWord, string[]> = {
 }
 
 const LANGUAGE_WORDS: Record<string, Locale> = {
-  中文: 'zh-CN', 汉语: 'zh-CN', 简体中文: 'zh-CN', chinese: 'zh-CN',
-  english: 'en', 英文: 'en', 英语: 'en',
+  中文: 'zh-CN',
+  汉语: 'zh-CN',
+  简体中文: 'zh-CN',
+  chinese: 'zh-CN',
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
 }
 
-const WORD_TO_GLOBAL = new Map<string, GlobalWord>(
-  (Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]).flatMap(([word, forms]) => forms.map((form) => [form, word] as const)),
-)
+const WORD_TO_GLOBAL = new Map<string, GlobalWord>((Object.entries(GLOBAL_WORDS) as [GlobalWord, string[]][]).flatMap(([word, forms]) => forms.map((form) => [form, word] as const)))
 
 /** What the conversation needs to know about the world when a message arrives. */
 export interface Circumstances {

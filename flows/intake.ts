@@ -161,17 +161,19 @@ export function readAnswers(answers: Answers, today: IsoDate): { ok: true; submi
  */
 export function summaryLines(draft: Draft, locale: Locale): { field: Field; label: string; value: string }[] {
   const copy = copyFor(locale)
-  return applicableFields(draft).filter((field) => field !== 'photos').map((field) => {
-    const label = field === 'description' && draft.serviceType ? copy.descriptionLabel[draft.serviceType] : copy.fieldLabels[field]
-    const raw = draft[field]
-    const value =
-      field === 'serviceType' && draft.serviceType
-        ? copy.serviceTypes[draft.serviceType]
-        : field === 'deliveryDate' && draft.deliveryDate
-          ? formatDay(draft.deliveryDate, locale)
-          : raw === null || raw === undefined
-            ? copy.none
-            : String(raw)
-    return { field, label, value }
-  })
+  return applicableFields(draft)
+    .filter((field) => field !== 'photos')
+    .map((field) => {
+      const label = field === 'description' && draft.serviceType ? copy.descriptionLabel[draft.serviceType] : copy.fieldLabels[field]
+      const raw = draft[field]
+      const value =
+        field === 'serviceType' && draft.serviceType
+          ? copy.serviceTypes[draft.serviceType]
+          : field === 'deliveryDate' && draft.deliveryDate
+            ? formatDay(draft.deliveryDate, locale)
+            : raw === null || raw === undefined
+              ? copy.none
+              : String(raw)
+      return { field, label, value }
+    })
 }

@@ -5,7 +5,10 @@
 
 /** A model without case, spaces or punctuation: what two spellings of one model share. */
 export function modelKey(text: string): string {
-  return text.normalize('NFKC').toUpperCase().replace(/[\s\-_./·]+/g, '')
+  return text
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-_./·]+/g, '')
 }
 
 /** A catalogue model as the conversation shows it. */

@@ -42,7 +42,13 @@ const byEmail = async (email: string) => {
 }
 try {
   if (command === 'add') {
-    const { account, setPasswordUrl } = await accounts.create({ email: options.email!, name: options.name!, role: options.role as AccountRole, slackUserId: options.slack ?? null, technician: options.technician ?? null })
+    const { account, setPasswordUrl } = await accounts.create({
+      email: options.email!,
+      name: options.name!,
+      role: options.role as AccountRole,
+      slackUserId: options.slack ?? null,
+      technician: options.technician ?? null,
+    })
     console.log(`Added ${account.name} <${account.email}> as ${account.role}.`)
     console.log(`Send them this link to set their password (once, within 24 hours):\n${setPasswordUrl}`)
   } else if (command === 'list') {

@@ -7,7 +7,12 @@ import { createLogger } from '../src/logger.ts'
 
 export async function cliDatabase() {
   if (existsSync('.env')) process.loadEnvFile('.env')
-  const { url, embedded } = await resolveDatabaseUrl({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: path.resolve(process.env.DATA_DIR || 'data'), logger: createLogger('warn'), attach: true })
+  const { url, embedded } = await resolveDatabaseUrl({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.DATA_DIR || 'data'),
+    logger: createLogger('warn'),
+    attach: true,
+  })
   await applyMigrations(url)
   return { url, close: async () => embedded?.stop() }
 }

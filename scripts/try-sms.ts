@@ -28,6 +28,13 @@ if (!response.ok) {
   process.exit(1)
 }
 for (const match of text.matchAll(/<Message>([\s\S]*?)<\/Message>/g)) {
-  console.log(match[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'))
+  console.log(
+    match[1]!
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  )
   console.log('—')
 }

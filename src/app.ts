@@ -159,10 +159,27 @@ export function buildApp(deps: AppDeps): App {
   app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(
-      slackStaffRouter({ config: config.slack, client: deps.slackClient, prisma, tickets, conversations, complaints, feedback, phoneRequests: phone, mediaUrl: (id) => links.url(id), media, identity: deps.slackIdentity ?? {}, handle: conversations.handle, jobs, clock, logger, timeZone, accounts }),
+      slackStaffRouter({
+        config: config.slack,
+        client: deps.slackClient,
+        prisma,
+        tickets,
+        conversations,
+        complaints,
+        feedback,
+        phoneRequests: phone,
+        mediaUrl: (id) => links.url(id),
+        media,
+        identity: deps.slackIdentity ?? {},
+        handle: conversations.handle,
+        jobs,
+        clock,
+        logger,
+        timeZone,
+        accounts,
+      }),
     )
-  }
-  else
+  } else
     app.post('/slack/events', () => {
       throw new AppError('unavailable', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_STAFF_CHANNEL)')
     })
@@ -187,5 +204,16 @@ export function buildApp(deps: AppDeps): App {
 
   app.use(notFound)
   app.use(errorHandler(logger))
-  return { express: app, accounts, conversations, tickets, feedback, complaints, webchat, media, mediaUrl: (id: string) => links.url(id), listening: (server, selfUrl) => webchat.listening(server, selfUrl) }
+  return {
+    express: app,
+    accounts,
+    conversations,
+    tickets,
+    feedback,
+    complaints,
+    webchat,
+    media,
+    mediaUrl: (id: string) => links.url(id),
+    listening: (server, selfUrl) => webchat.listening(server, selfUrl),
+  }
 }

@@ -147,8 +147,28 @@ export interface FeedbackConfig {
 
 /** §3.3d: what makes a message a complaint when nobody says so. COMPLAINT_KEYWORDS replaces it. */
 export const DEFAULT_COMPLAINT_KEYWORDS = [
-  'complaint', 'complain', 'unacceptable', 'disappointed', 'terrible service', 'awful', 'rude', 'refund', 'lawyer', 'scam', 'angry',
-  '投诉', '不满意', '太差', '差劲', '态度差', '态度不好', '退款', '欺骗', '骗人', '生气', '垃圾',
+  'complaint',
+  'complain',
+  'unacceptable',
+  'disappointed',
+  'terrible service',
+  'awful',
+  'rude',
+  'refund',
+  'lawyer',
+  'scam',
+  'angry',
+  '投诉',
+  '不满意',
+  '太差',
+  '差劲',
+  '态度差',
+  '态度不好',
+  '退款',
+  '欺骗',
+  '骗人',
+  '生气',
+  '垃圾',
 ]
 
 export class ConfigError extends Error {
@@ -195,7 +215,12 @@ const env = z.object({
   SLACK_CLIENT_ID: optional(z.string().trim().min(1).max(100)),
   SLACK_CLIENT_SECRET: optional(z.string().trim().min(1).max(200)),
   SLACK_OIDC_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
-  SLACK_TEAM_ID: optional(z.string().trim().regex(/^T[A-Z0-9]+$/)),
+  SLACK_TEAM_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^T[A-Z0-9]+$/),
+  ),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/*$/, '/'))),
   SERVICE_VALUES: optional(z.string()),
   CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')),
@@ -239,8 +264,18 @@ const env = z.object({
   HANDOFF_TIMEOUT: optional(z.coerce.number().int().min(1).max(1440)),
   FEEDBACK_DELAY: optional(z.coerce.number().int().min(0).max(1440)),
   FEEDBACK_REMINDER: optional(z.coerce.number().min(0.1).max(24)),
-  FEEDBACK_WINDOW: optional(z.coerce.number().min(1).max(24 * 14)),
-  CONFIRM_WINDOW: optional(z.coerce.number().min(1).max(24 * 60)),
+  FEEDBACK_WINDOW: optional(
+    z.coerce
+      .number()
+      .min(1)
+      .max(24 * 14),
+  ),
+  CONFIRM_WINDOW: optional(
+    z.coerce
+      .number()
+      .min(1)
+      .max(24 * 60),
+  ),
   COMPLAINT_KEYWORDS: optional(z.string().max(4000)),
   DIGEST_CRON: optional(z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression with 5 fields, such as "0 9 * * 1" (Mondays 09:00)')),
 })
@@ -259,7 +294,10 @@ export const DEFAULT_SERVICE_VALUES: Record<ServiceType, number> = {
 function parseServiceValues(text: string | undefined): Record<ServiceType, number> {
   const values = { ...DEFAULT_SERVICE_VALUES }
   if (!text) return values
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [type, amount] = entry.split('=').map((part) => part.trim())
     if (!SERVICE_TYPES.includes(type as ServiceType) || !amount || !/^\d+(\.\d{1,2})?$/.test(amount)) {
       throw new ConfigError(`SERVICE_VALUES: "${entry}" is not <service>=<amount> (services: ${SERVICE_TYPES.join(', ')})`)
@@ -275,7 +313,10 @@ const WHATSAPP_TEMPLATE_KINDS = ['response_notification', 'resolution_notificati
 /** `response_notification=HX…,feedback_prompt=HX…`: a Content template SID per message kind. */
 function parseWhatsappTemplates(text: string | undefined): Record<string, string> {
   const templates: Record<string, string> = {}
-  for (const entry of (text ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [kind, sid] = entry.split('=').map((part) => part.trim())
     if (!kind || !WHATSAPP_TEMPLATE_KINDS.includes(kind) || !sid || !/^HX[0-9a-fA-F]{32}$/.test(sid)) {
       throw new ConfigError(`TWILIO_WHATSAPP_TEMPLATES: "${entry}" is not <kind>=<HX… template SID> (kinds: ${WHATSAPP_TEMPLATE_KINDS.join(', ')})`)
@@ -296,7 +337,10 @@ function parseConcurrency(text: string | undefined): OutboxConfig['concurrency']
     return { sms: all, webchat: all, slack: all }
   }
   const values = { ...DEFAULT_CONCURRENCY }
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [provider, amount] = entry.split('=').map((part) => part.trim())
     if (!provider || !(provider in values) || !amount || !/^\d+$/.test(amount) || Number(amount) < 1 || Number(amount) > 256) {
       throw new ConfigError(`OUTBOX_CONCURRENCY: "${entry}" is not <provider>=<1..256> (providers: sms, webchat, slack)`)
@@ -314,7 +358,10 @@ function parseTrustProxy(text: string | undefined): string | number | boolean {
 }
 
 function parsePhones(text: string | undefined): string[] {
-  const phones = (text ?? '').split(',').map((phone) => phone.trim()).filter(Boolean)
+  const phones = (text ?? '')
+    .split(',')
+    .map((phone) => phone.trim())
+    .filter(Boolean)
   for (const phone of phones) if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new ConfigError(`PROVIDER_ALERT_PHONES: "${phone}" is not an E.164 number (+8613800138000)`)
   return phones
 }
@@ -431,7 +478,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       verificationSmsPerHour: e.VERIFICATION_SMS_PER_HOUR ?? 100,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    botServiceUrls: e.BOT_SERVICE_URLS ? e.BOT_SERVICE_URLS.split(',').map((url) => url.trim()).filter(Boolean) : DEFAULT_BOT_SERVICE_URLS,
+    botServiceUrls: e.BOT_SERVICE_URLS
+      ? e.BOT_SERVICE_URLS.split(',')
+          .map((url) => url.trim())
+          .filter(Boolean)
+      : DEFAULT_BOT_SERVICE_URLS,
     botEmulator: e.BOT_EMULATOR === 'true' || e.BOT_EMULATOR === '1',
     handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
     feedback: {
@@ -442,7 +493,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     digestCron: e.DIGEST_CRON ?? '0 9 * * 1',
     complaintKeywords: e.COMPLAINT_KEYWORDS
-      ? e.COMPLAINT_KEYWORDS.split(',').map((word) => word.trim().toLowerCase()).filter(Boolean)
+      ? e.COMPLAINT_KEYWORDS.split(',')
+          .map((word) => word.trim().toLowerCase())
+          .filter(Boolean)
       : DEFAULT_COMPLAINT_KEYWORDS,
   }
 }
@@ -450,14 +503,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 function slackSignInConfig(e: z.infer<typeof env>): SlackSignInConfig | undefined {
   if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) return undefined
   if (!e.SLACK_CLIENT_ID || !e.SLACK_CLIENT_SECRET) throw new ConfigError('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for "Sign in with Slack", or neither')
-  return { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, oidcUrl: e.SLACK_OIDC_URL ?? 'https://slack.com', apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', ...(e.SLACK_TEAM_ID && { teamId: e.SLACK_TEAM_ID }) }
+  return {
+    clientId: e.SLACK_CLIENT_ID,
+    clientSecret: e.SLACK_CLIENT_SECRET,
+    oidcUrl: e.SLACK_OIDC_URL ?? 'https://slack.com',
+    apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    ...(e.SLACK_TEAM_ID && { teamId: e.SLACK_TEAM_ID }),
+  }
 }
 
 function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
   const given = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_STAFF_CHANNEL].filter(Boolean).length
   if (given === 0) return undefined
   if (given < 3) throw new ConfigError('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL: set all three to turn Slack on, or none')
-  return { botToken: e.SLACK_BOT_TOKEN!, signingSecret: e.SLACK_SIGNING_SECRET!, staffChannel: e.SLACK_STAFF_CHANNEL!, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', requireAccount: ['true', '1'].includes(e.SLACK_REQUIRE_ACCOUNT ?? '') }
+  return {
+    botToken: e.SLACK_BOT_TOKEN!,
+    signingSecret: e.SLACK_SIGNING_SECRET!,
+    staffChannel: e.SLACK_STAFF_CHANNEL!,
+    apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    requireAccount: ['true', '1'].includes(e.SLACK_REQUIRE_ACCOUNT ?? ''),
+  }
 }
 
 export interface StartupNote {
@@ -475,7 +540,11 @@ export function describeChannels(config: Config): StartupNote[] {
   else notes.push(info(`SMS channel on: webhook ${config.publicUrl}/twilio/sms, sending from ${twilio.from}`))
   if (twilio?.whatsappFrom) {
     const templates = Object.keys(twilio.whatsappTemplates)
-    notes.push(info(`WhatsApp on (same webhook): notifications from whatsapp:${twilio.whatsappFrom}; templates after 24 h for ${templates.length ? templates.join(', ') : 'no kind (set TWILIO_WHATSAPP_TEMPLATES)'}`))
+    notes.push(
+      info(
+        `WhatsApp on (same webhook): notifications from whatsapp:${twilio.whatsappFrom}; templates after 24 h for ${templates.length ? templates.join(', ') : 'no kind (set TWILIO_WHATSAPP_TEMPLATES)'}`,
+      ),
+    )
   }
   const bot = config.botFramework
   if (!bot.appId) {
@@ -485,7 +554,11 @@ export function describeChannels(config: Config): StartupNote[] {
         : info(`Web chat in local mode: the chat page ${config.publicUrl}/ uses the built-in Direct Line; /api/messages is closed (set MICROSOFT_APP_ID for Azure Bot Service)`),
     )
   } else {
-    notes.push(info(`Web chat on Azure Bot Service (app ${bot.appId}): /api/messages requires Bot Framework tokens; the chat page ${bot.directLineSecret ? 'uses Azure Direct Line tokens' : 'is off until DIRECT_LINE_SECRET is set'}`))
+    notes.push(
+      info(
+        `Web chat on Azure Bot Service (app ${bot.appId}): /api/messages requires Bot Framework tokens; the chat page ${bot.directLineSecret ? 'uses Azure Direct Line tokens' : 'is off until DIRECT_LINE_SECRET is set'}`,
+      ),
+    )
   }
   if (!config.slack) notes.push(info('Slack off: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL for the staff channel'))
   else notes.push(info(`Slack on: events at ${config.publicUrl}/slack/events, tickets in ${config.slack.staffChannel}`))

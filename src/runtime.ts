@@ -52,7 +52,7 @@ async function adminTokenFor(config: Config, logger: Logger): Promise<string> {
     logger.warn({ file }, 'ADMIN_TOKEN is not set: generated an admin API token and saved it in this file')
   }
   const token = randomBytes(24).toString('base64url')
-  await writeFile(file, token + '\n', { mode: 0o600 })
+  await writeFile(file, `${token}\n`, { mode: 0o600 })
   return token
 }
 

@@ -6,7 +6,7 @@ import { startAftercare, StartupError } from './runtime.ts'
 
 if (existsSync('.env')) process.loadEnvFile('.env')
 
-let config
+let config: ReturnType<typeof loadConfig>
 try {
   config = loadConfig()
 } catch (error) {

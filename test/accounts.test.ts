@@ -46,7 +46,9 @@ beforeAll(async () => {
     expect(created.status).toBe(201)
     const { account } = (await created.json()) as { account: { id: string } }
     const { cookie } = await signIn(email, PASSWORD)
-    const token = (await (await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: cookie!, origin: world.t.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'tests' }) })).json()) as { token: string }
+    const token = (await (
+      await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: cookie!, origin: world.t.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'tests' }) })
+    ).json()) as { token: string }
     people[role] = { id: account.id, email, cookie: cookie!, token: token.token }
   }
   mine = (await submitBySms(world.t, '+8613700220001', REPAIR)).number
@@ -60,7 +62,12 @@ describe('the role matrix (each role against each endpoint: allowed, or 403; nev
   const ALLOWED = true
   const cases: [string, string, (() => unknown) | undefined, Record<Role, boolean>][] = [
     ['GET', '/api/tickets', undefined, { admin: ALLOWED, agent: ALLOWED, technician: ALLOWED, party_a: ALLOWED }],
-    ['POST', '/api/tickets', () => ({ serviceType: 'repair', productModel: 'WM-800', description: 'Leaks', siteAddress: '1 Main Street, Shanghai', contactName: 'Ann', phone: '+8613700229999' }), { admin: ALLOWED, agent: ALLOWED, technician: false, party_a: false }],
+    [
+      'POST',
+      '/api/tickets',
+      () => ({ serviceType: 'repair', productModel: 'WM-800', description: 'Leaks', siteAddress: '1 Main Street, Shanghai', contactName: 'Ann', phone: '+8613700229999' }),
+      { admin: ALLOWED, agent: ALLOWED, technician: false, party_a: false },
+    ],
     ['GET', '/api/reports/agreement?from=2026-11-01&to=2026-11-30', undefined, { admin: ALLOWED, agent: ALLOWED, technician: false, party_a: ALLOWED }],
     ['GET', '/api/feedback', undefined, { admin: ALLOWED, agent: ALLOWED, technician: false, party_a: ALLOWED }],
     ['GET', '/api/complaints', undefined, { admin: ALLOWED, agent: ALLOWED, technician: false, party_a: ALLOWED }],
@@ -100,7 +107,11 @@ describe('the role matrix (each role against each endpoint: allowed, or 403; nev
   })
 
   it('a change through a session must come from our own pages', async () => {
-    const response = await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: people.agent.cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify({ name: 'stolen' }) })
+    const response = await fetch(`${world.t.url}/api/me/tokens`, {
+      method: 'POST',
+      headers: { cookie: people.agent.cookie, 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ name: 'stolen' }),
+    })
     expect(response.status).toBe(403)
   })
 })
@@ -158,12 +169,19 @@ describe('signing in', () => {
   })
 
   it('a set-password link works once; the account signs in with it and then with the password', async () => {
-    const created = (await (await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'New.Dispatcher@Service.example', name: 'New Dispatcher', role: 'agent' }) })).json()) as { account: { email: string; hasPassword: boolean }; setPasswordUrl: string }
+    const created = (await (
+      await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'New.Dispatcher@Service.example', name: 'New Dispatcher', role: 'agent' }) })
+    ).json()) as { account: { email: string; hasPassword: boolean }; setPasswordUrl: string }
     expect(created.account).toMatchObject({ email: 'new.dispatcher@service.example', hasPassword: false })
     const key = new URL(created.setPasswordUrl).searchParams.get('key')!
     expect((await fetch(`${world.t.url}/password?key=${key}`)).status).toBe(200)
     const set = (password: string, confirm = password) =>
-      fetch(`${world.t.url}/password`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key, password, confirm }).toString() })
+      fetch(`${world.t.url}/password`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key, password, confirm }).toString(),
+      })
     expect((await set('short')).status).toBe(400)
     const done = await set('a long enough password')
     expect(done.status).toBe(303)
@@ -174,9 +192,15 @@ describe('signing in', () => {
   })
 
   it('a disabled account is signed out at once and its tokens stop working', async () => {
-    const created = (await (await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'leaver@service.example', name: 'Leaver', role: 'agent', password: PASSWORD }) })).json()) as { account: { id: string } }
+    const created = (await (
+      await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'leaver@service.example', name: 'Leaver', role: 'agent', password: PASSWORD }) })
+    ).json()) as { account: { id: string } }
     const { cookie } = await signIn('leaver@service.example', PASSWORD, '198.51.100.9')
-    const token = ((await (await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: cookie!, origin: world.t.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ci' }) })).json()) as { token: string }).token
+    const token = (
+      (await (
+        await fetch(`${world.t.url}/api/me/tokens`, { method: 'POST', headers: { cookie: cookie!, origin: world.t.url, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ci' }) })
+      ).json()) as { token: string }
+    ).token
     expect((await fetch(`${world.t.url}/api/tickets`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
     expect((await world.t.admin(`/api/accounts/${created.account.id}`, { method: 'PATCH', body: JSON.stringify({ disabled: true }) })).status).toBe(200)
     expect((await fetch(`${world.t.url}/api/tickets`, { headers: { cookie: cookie! } })).status).toBe(401)
@@ -200,7 +224,11 @@ describe('API tokens', () => {
     expect(listed.tokens.find((entry) => entry.id === id)).toMatchObject({ prefix })
     expect(listed.tokens.every((entry) => entry.token === undefined)).toBe(true)
 
-    const acted = await fetch(`${world.t.url}/api/complaints`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticket: theirs, text: 'Customer called, unhappy with the wait', actor: 'the CEO' }) })
+    const acted = await fetch(`${world.t.url}/api/complaints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ticket: theirs, text: 'Customer called, unhappy with the wait', actor: 'the CEO' }),
+    })
     expect(acted.status).toBe(201)
     const complaint = (await acted.json()) as { number: string }
     const filed = (await world.t.getJson(`/api/complaints/${complaint.number}`)) as { events: { actor: string }[] }
@@ -234,7 +262,14 @@ describe('SLACK_REQUIRE_ACCOUNT=true', () => {
     const stranger = { id: 'U0STRANGER', username: 'stranger', name: 'stranger', team_id: 'T0TEAM0001' }
     const before = world.slack.of('chat.postEphemeral').length
     expect((await workspace.interaction(buttonPress('ticket_action:arrive', number, stranger))).status).toBe(200)
-    const told = await eventually(() => world.slack.of('chat.postEphemeral').slice(before).find((call) => call.args.user === 'U0STRANGER'), 'the refusal')
+    const told = await eventually(
+      () =>
+        world.slack
+          .of('chat.postEphemeral')
+          .slice(before)
+          .find((call) => call.args.user === 'U0STRANGER'),
+      'the refusal',
+    )
     expect(String(told.args.text)).toContain('not linked to an Aftercare account')
     expect(((await world.t.getJson(`/api/tickets/${number}`)) as { status: string }).status).toBe('responded')
     expect((await workspace.interaction(buttonPress('ticket_action:arrive', number))).status).toBe(200)
@@ -246,8 +281,11 @@ describe('npm run accounts', () => {
   const run = async (...args: string[]) => {
     const { execFile } = await import('node:child_process')
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/accounts.ts', ...args], { env: { ...process.env, DATABASE_URL: world.t.db.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://desk.example' } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/accounts.ts', ...args],
+        { env: { ...process.env, DATABASE_URL: world.t.db.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://desk.example' } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       ),
     )
   }

@@ -135,7 +135,11 @@ describe('a connection lost in the middle of a turn', () => {
   })
 
   it('web chat: the built-in Direct Line answers 503, and the client’s retry gets the replies once', { retry: 2 }, async () => {
-    const session = (await (await fetch(`${world.t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { conversationId: string; token: string; userId: string }
+    const session = (await (await fetch(`${world.t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      conversationId: string
+      token: string
+      userId: string
+    }
     const post = (activity: object) =>
       fetch(`${world.t.url}/v3/directline/conversations/${session.conversationId}/activities`, {
         method: 'POST',
@@ -158,7 +162,9 @@ describe('a connection lost in the middle of a turn', () => {
 
     expect((await post(hello)).status).toBe(200)
     expect((await post(hello)).status).toBe(200)
-    const list = (await (await fetch(`${world.t.url}/v3/directline/conversations/${session.conversationId}/activities`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as { activities: { from: { role: string }; text?: string }[] }
+    const list = (await (await fetch(`${world.t.url}/v3/directline/conversations/${session.conversationId}/activities`, { headers: { authorization: `Bearer ${session.token}` } })).json()) as {
+      activities: { from: { role: string }; text?: string }[]
+    }
     const fromBot = list.activities.filter((activity) => activity.from.role === 'bot').map((activity) => activity.text)
     expect(fromBot).toEqual(['Hello! This is the after-sales service desk. What can we help you with?'])
     expect(list.activities.filter((activity) => activity.from.role === 'user')).toHaveLength(1)

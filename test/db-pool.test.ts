@@ -28,12 +28,7 @@ it('queries sent together in a transaction run in turn, in order, without a warn
     const loaded = await prisma.$transaction(async (tx) => tx.customer.findMany({ include: { identities: true, tickets: true, complaints: true } }))
     expect(loaded[0]!.identities).toHaveLength(1)
     const results = await prisma.$transaction(async (tx) =>
-      Promise.all([
-        tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM pg_sleep(0.05)`,
-        tx.$queryRaw<{ n: number }[]>`SELECT 2 AS n`,
-        tx.ticket.count(),
-        tx.$queryRaw<{ n: number }[]>`SELECT 3 AS n`,
-      ]),
+      Promise.all([tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM pg_sleep(0.05)`, tx.$queryRaw<{ n: number }[]>`SELECT 2 AS n`, tx.ticket.count(), tx.$queryRaw<{ n: number }[]>`SELECT 3 AS n`]),
     )
     expect([results[0][0]!.n, results[1][0]!.n, results[2], results[3][0]!.n]).toEqual([1, 2, 0, 3])
     // A failing query does not leave the ones after it waiting.

@@ -203,7 +203,10 @@ describe('when the survey cannot reach the customer', () => {
     world.t.clock.advance(10 * MINUTE)
     await world.t.assembled.runSurveys()
     const thread = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
-    const alert = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === thread && String(call.args.text).includes('could not reach the customer')), 'the staff alert')
+    const alert = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === thread && String(call.args.text).includes('could not reach the customer')),
+      'the staff alert',
+    )
     expect(alert.args.text).toContain(`POST /api/tickets/${number}/feedback`)
     expect(smsTo(phone).some((body) => body.includes('How satisfied'))).toBe(false)
 
@@ -239,7 +242,10 @@ describe('staff control of the survey', () => {
 
   it('a survey the customer declined is a follow-up done, not a breach (§3.3a)', async () => {
     const { number } = await completed('2026-12-14T02:00:00Z')
-    const skip = await world.t.admin(`/api/tickets/${number}/survey`, { method: 'POST', body: JSON.stringify({ action: 'skip', reason: 'Said on the phone: no surveys, please', customerAsked: true }) })
+    const skip = await world.t.admin(`/api/tickets/${number}/survey`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'skip', reason: 'Said on the phone: no surveys, please', customerAsked: true }),
+    })
     expect(await skip.json()).toMatchObject({ status: 'skipped', skippedByCustomer: true, inWindow: true })
     world.t.clock.set('2026-12-15T03:00:00Z')
     expect((await world.t.assembled.sweepDeadlines()).breached).toBe(0)
@@ -257,7 +263,10 @@ describe('the complaint register (§3.3d)', () => {
     const list = await world.t.getJson('/api/complaints?status=open')
     expect(list.items.find((item: { number: string }) => item.number === complaintNumber)).toMatchObject({ source: 'low_rating', status: 'open', ticket: number, text: 'Rated 1/5' })
 
-    const post = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).startsWith(`Complaint ${complaintNumber}`)), 'the complaint in Slack')
+    const post = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).startsWith(`Complaint ${complaintNumber}`)),
+      'the complaint in Slack',
+    )
     expect(JSON.stringify(post.args.blocks)).toContain('complaint:take')
 
     const take = buttonPress('complaint:take', complaintNumber)

@@ -23,10 +23,7 @@ const smsTo = (phone: string) => world.twilio.sent.filter((sms) => sms.to === ph
 const conversationOf = (phone: string) => world.t.db.prisma.conversation.findFirstOrThrow({ where: { identity: { address: phone } } })
 let staffTs = 1_780_000_000
 const staffReply = (threadTs: string, text: string, eventId?: string) =>
-  world.workspace.event(
-    { type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text, ts: `${staffTs++}.000100`, thread_ts: threadTs, channel_type: 'channel' },
-    eventId ? { eventId } : {},
-  )
+  world.workspace.event({ type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text, ts: `${staffTs++}.000100`, thread_ts: threadTs, channel_type: 'channel' }, eventId ? { eventId } : {})
 
 describe('a live hand-off in the ticket’s thread', () => {
   it('relays both ways, keeps notes internal, and gives the customer back to the bot', async () => {
@@ -36,7 +33,10 @@ describe('a live hand-off in the ticket’s thread', () => {
 
     expect(await phone.say('AGENT')).toBe('I am passing you to a member of our team; they will answer here. Anything you write now goes to them.')
     // The ticket's thread: who asks, the technician mentioned, a release button, then the conversation so far.
-    const intro = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === ticketTs && String(call.args.text).includes('Hand-off')), 'the hand-off in the thread')
+    const intro = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.thread_ts === ticketTs && String(call.args.text).includes('Hand-off')),
+      'the hand-off in the thread',
+    )
     expect(intro.args.text).toContain(`the customer (SMS ${phone.number}) asks to talk to a person. <@U0TECH0001>`)
     expect(JSON.stringify(intro.args.blocks)).toContain('"action_id":"handoff_release"')
     const transcript = await eventually(() => world.slack.posted(STAFF_CHANNEL, ticketTs).find((text) => text.startsWith('*The conversation so far*')), 'the transcript')
@@ -60,7 +60,17 @@ describe('a live hand-off in the ticket’s thread', () => {
 
     // A staff member's photo in the thread reaches the customer as an MMS, from our copy.
     const staffPhoto = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(32, 2)])
-    await world.workspace.event({ type: 'message', subtype: 'file_share', channel: STAFF_CHANNEL, user: 'U0STAFF001', text: '', ts: `${staffTs++}.000100`, thread_ts: ticketTs, channel_type: 'channel', files: [world.slack.hostFile(staffPhoto, 'image/png')] })
+    await world.workspace.event({
+      type: 'message',
+      subtype: 'file_share',
+      channel: STAFF_CHANNEL,
+      user: 'U0STAFF001',
+      text: '',
+      ts: `${staffTs++}.000100`,
+      thread_ts: ticketTs,
+      channel_type: 'channel',
+      files: [world.slack.hostFile(staffPhoto, 'image/png')],
+    })
     const mms = await eventually(() => world.twilio.sent.find((sms) => sms.to === phone.number && sms.mediaUrls.length), 'the staff photo by MMS')
     expect(mms.body).toBe('Li Ming: (a photo)')
     const [mediaUrl] = mms.mediaUrls
@@ -73,7 +83,10 @@ describe('a live hand-off in the ticket’s thread', () => {
     await staffReply(ticketTs, 'note: customer sounds upset')
     await staffReply(ticketTs, 'Please keep the door unlocked.')
     await eventually(() => smsTo(phone.number).includes('Li Ming: Please keep the door unlocked.'), 'the staff replies by SMS')
-    const relayed = world.twilio.sent.filter((sms) => sms.to === phone.number && !sms.mediaUrls.length).map((sms) => sms.body).filter((body) => body.startsWith('Li Ming:'))
+    const relayed = world.twilio.sent
+      .filter((sms) => sms.to === phone.number && !sms.mediaUrls.length)
+      .map((sms) => sms.body)
+      .filter((body) => body.startsWith('Li Ming:'))
     expect(relayed).toEqual(['Li Ming: Sorry about that. We come tomorrow at 9.', 'Li Ming: Please keep the door unlocked.'])
     const ticket = await world.t.getJson(`/api/tickets/${number}`)
     expect(ticket.events.filter((event: { type: string }) => event.type === 'note').map((event: { data: { text: string } }) => event.data.text)).toEqual(['customer sounds upset'])
@@ -132,7 +145,10 @@ describe('a hand-off without a ticket', () => {
     expect(await world.t.assembled.escalateHandoffs()).toBe(0)
     world.t.clock.advance(2 * 60_000)
     expect(await world.t.assembled.escalateHandoffs()).toBe(1)
-    const escalation = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.reply_broadcast && String(call.args.text).includes('has waited 15 minutes')), 'the escalation')
+    const escalation = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.reply_broadcast && String(call.args.text).includes('has waited 15 minutes')),
+      'the escalation',
+    )
     expect(escalation.args.text).toMatch(/^<!here>/)
     expect(escalation.args.channel).toBe(thread.channel)
     expect(escalation.args.thread_ts).toBe(thread.ts)

@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(() => world.close())
 
 const hosted = (bytes: Uint8Array, contentType = 'image/jpeg') => ({ url: world.twilio.hostMedia(bytes, contentType), contentType })
-const attachmentsOf = async (number: string) => ((await world.t.getJson(`/api/tickets/${number}`)) as { attachments: { id: string; status: string; contentType: string | null; bytes: number | null; refusal: string | null; url: string | null }[] }).attachments
+const attachmentsOf = async (number: string) =>
+  ((await world.t.getJson(`/api/tickets/${number}`)) as { attachments: { id: string; status: string; contentType: string | null; bytes: number | null; refusal: string | null; url: string | null }[] })
+    .attachments
 
 describe('photos by MMS', () => {
   it('a photo alone starts a request; it goes with the ticket to staff, behind the token or a signed link', async () => {
@@ -59,7 +61,10 @@ describe('photos by MMS', () => {
     expect((await fetch(`${world.t.url}${files[0]!.url}`)).status).toBe(401)
 
     // Staff see the photos in the ticket's message, as links that work without the token, for a while.
-    const post = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(number)), 'the staff post')
+    const post = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(number)),
+      'the staff post',
+    )
     const links = [...JSON.stringify(post.args.blocks).matchAll(/<(https:\/\/aftercare\.example\.test\/media\/[^|>]+)\|(photo|PDF) \d>/g)].map((match) => match[1]!.replace(/\\u0026|&amp;/g, '&'))
     expect(links).toHaveLength(3)
     const local = (link: string) => `${world.t.url}${new URL(link).pathname}${new URL(link).search}`
@@ -94,7 +99,10 @@ describe('photos by MMS', () => {
     const answer = await phone.sendMms('WM-800', [hosted(EXE), hosted(Buffer.concat([JPEG, Buffer.alloc(MAX_BYTES)]))])
     expect(answer).toMatch(/^We could not take a file you sent: we take photos \(JPEG, PNG, HEIC, WebP\) and PDFs of up to 4 KB, 5 per message\.\n.*serial number/s)
     // Six at once: five kept, one refused.
-    const six = await phone.sendMms('', Array.from({ length: 6 }, () => hosted(JPEG)))
+    const six = await phone.sendMms(
+      '',
+      Array.from({ length: 6 }, () => hosted(JPEG)),
+    )
     expect(six).toMatch(/^5 photos received, thank you\.\nWe could not take a file you sent/)
     await phone.sayAll(['skip', 'It leaks', '1 Main Street, Shanghai', 'Ann Lee'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
@@ -118,9 +126,9 @@ describe('photos by MMS', () => {
     const phone = nextPhone()
     await phone.say('hi')
     const file = hosted(JPEG)
-    const first = await phone.send('', 'SM' + 'b'.repeat(32), [file])
+    const first = await phone.send('', `SM${'b'.repeat(32)}`, [file])
     const requests = world.twilio.mediaRequests.length
-    const retry = await phone.send('', 'SM' + 'b'.repeat(32), [file])
+    const retry = await phone.send('', `SM${'b'.repeat(32)}`, [file])
     expect(retry.messages).toEqual(first.messages)
     expect(world.twilio.mediaRequests.length).toBe(requests)
     expect(await world.t.db.prisma.attachment.count({ where: { address: phone.number } })).toBe(1)
@@ -133,8 +141,8 @@ describe('orphans', () => {
     await phone.say('hi')
     const intake = world.t.assembled.app.media
     // Received, but its turn never ran (as when the database failed mid-turn and Twilio gave up).
-    await intake.receive({ channel: 'sms', address: phone.number, providerMessageId: 'SM' + 'c'.repeat(32) }, [{ bytes: Buffer.concat([PNG, Buffer.from('orphan')]) }])
-    const orphan = await world.t.db.prisma.attachment.findFirstOrThrow({ where: { providerMessageId: 'SM' + 'c'.repeat(32) } })
+    await intake.receive({ channel: 'sms', address: phone.number, providerMessageId: `SM${'c'.repeat(32)}` }, [{ bytes: Buffer.concat([PNG, Buffer.from('orphan')]) }])
+    const orphan = await world.t.db.prisma.attachment.findFirstOrThrow({ where: { providerMessageId: `SM${'c'.repeat(32)}` } })
     const kept = await world.t.db.prisma.attachment.count()
     expect(await intake.purgeOrphans()).toBe(0)
     await world.t.db.prisma.attachment.updateMany({ where: { createdAt: { lt: new Date(Date.now() + 60_000) } }, data: { createdAt: new Date(Date.now() - 2 * 86_400_000) } })
@@ -157,7 +165,17 @@ describe('the technician’s photos (§3.1e, issue 14)', () => {
 
     let ts = 1_790_000_000
     const post = (text: string, bytes: Buffer, type: string) =>
-      world.workspace.event({ type: 'message', subtype: 'file_share', channel: STAFF_CHANNEL, user: 'U0TECH0009', text, ts: `${ts++}.000100`, thread_ts: ticketTs, channel_type: 'channel', files: [world.slack.hostFile(bytes, type)] })
+      world.workspace.event({
+        type: 'message',
+        subtype: 'file_share',
+        channel: STAFF_CHANNEL,
+        user: 'U0TECH0009',
+        text,
+        ts: `${ts++}.000100`,
+        thread_ts: ticketTs,
+        channel_type: 'channel',
+        files: [world.slack.hostFile(bytes, type)],
+      })
     expect((await post('Reset done, lights green', PNG, 'image/png')).status).toBe(200)
     expect((await post('note: the router was in a damp cupboard', JPEG, 'image/jpeg')).status).toBe(200)
 

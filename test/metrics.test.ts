@@ -35,7 +35,14 @@ describe('/metrics', () => {
       expect(text).toMatch(new RegExp(`^aftercare_outbox_oldest_age_seconds\\{channel="${channel}"\\} 0$`, 'm'))
     }
     expect(text).toMatch(/^aftercare_database_up 1$/m)
-    for (const family of ['aftercare_delivery_attempts_total', 'aftercare_provider_up', 'aftercare_deadline_warnings_total', 'aftercare_deadline_breaches_total', 'aftercare_database_connections_dropped_total', 'aftercare_embedded_postgres_restarts_total']) {
+    for (const family of [
+      'aftercare_delivery_attempts_total',
+      'aftercare_provider_up',
+      'aftercare_deadline_warnings_total',
+      'aftercare_deadline_breaches_total',
+      'aftercare_database_connections_dropped_total',
+      'aftercare_embedded_postgres_restarts_total',
+    ]) {
       expect(text).toContain(`# TYPE ${family}`)
     }
   })

@@ -37,10 +37,14 @@ describe('retries', () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 500 }, { status: 500 })
     await respondTo(number)
-    const message = await eventually(async () => {
-      const row = await notification(number)
-      return row.status === 'sent' && row
-    }, 'delivery after two failures', 20_000)
+    const message = await eventually(
+      async () => {
+        const row = await notification(number)
+        return row.status === 'sent' && row
+      },
+      'delivery after two failures',
+      20_000,
+    )
     expect(message.attempts).toBe(3)
     expect(message.providerId).toMatch(/^SM/)
     expect(world.twilio.sent.filter((sent) => sent.to === phone.number && sent.body.includes('accepted'))).toHaveLength(1)
@@ -50,10 +54,14 @@ describe('retries', () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 503 }, { status: 503 }, { status: 429, code: 20429 }, { status: 503 })
     await respondTo(number)
-    const message = await eventually(async () => {
-      const row = await notification(number)
-      return row.status === 'failed' && row
-    }, 'giving up', 30_000)
+    const message = await eventually(
+      async () => {
+        const row = await notification(number)
+        return row.status === 'failed' && row
+      },
+      'giving up',
+      30_000,
+    )
     expect(message.attempts).toBe(4)
     expect(message.lastError).toMatch(/gave up after 4 attempts/)
     await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
@@ -150,7 +158,11 @@ describe('a crash between commit and delivery', () => {
     for (const { phone } of customers) {
       const received = world.twilio.sent.filter((sent) => sent.to === phone.number).map((sent) => sent.body)
       expect(received.filter((body) => body.includes('accepted'))).toHaveLength(1)
-      const rows = await world.t.db.prisma.message.findMany({ where: { status: 'sent', conversation: { identity: { address: phone.number } }, kind: { not: null } }, orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }], select: { body: true } })
+      const rows = await world.t.db.prisma.message.findMany({
+        where: { status: 'sent', conversation: { identity: { address: phone.number } }, kind: { not: null } },
+        orderBy: [{ createdAt: 'asc' }, { seq: 'asc' }],
+        select: { body: true },
+      })
       expect(received.slice(-rows.length)).toEqual(rows.map((row) => row.body))
     }
   })

@@ -55,7 +55,13 @@ describe('POST /api/tickets (a phone call)', () => {
     const confirmation = await eventually(() => smsTo(phone).find((body) => body.includes(ticket.number)), 'the confirmation text')
     expect(confirmation).toContain(`Thank you! Your request number is ${ticket.number}.`)
     // The staff channel gets the ticket like any other, marked as a phone request.
-    await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks).includes(`${ticket.number}`) && JSON.stringify(call.args.blocks).includes('PHONE')), 'the staff post')
+    await eventually(
+      () =>
+        world.slack
+          .of('chat.postMessage')
+          .find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks).includes(`${ticket.number}`) && JSON.stringify(call.args.blocks).includes('PHONE')),
+      'the staff post',
+    )
 
     await act(ticket.number, { action: 'respond', technician: 'Wang Gong' })
     await eventually(() => smsTo(phone).length >= 2 && smsTo(phone)[1], 'the response notification')
@@ -106,7 +112,12 @@ describe('POST /api/tickets (a phone call)', () => {
     const body = (await response.json()) as { error: string; problems: Record<string, string> }
     expect(Object.keys(body.problems).sort()).toEqual(['contactName', 'deliveryDate', 'productModel'])
     expect(body.problems.productModel).toContain('2 to 60 characters')
-    for (const bad of [{ ...repairCall('12'), phone: 'call me' }, { ...repairCall(nextPhone()), serviceType: 'cleaning' }, { ...repairCall(nextPhone()), colour: 'red' }, { ...repairCall(nextPhone()), deliveryDate: 'x'.repeat(100) }]) {
+    for (const bad of [
+      { ...repairCall('12'), phone: 'call me' },
+      { ...repairCall(nextPhone()), serviceType: 'cleaning' },
+      { ...repairCall(nextPhone()), colour: 'red' },
+      { ...repairCall(nextPhone()), deliveryDate: 'x'.repeat(100) },
+    ]) {
       const refused = await logCall(bad)
       expect(refused.status, JSON.stringify(bad)).toBe(400)
     }

@@ -28,7 +28,10 @@ const fileOnDisk = (bytes: Buffer) => {
 async function requestWithPhotos(number: string, photos: Buffer[]) {
   const phone = new Phone(world.t.url, number)
   await phone.sayAll(['hi', '1', 'WM-800', 'skip', 'The drum does not turn'])
-  await phone.sendMms('', photos.map((bytes) => hosted(bytes, bytes === SHARED ? 'image/png' : 'image/jpeg')))
+  await phone.sendMms(
+    '',
+    photos.map((bytes) => hosted(bytes, bytes === SHARED ? 'image/png' : 'image/jpeg')),
+  )
   await phone.sayAll(['88 Century Avenue, Shanghai', 'Li Wei'])
   const ticket = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
   return { phone, ticket }
@@ -54,7 +57,17 @@ describe('erasing a customer (DELETE /api/customers/:id)', () => {
     expect(await response.json()).toEqual({ erased: { tickets: 1, messages: expect.any(Number), files: 1 } })
 
     const after = await world.t.getJson(`/api/tickets/${erased.ticket}`)
-    expect(after).toMatchObject({ number: erased.ticket, type: 'repair', productModel: 'WM-800', status: 'submitted', contactName: '(erased)', siteAddress: null, description: null, channelAddress: '(erased)', attachments: [] })
+    expect(after).toMatchObject({
+      number: erased.ticket,
+      type: 'repair',
+      productModel: 'WM-800',
+      status: 'submitted',
+      contactName: '(erased)',
+      siteAddress: null,
+      description: null,
+      channelAddress: '(erased)',
+      attachments: [],
+    })
     expect(after.customer).toMatchObject({ name: null, phone: null })
     expect(after.events.at(-1)).toMatchObject({ type: 'customer_erased' })
     for (const file of files) expect((await world.t.admin(file.url)).status).toBe(404)

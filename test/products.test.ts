@@ -103,7 +103,10 @@ describe('the intake against the catalogue', () => {
     await phone.sayAll(['skip', 'It leaks', 'skip', '1 Main Street, Shanghai', 'Ann Lee'])
     const number = /SR-\d{4}-\d{6}/.exec(await phone.say('YES'))![0]
     expect(await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({ productModel: 'Bosch Serie 6', productListed: false })
-    const post = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(number)), 'the staff post')
+    const post = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(number)),
+      'the staff post',
+    )
     expect(JSON.stringify(post.args.blocks)).toContain('Model not in the product catalogue')
   })
 

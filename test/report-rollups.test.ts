@@ -74,7 +74,9 @@ it('match the raw rows through every kind of change, compaction, and rebuilds in
   await run(`UPDATE "NonConformity" SET excused = true WHERE id::text < '7'`)
   await run(`UPDATE "Ticket" SET "serviceValue" = 999.99 WHERE seq % 3 = 0`)
   await run(`INSERT INTO "NonConformity" (id, "ticketId", kind, at, detail) SELECT gen_random_uuid(), id, 'fix_rejected', "createdAt" + interval '3 days', 'x' FROM "Ticket" WHERE seq % 9 = 0`)
-  await run(`INSERT INTO "ForceMajeure" (id, "ticketId", affects, note, actor, "declaredAt") SELECT gen_random_uuid(), id, '{response}', 'x', 'system', "createdAt" + interval '1 day' FROM "Ticket" WHERE seq % 23 = 0`)
+  await run(
+    `INSERT INTO "ForceMajeure" (id, "ticketId", affects, note, actor, "declaredAt") SELECT gen_random_uuid(), id, '{response}', 'x', 'system', "createdAt" + interval '1 day' FROM "Ticket" WHERE seq % 23 = 0`,
+  )
   await run(`DELETE FROM "NonConformity" WHERE "breachId" IN (SELECT id FROM "DeadlineBreach" WHERE id::text > 'e')`)
   await run(`DELETE FROM "DeadlineBreach" WHERE id::text > 'e'`)
   await run(`DELETE FROM "NonConformity" WHERE kind = 'non_genuine_part' AND id::text > 'd'`)

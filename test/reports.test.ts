@@ -183,12 +183,17 @@ describe('the weekly digest (§3.3c)', () => {
   it('posts last week’s figures against the targets to the staff channel', async () => {
     world.t.clock.set('2026-11-30T02:00:00Z') // Monday 10:00 in Shanghai: last week is 23–29 Nov
     const text = await world.t.assembled.postDigest()
-    const posted = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && String(call.args.text).startsWith('*Weekly service digest*')), 'the digest')
+    const posted = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => call.args.channel === STAFF_CHANNEL && String(call.args.text).startsWith('*Weekly service digest*')),
+      'the digest',
+    )
     expect(posted.args.text).toBe(text)
     expect(text).toContain('*Weekly service digest* — 2026-11-23 to 2026-11-29')
     expect(text).toContain(':warning: Installed within 3 working days (§2.1a): *0.0%* (0/1), target 100%')
     expect(text).toContain('• Responded within 24 h (§2.2): nothing to count')
-    expect(text).toContain('Deadline breaches: *1* (response 0, installation 1, diagnosis 0, feedback 0); non-conforming services 0, liquidated damages *0.00 CNY* (§4.1b, once per service); force majeure (§4.1c): notices 1, breaches excused 1, 30.00 CNY waived')
+    expect(text).toContain(
+      'Deadline breaches: *1* (response 0, installation 1, diagnosis 0, feedback 0); non-conforming services 0, liquidated damages *0.00 CNY* (§4.1b, once per service); force majeure (§4.1c): notices 1, breaches excused 1, 30.00 CNY waived',
+    )
     expect(text).toContain('Complaints: 0 opened, 0 resolved, *1 open* (§3.3d)')
   })
 })

@@ -234,7 +234,10 @@ describe('npm start as a process', () => {
 
   it('logs readable lines with LOG_FORMAT=pretty (what a terminal gets by default), JSON otherwise', async () => {
     const dir = await dataDir()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...baseEnv, DATA_DIR: dir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, ...baseEnv, DATA_DIR: dir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const lines = createInterface({ input: child.stdout })
     const listening = await new Promise<string>((resolve, reject) => {
       lines.on('line', (line) => line.includes('Aftercare is listening') && resolve(line))
@@ -250,7 +253,14 @@ describe('npm start as a process', () => {
     const slack = await new FakeSlackApi().start()
     const dir = await dataDir()
     try {
-      const { exited } = startProcess({ ...baseEnv, DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-not-the-right-one', SLACK_SIGNING_SECRET: 'test-slack-signing-secret', SLACK_STAFF_CHANNEL: 'C0STAFF0001', SLACK_API_URL: `${slack.url}/api/` })
+      const { exited } = startProcess({
+        ...baseEnv,
+        DATA_DIR: dir,
+        SLACK_BOT_TOKEN: 'xoxb-not-the-right-one',
+        SLACK_SIGNING_SECRET: 'test-slack-signing-secret',
+        SLACK_STAFF_CHANNEL: 'C0STAFF0001',
+        SLACK_API_URL: `${slack.url}/api/`,
+      })
       const { code, stderr } = await exited
       expect(code).toBe(1)
       expect(stderr).toContain('Aftercare cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth)')
@@ -266,7 +276,14 @@ describe('npm start as a process', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const unreachable = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/api/`
     closed.close()
-    const { child, exited, listening, logged } = startProcess({ ...baseEnv, DATA_DIR: await dataDir(), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'test-slack-signing-secret', SLACK_STAFF_CHANNEL: 'C0STAFF0001', SLACK_API_URL: unreachable })
+    const { child, exited, listening, logged } = startProcess({
+      ...baseEnv,
+      DATA_DIR: await dataDir(),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: 'test-slack-signing-secret',
+      SLACK_STAFF_CHANNEL: 'C0STAFF0001',
+      SLACK_API_URL: unreachable,
+    })
     const warned = logged('Slack cannot be reached at start')
     const port = await listening
     await warned
@@ -313,4 +330,3 @@ describe('the example holidays file', () => {
     expect([...config.holidays.workdays]).toEqual(['2026-09-20', '2026-10-10'])
   })
 })
-

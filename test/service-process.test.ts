@@ -34,14 +34,24 @@ describe('a repair from request to confirmed fix', () => {
     expect(responded.deadlines.find((deadline: { kind: string }) => deadline.kind === 'response').metAt).toBe('2026-11-25T02:00:00.000Z')
     const response = await eventually(smsTo(phone.number, 'has been accepted'), 'the response notification')
     expect(response.body).toBe(
-      [`Your request ${number} has been accepted.`, 'Confirmed as: Drum motor fault', 'Technician: Wang Gong (+8613911112222)', 'Appointment: Wed 25 Nov, 14:00 Beijing time', 'Reply STATUS at any time to see how it is going.'].join('\n'),
+      [
+        `Your request ${number} has been accepted.`,
+        'Confirmed as: Drum motor fault',
+        'Technician: Wang Gong (+8613911112222)',
+        'Appointment: Wed 25 Nov, 14:00 Beijing time',
+        'Reply STATUS at any time to see how it is going.',
+      ].join('\n'),
     )
     expect(response.from).toBe('+8610000000000')
 
     // §3.1c: arrival starts the 1-hour diagnosis clock.
     t.clock.advance(4 * 3_600_000)
     const arrived = await actOk(number, { action: 'arrive' })
-    expect(arrived.deadlines.find((deadline: { kind: string }) => deadline.kind === 'diagnosis')).toMatchObject({ startsAt: '2026-11-25T06:00:00.000Z', dueAt: '2026-11-25T07:00:00.000Z', metAt: null })
+    expect(arrived.deadlines.find((deadline: { kind: string }) => deadline.kind === 'diagnosis')).toMatchObject({
+      startsAt: '2026-11-25T06:00:00.000Z',
+      dueAt: '2026-11-25T07:00:00.000Z',
+      metAt: null,
+    })
     t.clock.advance(40 * 60_000)
     const diagnosed = await actOk(number, { action: 'diagnose', rootCause: 'product_defect', findings: 'Motor capacitor burnt out' })
     expect(diagnosed).toMatchObject({ status: 'diagnosed', rootCause: 'product_defect', findings: 'Motor capacitor burnt out' })
@@ -50,7 +60,9 @@ describe('a repair from request to confirmed fix', () => {
     // §2.3: parts with a warranty of one year from fitting.
     const withParts = await actOk(number, { action: 'record_parts', parts: [{ partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true }] })
     expect(withParts.status).toBe('repairing')
-    expect(withParts.parts).toEqual([{ partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true, reason: null, fittedAt: '2026-11-25T06:40:00.000Z', warrantyEndsAt: '2027-11-25T06:40:00.000Z' }])
+    expect(withParts.parts).toEqual([
+      { partNumber: 'CAP-450', name: 'Motor capacitor', quantity: 1, genuine: true, reason: null, fittedAt: '2026-11-25T06:40:00.000Z', warrantyEndsAt: '2027-11-25T06:40:00.000Z' },
+    ])
 
     // §3.1d: a failed functional test goes back to repairing.
     expect((await actOk(number, { action: 'test', passed: false, notes: 'Still noisy at full spin' })).status).toBe('repairing')
@@ -276,7 +288,10 @@ describe('technicians (§3.2d–e)', () => {
     const technician = await world.t.getJson(`/api/technicians/${id}`)
     expect(technician.records.map((item: { kind: string }) => item.kind)).toEqual(['training', 'assessment', 'evaluation', 'replacement_request'])
     expect(technician.records[0]).toMatchObject({ title: 'WM-800 drum service', date: '2026-11-02T00:00:00.000Z', result: 'passed' })
-    const alert = await eventually(() => world.slack.of('chat.postMessage').find((call) => String(call.args.text).includes('Party A asks to replace technician Sun Gong')), 'the request in the staff channel')
+    const alert = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => String(call.args.text).includes('Party A asks to replace technician Sun Gong')),
+      'the request in the staff channel',
+    )
     // What Party A wrote is shown, not obeyed.
     expect(alert.args.text).toContain('&lt;!channel&gt;')
     expect((await world.t.admin('/api/technicians/00000000-0000-0000-0000-000000000000')).status).toBe(404)

@@ -28,7 +28,12 @@ describe('direct messages to the app', () => {
     expect(menu.args.text).toBe('Hello! This is the after-sales service desk. What can we help you with?')
     const buttons = (menu.args.blocks as { type: string; elements?: { text: { text: string }; value: string; action_id: string }[] }[]).find((block) => block.type === 'actions')!.elements!
     expect(buttons.map((button) => [button.text.text, button.value])).toEqual([
-      ['Repair', '1'], ['Installation', '2'], ['Maintenance', '3'], ['Spare parts', '4'], ['Technical support', '5'], ['Training', '6'],
+      ['Repair', '1'],
+      ['Installation', '2'],
+      ['Maintenance', '3'],
+      ['Spare parts', '4'],
+      ['Technical support', '5'],
+      ['Training', '6'],
     ])
 
     const press = buttonPress(buttons[1]!.action_id, '2', { id: user, username: 'customer', name: 'customer', team_id: 'T0TEAM0001' })
@@ -71,7 +76,15 @@ describe('direct messages to the app', () => {
 describe('mentions in a shared channel', () => {
   it('start a conversation answered in the thread of the mention', async () => {
     const mentionTs = nextTs()
-    await world.workspace.event({ type: 'app_mention', channel: 'C0SHARED01', user: 'U0CUST0003', user_team: 'T0PARTNER1', text: '<@U0BOT00001> my fridge is broken', ts: mentionTs, event_ts: mentionTs })
+    await world.workspace.event({
+      type: 'app_mention',
+      channel: 'C0SHARED01',
+      user: 'U0CUST0003',
+      user_team: 'T0PARTNER1',
+      text: '<@U0BOT00001> my fridge is broken',
+      ts: mentionTs,
+      event_ts: mentionTs,
+    })
     const answer = await eventually(() => world.slack.of('chat.postMessage').find((call) => call.args.channel === 'C0SHARED01'), 'the answer in the thread')
     expect(answer.args.thread_ts).toBe(mentionTs)
     // "my fridge is broken" already names the service.

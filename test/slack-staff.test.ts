@@ -130,7 +130,16 @@ describe('thread replies are notes on the ticket', () => {
   it('records a reply once, even when Slack retries the event', async () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
     const ts = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket posted')
-    const event = { type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text: 'Called the customer, parts on order', ts: '1770000999.000200', thread_ts: ts, event_ts: '1770000999.000200', channel_type: 'channel' }
+    const event = {
+      type: 'message',
+      channel: STAFF_CHANNEL,
+      user: 'U0STAFF001',
+      text: 'Called the customer, parts on order',
+      ts: '1770000999.000200',
+      thread_ts: ts,
+      event_ts: '1770000999.000200',
+      channel_type: 'channel',
+    }
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001' })).status).toBe(200)
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001', retryNum: 1 })).status).toBe(200)
     expect((await world.workspace.event(event, { eventId: 'Ev0NOTE0001', retryNum: 2 })).status).toBe(200)
@@ -175,7 +184,16 @@ describe('requests that are not from Slack', () => {
     expect(response.status).toBe(401)
     // A barrier: a later, signed note in the ticket's thread; once it is recorded, the refused press would have acted too.
     const ts = await eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket posted')
-    await world.workspace.event({ type: 'message', channel: STAFF_CHANNEL, user: 'U0STAFF001', text: 'On my way', ts: '1770001999.000100', thread_ts: ts, event_ts: '1770001999.000100', channel_type: 'channel' })
+    await world.workspace.event({
+      type: 'message',
+      channel: STAFF_CHANNEL,
+      user: 'U0STAFF001',
+      text: 'On my way',
+      ts: '1770001999.000100',
+      thread_ts: ts,
+      event_ts: '1770001999.000100',
+      channel_type: 'channel',
+    })
     await eventually(async () => (await ticket(number)).events.some((item: { type: string }) => item.type === 'note'), 'the note')
     expect(await statusOf(number)).toBe('responded')
     // The same press, signed, works.

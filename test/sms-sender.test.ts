@@ -27,7 +27,14 @@ describe('the SMS sender', () => {
   })
 
   it('uses a Messaging Service when TWILIO_FROM is an MG… SID', async () => {
-    const viaService = createSmsSender({ accountSid: twilioApi.accountSid, authToken: twilioApi.authToken, from: `MG${'b'.repeat(32)}`, apiUrl: twilioApi.url, whatsappFrom: undefined, whatsappTemplates: {} })!
+    const viaService = createSmsSender({
+      accountSid: twilioApi.accountSid,
+      authToken: twilioApi.authToken,
+      from: `MG${'b'.repeat(32)}`,
+      apiUrl: twilioApi.url,
+      whatsappFrom: undefined,
+      whatsappTemplates: {},
+    })!
     await viaService.send('+8613600000002', 'hi')
     expect(twilioApi.sent.at(-1)).toMatchObject({ messagingServiceSid: `MG${'b'.repeat(32)}`, from: undefined })
   })

@@ -19,11 +19,19 @@ describe('the business calendar (§2.1a: 3 working days after delivery)', () => 
   })
 
   it('skips a public holiday', () => {
-    expect(shanghai({ holidays: ['2026-11-30'] }).endOfWorkingDaysAfter('2026-11-27', 3).toISOString()).toBe('2026-12-03T16:00:00.000Z')
+    expect(
+      shanghai({ holidays: ['2026-11-30'] })
+        .endOfWorkingDaysAfter('2026-11-27', 3)
+        .toISOString(),
+    ).toBe('2026-12-03T16:00:00.000Z')
   })
 
   it('counts a make-up working day on a weekend', () => {
-    expect(shanghai({ workdays: ['2026-11-28'] }).endOfWorkingDaysAfter('2026-11-27', 3).toISOString()).toBe('2026-12-01T16:00:00.000Z')
+    expect(
+      shanghai({ workdays: ['2026-11-28'] })
+        .endOfWorkingDaysAfter('2026-11-27', 3)
+        .toISOString(),
+    ).toBe('2026-12-01T16:00:00.000Z')
   })
 
   it('runs through a week-long holiday such as National Day', () => {
@@ -129,7 +137,17 @@ describe('the repair warranty (§2.2a: 6 months from the repair)', () => {
     const bare = await act({ action: 'record_parts', parts: [{ partNumber: 'CL-1', name: 'Clip', quantity: 1, genuine: false }] })
     expect(bare.status).toBe(400)
     expect(await bare.text()).toContain('needs a reason')
-    expect((await act({ action: 'record_parts', parts: [{ partNumber: 'DB-220', name: 'Drum belt', quantity: 1, genuine: true }, { partNumber: 'CL-1', name: 'Clip', quantity: 1, genuine: false, reason: 'Original out of stock' }] })).status).toBe(200)
+    expect(
+      (
+        await act({
+          action: 'record_parts',
+          parts: [
+            { partNumber: 'DB-220', name: 'Drum belt', quantity: 1, genuine: true },
+            { partNumber: 'CL-1', name: 'Clip', quantity: 1, genuine: false, reason: 'Original out of stock' },
+          ],
+        })
+      ).status,
+    ).toBe(200)
     const after = await t.getJson(`/api/tickets/${ticket.number}`)
     expect(after).toMatchObject({ partsWarranty: true, partsWarrantyOf: { number: 'SR-2026-090003' } })
     expect(after.parts.find((part: { partNumber: string }) => part.partNumber === 'CL-1')).toMatchObject({ genuine: false, reason: 'Original out of stock' })

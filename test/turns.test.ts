@@ -51,10 +51,16 @@ describe('one sender on two instances at once', () => {
       expect(ticket!.events.map((event) => event.type)).toEqual(['submitted'])
       expect(ticket!.deadlines.map((deadline) => deadline.kind)).toEqual(['response'])
       expect([...a.messages, ...b.messages].filter((text) => text.includes(ticket!.number))).toHaveLength(1)
-      await eventually(() => world.slack.of('chat.postMessage').some((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(ticket!.number)), 'the staff post')
+      await eventually(
+        () => world.slack.of('chat.postMessage').some((call) => call.args.channel === STAFF_CHANNEL && JSON.stringify(call.args.blocks ?? []).includes(ticket!.number)),
+        'the staff post',
+      )
     }
     // Each ticket's message was posted once (a job for a number read but not written finds no ticket).
-    const posts = world.slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL).map((call) => /SR-\d{4}-\d{6}/.exec(JSON.stringify(call.args.blocks ?? []))?.[0])
+    const posts = world.slack
+      .of('chat.postMessage')
+      .filter((call) => call.args.channel === STAFF_CHANNEL)
+      .map((call) => /SR-\d{4}-\d{6}/.exec(JSON.stringify(call.args.blocks ?? []))?.[0])
     expect(new Set(posts).size).toBe(posts.length)
   })
 })

@@ -63,7 +63,12 @@ describe('Direct Line 3.0, built in', () => {
     const greeting = first.activities[1]
     expect(greeting).toMatchObject({ from: { role: 'bot' }, text: 'Hello! This is the after-sales service desk. What can we help you with?', locale: 'en', replyToId: `${conversationId}|0000001` })
     expect(greeting.suggestedActions.actions.map((action: Json) => [action.title, action.value])).toEqual([
-      ['Repair', '1'], ['Installation', '2'], ['Maintenance', '3'], ['Spare parts', '4'], ['Technical support', '5'], ['Training', '6'],
+      ['Repair', '1'],
+      ['Installation', '2'],
+      ['Maintenance', '3'],
+      ['Spare parts', '4'],
+      ['Technical support', '5'],
+      ['Training', '6'],
     ])
 
     await say(conversationId, token, '1')
@@ -153,7 +158,13 @@ describe('Direct Line 3.0, built in', () => {
     const first = await session()
     const again = (await (await fetch(`${world.t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resume: first }) })).json()) as Json
     expect(again).toMatchObject({ conversationId: first.conversationId, userId: first.userId, resumed: true })
-    const fresh = (await (await fetch(`${world.t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ resume: { conversationId: first.conversationId, token: 'stale' } }) })).json()) as Json
+    const fresh = (await (
+      await fetch(`${world.t.url}/webchat/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resume: { conversationId: first.conversationId, token: 'stale' } }),
+      })
+    ).json()) as Json
     expect(fresh.resumed).toBe(false)
     expect(fresh.conversationId).not.toBe(first.conversationId)
   })

@@ -59,7 +59,11 @@ describe('WhatsApp', () => {
     await act(number, { action: 'diagnose', rootCause: 'wear', findings: 'Belt worn' })
     await act(number, { action: 'test', passed: true })
     await act(number, { action: 'resolve', solution: 'Belt replaced' })
-    const failed = await eventually(() => world.t.db.prisma.message.findFirst({ where: { ticketId: { not: null }, kind: 'resolution_notification', status: 'failed', conversation: { identity: { address: phone.number.slice(9) } } } }), 'the failed notification')
+    const failed = await eventually(
+      () =>
+        world.t.db.prisma.message.findFirst({ where: { ticketId: { not: null }, kind: 'resolution_notification', status: 'failed', conversation: { identity: { address: phone.number.slice(9) } } } }),
+      'the failed notification',
+    )
     expect(failed.lastError).toContain("outside WhatsApp's 24-hour window")
     await eventually(() => world.slack.of('chat.postMessage').some((call) => call.args.channel === STAFF_CHANNEL && String(call.args.text).includes('TWILIO_WHATSAPP_TEMPLATES')), 'staff told')
   })

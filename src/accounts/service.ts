@@ -98,7 +98,10 @@ export function createAccountService(deps: { prisma: PrismaClient; clock: Clock;
 
   const conflict = (error: unknown): never => {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new AppError('conflict', `an account with that ${String((error.meta as { target?: unknown } | undefined)?.target ?? 'email or Slack user').includes('slack') ? 'Slack user' : 'email'} already exists`)
+      throw new AppError(
+        'conflict',
+        `an account with that ${String((error.meta as { target?: unknown } | undefined)?.target ?? 'email or Slack user').includes('slack') ? 'Slack user' : 'email'} already exists`,
+      )
     }
     throw error
   }

@@ -6,7 +6,7 @@
 import type { Locale } from '../../flows/locale.ts'
 import { copyFor } from '../../flows/copy.ts'
 import type { Clock } from '../clock.ts'
-import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
+import type { Prisma, PrismaClient, Tx } from '../db/client.ts'
 import { AppError } from '../errors.ts'
 import { QUEUES, type JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
@@ -33,11 +33,18 @@ export function soundsLikeComplaint(text: string, keywords: string[]): boolean {
 }
 
 /** Tells the customer, in their conversation and language. */
-async function tellCustomer(tx: Tx, jobs: JobQueue, complaint: { conversationId: string | null; ticketId: string | null }, text: (locale: Locale) => string, at: Date) {
+async function tellCustomer(tx: Tx, _jobs: JobQueue, complaint: { conversationId: string | null; ticketId: string | null }, text: (locale: Locale) => string, at: Date) {
   if (!complaint.conversationId) return
   const conversation = await tx.conversation.findUnique({ where: { id: complaint.conversationId }, select: { locale: true, identity: { select: { channel: true } } } })
   if (!conversation) return
-  await queueMessage(tx, { conversationId: complaint.conversationId, channel: conversation.identity.channel, kind: 'bot_message', ticketId: complaint.ticketId, reply: { text: text(conversation.locale as Locale) }, at })
+  await queueMessage(tx, {
+    conversationId: complaint.conversationId,
+    channel: conversation.identity.channel,
+    kind: 'bot_message',
+    ticketId: complaint.ticketId,
+    reply: { text: text(conversation.locale as Locale) },
+    at,
+  })
 }
 
 /**

@@ -119,7 +119,16 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
           await tx.conversation.update({
             where: { id: conversation.id },
             // A new hand-off announces itself again (in the ticket's thread, or a new one).
-            data: { handoffRequestedAt: now, handoffReason: command.reason, handoffActive: true, handoffAnsweredAt: null, handoffEscalatedAt: null, handoffEndedAt: null, handoffChannel: null, handoffThreadTs: null },
+            data: {
+              handoffRequestedAt: now,
+              handoffReason: command.reason,
+              handoffActive: true,
+              handoffAnsweredAt: null,
+              handoffEscalatedAt: null,
+              handoffEndedAt: null,
+              handoffChannel: null,
+              handoffThreadTs: null,
+            },
           })
           // The Slack thread opens (with the conversation so far) from a job, after commit.
           await jobs.send(QUEUES.handoffThread, { conversationId: conversation.id }, { tx, singletonKey: conversation.id })
@@ -135,7 +144,10 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
       }
       case 'relayToStaff': {
         // Issue 14: the customer's photos reach the hand-off thread as links staff can open.
-        const files = command.files && origin?.message && deps.mediaUrl ? await tx.attachment.findMany({ where: { ...origin.message, status: { not: 'refused' } }, orderBy: { position: 'asc' }, select: { id: true, status: true } }) : []
+        const files =
+          command.files && origin?.message && deps.mediaUrl
+            ? await tx.attachment.findMany({ where: { ...origin.message, status: { not: 'refused' } }, orderBy: { position: 'asc' }, select: { id: true, status: true } })
+            : []
         const lines = [command.text.trim(), ...files.map((file, index) => `[photo ${index + 1}${file.status === 'pending' ? ', still arriving' : ''}] ${deps.mediaUrl!(file.id)}`)].filter(Boolean)
         await queueMessage(tx, { conversationId: party.conversation.id, channel: 'slack', kind: 'staff_mirror', ticketId: null, reply: { text: lines.join('\n') }, at: now })
         return undefined
@@ -148,7 +160,10 @@ export function commandRunner(deps: CommandDeps): CommandRunner {
         if (refused) {
           logger.warn({ conversation: party.conversation.id, reason: refused.type === 'CODE_RESULT' && !refused.sent ? refused.reason : undefined }, 'verification code refused by a limit')
           if (refused.type === 'CODE_RESULT' && !refused.sent && refused.reason === 'budget' && (await deps.limits.take('verificationSmsAlert', 'all')).ok) {
-            await alertStaff(tx, jobs, null, { kind: 'provider', text: ':no_mobile_phones: The hourly budget of verification SMS (VERIFICATION_SMS_PER_HOUR) is spent: phone-linking codes are paused until the hour is over. Notifications to customers still go out.' })
+            await alertStaff(tx, jobs, null, {
+              kind: 'provider',
+              text: ':no_mobile_phones: The hourly budget of verification SMS (VERIFICATION_SMS_PER_HOUR) is spent: phone-linking codes are paused until the hour is over. Notifications to customers still go out.',
+            })
           }
           return refused
         }

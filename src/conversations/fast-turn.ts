@@ -112,7 +112,16 @@ export function fastTurns(deps: FastTurnDeps) {
   function rows(inbound: Inbound, outcome: Outcome, now: Date): string {
     const inboundId = randomUUID()
     return JSON.stringify([
-      { id: inboundId, direction: 'inbound', providerId: inbound.providerMessageId, body: messageBody(inbound), payload: null, status: 'received', replyToId: null, createdAt: inbound.receivedAt.toISOString() },
+      {
+        id: inboundId,
+        direction: 'inbound',
+        providerId: inbound.providerMessageId,
+        body: messageBody(inbound),
+        payload: null,
+        status: 'received',
+        replyToId: null,
+        createdAt: inbound.receivedAt.toISOString(),
+      },
       ...outcome.replies.map((reply: Reply, index: number) => ({
         id: randomUUID(),
         direction: 'outbound',
@@ -201,14 +210,18 @@ export function fastTurns(deps: FastTurnDeps) {
       const event: ConversationEvent =
         inbound.intent === 'start'
           ? { type: 'START' }
-          : toInputEvent(inbound.text, {
-              today: calendar.dayOf(now),
-              pending: loaded.awaiting,
-              liveHandoff: deps.liveHandoff,
-              phoneLinking: inbound.channel !== 'sms' && inbound.channel !== 'whatsapp' && deps.smsSending,
-              product: productFor(party?.snapshot, inbound.text, deps.products()),
-            }, inbound.media)
-      let outcome
+          : toInputEvent(
+              inbound.text,
+              {
+                today: calendar.dayOf(now),
+                pending: loaded.awaiting,
+                liveHandoff: deps.liveHandoff,
+                phoneLinking: inbound.channel !== 'sms' && inbound.channel !== 'whatsapp' && deps.smsSending,
+                product: productFor(party?.snapshot, inbound.text, deps.products()),
+              },
+              inbound.media,
+            )
+      let outcome: Awaited<ReturnType<typeof runTurn>>
       let submitted: { ticket: PreparedTicket; input: NewTicket } | undefined
       try {
         outcome = await runTurn(party?.snapshot, locale, event, async (command: Command) => {

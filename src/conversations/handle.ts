@@ -209,18 +209,30 @@ export function createConversations(deps: ConversationDeps): Conversations {
       const event: ConversationEvent =
         inbound.intent === 'start'
           ? { type: 'START' }
-          : toInputEvent(inbound.text, {
-              today: calendar.dayOf(now),
-              pending: awaiting.map((ticket) => ticket.number),
-              liveHandoff: deps.liveHandoff,
-              // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
-              phoneLinking: party.channel !== 'sms' && party.channel !== 'whatsapp' && deps.smsSending,
-              product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
-            }, inbound.media)
+          : toInputEvent(
+              inbound.text,
+              {
+                today: calendar.dayOf(now),
+                pending: awaiting.map((ticket) => ticket.number),
+                liveHandoff: deps.liveHandoff,
+                // On SMS the number is already the identity; elsewhere it needs SMS to send the code.
+                phoneLinking: party.channel !== 'sms' && party.channel !== 'whatsapp' && deps.smsSending,
+                product: productFor(party.conversation.snapshot, inbound.text, deps.products()),
+              },
+              inbound.media,
+            )
       const outcome = await advance(tx, party, event, now, { clientIp: inbound.clientIp, message: { channel: inbound.channel, providerMessageId: inbound.providerMessageId } })
       if (event.type === 'TEXT' && soundsLikeComplaint(inbound.text, deps.complaintKeywords)) {
         const ticket = await tx.ticket.findFirst({ where: { customerId: party.customerId }, orderBy: { createdAt: 'desc' }, select: { id: true } })
-        await openComplaint(tx, deps.jobs, { customerId: party.customerId, ticketId: ticket?.id ?? null, conversationId: party.conversation.id, source: 'keywords', text: inbound.text, actor: `customer:${party.id}`, at: now })
+        await openComplaint(tx, deps.jobs, {
+          customerId: party.customerId,
+          ticketId: ticket?.id ?? null,
+          conversationId: party.conversation.id,
+          source: 'keywords',
+          text: inbound.text,
+          actor: `customer:${party.id}`,
+          at: now,
+        })
       }
       logger.debug({ conversation: party.conversation.id, text: inbound.text, replies: outcome.replies.map((reply) => reply.text) }, 'turn')
       return store(tx, party, inbound, outcome.replies, now, outcome.context.locale)

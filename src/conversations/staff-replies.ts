@@ -11,11 +11,7 @@ import { queueMessage } from '../notifications/outbox.ts'
 /** `note:` keeps a message internal, as in the Slack thread. */
 export const NOTE = /^\s*note\s*:\s*/i
 
-export async function replyToCustomer(
-  deps: { prisma: PrismaClient; clock: Clock },
-  conversationId: string,
-  reply: { text: string; staffName: string; actor: string },
-): Promise<'sent' | 'note'> {
+export async function replyToCustomer(deps: { prisma: PrismaClient; clock: Clock }, conversationId: string, reply: { text: string; staffName: string; actor: string }): Promise<'sent' | 'note'> {
   return deps.prisma.$transaction(async (tx) => {
     const conversation = await tx.conversation.findUnique({
       where: { id: conversationId },
@@ -28,8 +24,7 @@ export async function replyToCustomer(
     if (!note) {
       await queueMessage(tx, { conversationId, channel: conversation.identity.channel, kind: 'staff_reply', ticketId: null, reply: { text: `${reply.staffName}: ${reply.text.trim()}` }, at: now })
       if (!conversation.handoffAnsweredAt) await tx.conversation.update({ where: { id: conversationId }, data: { handoffAnsweredAt: now } })
-    }
-    else {
+    } else {
       // A note stays internal, on the customer's latest ticket (as a note in the ticket's Slack thread does).
       const ticket = await tx.ticket.findFirst({ where: { conversationId }, orderBy: { createdAt: 'desc' }, select: { id: true } })
       if (!ticket) throw new AppError('conflict', 'this customer has no ticket to keep a note on')

@@ -4,13 +4,7 @@
  * replies, and hand back the new snapshot. The effects themselves are the caller's.
  */
 import { createActor, type Snapshot } from 'xstate'
-import {
-  conversationMachine,
-  type ConversationContext,
-  type ConversationEmitted,
-  type ConversationEvent,
-  type Reply,
-} from '../../flows/conversation.machine.ts'
+import { conversationMachine, type ConversationContext, type ConversationEmitted, type ConversationEvent, type Reply } from '../../flows/conversation.machine.ts'
 import type { Locale } from '../../flows/locale.ts'
 import { mediaReply } from '../../flows/conversation.replies.ts'
 
@@ -46,12 +40,7 @@ function restore(snapshot: unknown, locale: Locale) {
  * Runs one turn. `execute` carries out a command and may answer with an event for the
  * machine (the created ticket, the list of tickets).
  */
-export async function runTurn(
-  snapshot: unknown,
-  locale: Locale,
-  event: ConversationEvent,
-  execute: (command: Command) => Promise<ConversationEvent | undefined>,
-): Promise<TurnOutcome> {
+export async function runTurn(snapshot: unknown, locale: Locale, event: ConversationEvent, execute: (command: Command) => Promise<ConversationEvent | undefined>): Promise<TurnOutcome> {
   const actor = restore(snapshot, locale)
   const emitted: ConversationEmitted[] = []
   actor.on('*', (item) => emitted.push(item))

@@ -24,11 +24,7 @@ export interface Erasure {
   files: number
 }
 
-export async function eraseCustomer(
-  deps: { prisma: PrismaClient; store: MediaStore; jobs: JobQueue },
-  customerId: string,
-  who: { actor: string; at: Date },
-): Promise<Erasure | undefined> {
+export async function eraseCustomer(deps: { prisma: PrismaClient; store: MediaStore; jobs: JobQueue }, customerId: string, who: { actor: string; at: Date }): Promise<Erasure | undefined> {
   const { prisma, store, jobs } = deps
   const outcome = await prisma.$transaction(async (tx) => {
     // Locked: a message arriving meanwhile waits, then finds the identity gone.

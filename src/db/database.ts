@@ -84,7 +84,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // A server that does not answer at all (a network partition) is as down as one that refuses.
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)))
-      const answered = prisma.$queryRaw`SELECT 1`.then(() => true, () => false)
+      const answered = prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      )
       return Promise.race([answered, timeout]).finally(() => clearTimeout(timer))
     },
     async close() {

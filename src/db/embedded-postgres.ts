@@ -143,7 +143,7 @@ async function run(file: string, args: string[], ids: { uid: number; gid: number
 async function readPassword(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim()
   const password = randomBytes(18).toString('base64url')
-  await writeFile(file, password + '\n', { mode: 0o600 })
+  await writeFile(file, `${password}\n`, { mode: 0o600 })
   return password
 }
 
@@ -169,7 +169,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await mkdir(clusterDir, { mode: 0o700 })
     if (ids) await chown(clusterDir, ids.uid, ids.gid)
     const pwfile = path.join(tmpdir(), `aftercare-pw-${randomBytes(6).toString('hex')}`)
-    await writeFile(pwfile, password + '\n', { mode: 0o600 })
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 })
     if (ids) await chown(pwfile, ids.uid, ids.gid)
     try {
       await run(bin.initdb, [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], ids)
@@ -215,8 +215,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await startServer()
   await writeFile(ownerFile, `${process.pid}\n`)
 
-  const urlFor = (database: string) =>
-    `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
+  const urlFor = (database: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`
   let stopped = false
   let up = true
   let supervisor: NodeJS.Timeout | undefined

@@ -49,10 +49,14 @@ export function createLocks(databaseUrl: string, logger?: Logger): Locks {
       return (result as { ran: true; value: Awaited<ReturnType<typeof work>> }).value
     },
     async tryWithLock(key, work) {
-      return holding(key, async (client) => {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 1)) AS locked', [key])
-        return Boolean(rows[0]?.locked)
-      }, work)
+      return holding(
+        key,
+        async (client) => {
+          const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 1)) AS locked', [key])
+          return Boolean(rows[0]?.locked)
+        },
+        work,
+      )
     },
     close: () => pool.end(),
   }

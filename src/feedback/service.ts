@@ -57,7 +57,15 @@ export interface FeedbackService {
   sweep(): Promise<{ asked: number; reminded: number; missed: number; unconfirmed: number }>
 }
 
-export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQueue; clock: Clock; logger: Logger; config: FeedbackConfig; tickets: TicketService; raise: RaiseEvent }): FeedbackService {
+export function createFeedbackService(deps: {
+  prisma: PrismaClient
+  jobs: JobQueue
+  clock: Clock
+  logger: Logger
+  config: FeedbackConfig
+  tickets: TicketService
+  raise: RaiseEvent
+}): FeedbackService {
   const { prisma, jobs, clock, logger, config } = deps
 
   /** Closes a completed ticket once its feedback is settled (answered, missed or skipped). */
@@ -159,7 +167,10 @@ export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQue
       const due = await prisma.feedback.findMany({
         where: {
           windowEndsAt: { gt: now },
-          OR: [{ status: 'scheduled', askAt: { lte: now } }, { status: 'asked', remindedAt: null, askedAt: { lte: new Date(now.getTime() - config.reminderMs) } }],
+          OR: [
+            { status: 'scheduled', askAt: { lte: now } },
+            { status: 'asked', remindedAt: null, askedAt: { lte: new Date(now.getTime() - config.reminderMs) } },
+          ],
         },
         select: { id: true, status: true, ticket: { select: { number: true, conversationId: true } } },
         take: 200,
@@ -169,7 +180,10 @@ export function createFeedbackService(deps: { prisma: PrismaClient; jobs: JobQue
         const reminder = feedback.status === 'asked'
         await prisma.$transaction(async (tx) => {
           // Claimed by its status: an overlapping sweep finds nothing left to do.
-          const claimed = await tx.feedback.updateMany({ where: { id: feedback.id, status: feedback.status, ...(reminder && { remindedAt: null }) }, data: reminder ? { remindedAt: now } : { status: 'asked', askedAt: now } })
+          const claimed = await tx.feedback.updateMany({
+            where: { id: feedback.id, status: feedback.status, ...(reminder && { remindedAt: null }) },
+            data: reminder ? { remindedAt: now } : { status: 'asked', askedAt: now },
+          })
           if (!claimed.count) return
           await deps.raise(tx, feedback.ticket.conversationId!, { type: 'FEEDBACK_REQUESTED', number: feedback.ticket.number, reminder }, now, 'feedback_prompt')
           result[reminder ? 'reminded' : 'asked']++

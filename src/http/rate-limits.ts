@@ -92,7 +92,11 @@ export function createRateLimits(pool: pg.Pool, config: LimitsConfig): RateLimit
   return {
     // rate-limiter-flexible's key: `${keyPrefix}:${key}`.
     counter: (name, key) => ({ storeKey: `${name}:${key}`, ...allowance[name] }),
-    take: (name, key) => limiters.get(name)!.consume(key).then(() => ({ ok: true }) as const, refused),
+    take: (name, key) =>
+      limiters
+        .get(name)!
+        .consume(key)
+        .then(() => ({ ok: true }) as const, refused),
     async check(name, key) {
       const limiter = limiters.get(name)!
       const state = await limiter.get(key)

@@ -45,7 +45,16 @@ export function createSessions(prisma: PrismaClient, clock: Clock): Sessions {
     async open(scope, accountId) {
       const key = randomBytes(32).toString('base64url')
       const now = clock.now().getTime()
-      await prisma.staffSession.create({ data: { id: hash(key), scope, accountId: accountId ?? null, createdAt: new Date(now), expiresAt: new Date(now + SESSION_HOURS * 3_600_000), idleUntil: new Date(now + SESSION_IDLE_HOURS * 3_600_000) } })
+      await prisma.staffSession.create({
+        data: {
+          id: hash(key),
+          scope,
+          accountId: accountId ?? null,
+          createdAt: new Date(now),
+          expiresAt: new Date(now + SESSION_HOURS * 3_600_000),
+          idleUntil: new Date(now + SESSION_IDLE_HOURS * 3_600_000),
+        },
+      })
       // Sessions that ended go when new ones start: no sweep needed for a table this small.
       await prisma.staffSession.deleteMany({ where: { OR: [{ expiresAt: { lt: new Date(now) } }, { idleUntil: { lt: new Date(now) } }] } })
       return key

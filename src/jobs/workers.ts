@@ -98,10 +98,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<Timers | undefined
     })
   }
 
-  await workOnSlack<{ conversationId: string }>(QUEUES.handoffThread, async ({ conversationId }) => {
-    // Under the conversation's outbox lock: a mirrored message may be opening the same thread.
-    if (handoff) await deps.locks.withLock(outboxLock(conversationId), () => handoff.ensure(conversationId))
-  }, (data) => data.conversationId)
+  await workOnSlack<{ conversationId: string }>(
+    QUEUES.handoffThread,
+    async ({ conversationId }) => {
+      // Under the conversation's outbox lock: a mirrored message may be opening the same thread.
+      if (handoff) await deps.locks.withLock(outboxLock(conversationId), () => handoff.ensure(conversationId))
+    },
+    (data) => data.conversationId,
+  )
   await workOnSlack(QUEUES.slackSync, slackSyncJob(slackDeps), (data) => data.ticketId)
   await workOnSlack(QUEUES.complaintSync, complaintSyncJob(slackDeps), (data) => data.complaintId)
   await workOnSlack(QUEUES.staffAlert, staffAlertJob(slackDeps))

@@ -79,7 +79,16 @@ export function createMediaIntake(deps: { prisma: PrismaClient; store: MediaStor
       for (const [position, file] of files.entries()) {
         const checked: Checked =
           position >= limits.maxPerMessage ? { status: 'refused', refusal: 'too_many' } : 'url' in file ? await fetchAndCheck(message.channel, file.url) : await check(file.bytes)
-        rows.push({ ...message, position, status: checked.status, ...(checked.status === 'stored' ? { contentType: checked.contentType, bytes: checked.bytes, sha256: checked.sha256 } : checked.status === 'refused' ? { refusal: checked.refusal } : { sourceUrl: checked.sourceUrl }) })
+        rows.push({
+          ...message,
+          position,
+          status: checked.status,
+          ...(checked.status === 'stored'
+            ? { contentType: checked.contentType, bytes: checked.bytes, sha256: checked.sha256 }
+            : checked.status === 'refused'
+              ? { refusal: checked.refusal }
+              : { sourceUrl: checked.sourceUrl }),
+        })
       }
       // A retry racing the first delivery: whichever wrote first stands.
       await prisma.attachment.createMany({ data: rows, skipDuplicates: true })
@@ -99,7 +108,10 @@ export function createMediaIntake(deps: { prisma: PrismaClient; store: MediaStor
         if (checked.status === 'pending') continue
         await prisma.attachment.update({
           where: { id: row.id },
-          data: checked.status === 'stored' ? { status: 'stored', contentType: checked.contentType, bytes: checked.bytes, sha256: checked.sha256, sourceUrl: null } : { status: 'refused', refusal: checked.refusal, sourceUrl: null },
+          data:
+            checked.status === 'stored'
+              ? { status: 'stored', contentType: checked.contentType, bytes: checked.bytes, sha256: checked.sha256, sourceUrl: null }
+              : { status: 'refused', refusal: checked.refusal, sourceUrl: null },
         })
       }
       return (await prisma.attachment.count({ where: { status: 'pending' } })) === 0

@@ -30,7 +30,13 @@ export function localMediaStore(dir: string): MediaStore {
     async put(bytes) {
       const sha256 = sha256Of(bytes)
       const file = fileOf(sha256)
-      if (await stat(file).then(() => true, () => false)) return sha256
+      if (
+        await stat(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        return sha256
       await mkdir(path.dirname(file), { recursive: true })
       // Written aside and renamed: a crash never leaves half a file under the real name.
       const temporary = `${file}.${randomUUID()}.tmp`

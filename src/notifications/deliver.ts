@@ -45,7 +45,11 @@ export async function deliverTo(senders: Senders, recipient: Recipient, reply: R
   switch (recipient.channel) {
     case 'sms':
       if (!senders.sms) throw new NotDeliverable('channel_off', 'proactive SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_FROM)')
-      return senders.sms.send(recipient.address, renderSms(reply), reply.media?.map((file) => file.url))
+      return senders.sms.send(
+        recipient.address,
+        renderSms(reply),
+        reply.media?.map((file) => file.url),
+      )
     case 'webchat':
       if (!senders.webchat) throw new NotDeliverable('channel_off', 'web chat is not running')
       if (!recipient.reference) throw new NotDeliverable('no_reference', 'no conversation reference for this web chat customer')

@@ -107,7 +107,11 @@ export function createOutboxDelivery(deps: {
       // A mirror that cannot reach Slack has no one to alert there; the log says it.
       if (message.kind === 'feedback_prompt') {
         // §3.3a: the feedback still has to be collected, by phone say.
-        const ticket = await tx.ticket.findFirst({ where: { conversationId: message.conversationId, feedback: { status: { in: ['asked', 'scheduled'] } } }, orderBy: { completedAt: 'desc' }, select: { id: true, number: true } })
+        const ticket = await tx.ticket.findFirst({
+          where: { conversationId: message.conversationId, feedback: { status: { in: ['asked', 'scheduled'] } } },
+          orderBy: { completedAt: 'desc' },
+          select: { id: true, number: true },
+        })
         await alertStaff(tx, jobs, ticket?.id ?? message.ticketId, { kind: 'feedback_needed', number: ticket?.number ?? '', reason })
       } else if (message.kind !== 'staff_mirror') {
         await alertStaff(tx, jobs, message.ticketId, { kind: 'delivery_failed', what: describe(message.kind), reason })
@@ -136,7 +140,17 @@ export function createOutboxDelivery(deps: {
     )
     metrics.deliveryAttempts.inc({ provider: message.provider, result: error.retryAfterSeconds !== undefined ? 'rate_limited' : 'retry', status })
     logger.warn(
-      { message: message.id, kind: message.kind, provider: message.provider, status: error.status, code: error.code, attempt: message.attempts, retryInSeconds: delaySeconds, heldAgainstMessage: counted, error: error.message },
+      {
+        message: message.id,
+        kind: message.kind,
+        provider: message.provider,
+        status: error.status,
+        code: error.code,
+        attempt: message.attempts,
+        retryInSeconds: delaySeconds,
+        heldAgainstMessage: counted,
+        error: error.message,
+      },
       'message delivery failed; will retry',
     )
   }

@@ -97,7 +97,9 @@ export function createDispatcher(deps: { prisma: PrismaClient; delivery: OutboxD
   function launch(message: ClaimedMessage) {
     const provider = message.provider
     inFlight.set(provider, inFlight.get(provider)! + 1)
-    const send = delivery.deliver(message).catch((error: unknown) => logger.error({ err: error, message: message.id }, 'outbox: recording a delivery failed; the lease will run out and it is tried again'))
+    const send = delivery
+      .deliver(message)
+      .catch((error: unknown) => logger.error({ err: error, message: message.id }, 'outbox: recording a delivery failed; the lease will run out and it is tried again'))
     const tracked = send.finally(() => {
       inFlight.set(provider, inFlight.get(provider)! - 1)
       sends.delete(tracked)

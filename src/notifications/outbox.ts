@@ -24,10 +24,7 @@ export type MessageKind =
   | 'request_logged'
 
 /** Queues a message to the customer's identity that opened `conversationId`. Returns the message id. */
-export async function queueMessage(
-  tx: Tx,
-  message: { conversationId: string; channel: Channel; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date },
-): Promise<string> {
+export async function queueMessage(tx: Tx, message: { conversationId: string; channel: Channel; kind: MessageKind; ticketId: string | null; reply: Reply; at: Date }): Promise<string> {
   const row = await tx.message.create({
     data: {
       conversationId: message.conversationId,

@@ -27,9 +27,7 @@ export const PROVIDER_NAMES: Record<Provider, string> = { sms: 'Twilio (SMS)', w
 
 /** The outbox messages a provider carries: hand-off mirrors go to Slack whatever the customer's channel. */
 export function messagesFor(provider: Provider): Prisma.MessageWhereInput {
-  return provider === 'slack'
-    ? { OR: [{ channel: 'slack' }, { kind: 'staff_mirror' }] }
-    : { channel: provider, OR: [{ kind: null }, { kind: { not: 'staff_mirror' } }] }
+  return provider === 'slack' ? { OR: [{ channel: 'slack' }, { kind: 'staff_mirror' }] } : { channel: provider, OR: [{ kind: null }, { kind: { not: 'staff_mirror' } }] }
 }
 
 /** Failures in a row, on at least two messages, that open a circuit. */

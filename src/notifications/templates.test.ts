@@ -12,7 +12,7 @@ const GSM7_EXTENDED = new Set([...'^{}\\[~]|€'])
 const isGsm7 = (text: string) => [...text].every((ch) => GSM7.has(ch) || GSM7_EXTENDED.has(ch))
 
 /** Segments as carriers count them: 160/153 GSM-7 units (extended characters count two), else 70/67 UCS-2 units. */
-export function segments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } {
+function segments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } {
   if (isGsm7(text)) {
     const units = [...text].reduce((sum, ch) => sum + (GSM7_EXTENDED.has(ch) ? 2 : 1), 0)
     return { encoding: 'GSM-7', segments: units <= 160 ? 1 : Math.ceil(units / 153) }
@@ -40,7 +40,11 @@ const record = {
 describe('what the notifications cost by SMS', () => {
   it('in English, in GSM-7 only; the figures per kind', () => {
     const kinds = {
-      response: responseNotification({ number: record.number, type: 'repair', category: 'Drum motor fault', technician: { name: 'Wang Gong', phone: '+8613911112222' }, appointmentAt: new Date('2026-11-25T06:00:00Z') }, 'en', 'Asia/Shanghai').text,
+      response: responseNotification(
+        { number: record.number, type: 'repair', category: 'Drum motor fault', technician: { name: 'Wang Gong', phone: '+8613911112222' }, appointmentAt: new Date('2026-11-25T06:00:00Z') },
+        'en',
+        'Asia/Shanghai',
+      ).text,
       resolution: resolutionNotification(record, 'en', 'Asia/Shanghai').text,
     }
     const figures = Object.fromEntries(Object.entries(kinds).map(([kind, text]) => [kind, { characters: text.length, ...segments(text) }]))

@@ -93,7 +93,13 @@ export function resolutionNotification(record: ServiceRecord, locale: Locale, ti
   return {
     text: lines.join('\n'),
     choices: zh
-      ? [{ value: 'YES', label: '是，已解决' }, { value: 'NO', label: '否，未解决' }]
-      : [{ value: 'YES', label: 'Yes, fixed' }, { value: 'NO', label: 'No, not fixed' }],
+      ? [
+          { value: 'YES', label: '是，已解决' },
+          { value: 'NO', label: '否，未解决' },
+        ]
+      : [
+          { value: 'YES', label: 'Yes, fixed' },
+          { value: 'NO', label: 'No, not fixed' },
+        ],
   }
 }

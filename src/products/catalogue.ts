@@ -20,7 +20,13 @@ const productRow = z.object({
   // The same bounds as a model typed in the chat (flows/intake.ts).
   model: z.string().trim().min(2, 'model: 2 to 60 characters').max(60, 'model: 2 to 60 characters'),
   name: z.preprocess(blankIsAbsent, z.string().trim().max(200).optional()),
-  manual_url: z.preprocess(blankIsAbsent, z.url({ protocol: /^https?$/, error: 'manual_url: an http(s) address' }).max(2000).optional()),
+  manual_url: z.preprocess(
+    blankIsAbsent,
+    z
+      .url({ protocol: /^https?$/, error: 'manual_url: an http(s) address' })
+      .max(2000)
+      .optional(),
+  ),
   warranty_months: z.preprocess(blankIsAbsent, z.coerce.number({ error: 'warranty_months: a whole number of months' }).int().min(0).max(240).optional()),
 })
 
@@ -34,9 +40,16 @@ export interface ImportResult {
 /** Every problem of a file, by line; nothing is imported when there is one. */
 export class ImportRefused extends AppError {
   constructor(readonly problems: { line: number; problem: string }[]) {
-    super('bad_request', `the file was not imported: ${problems.slice(0, 5).map((item) => `line ${item.line}: ${item.problem}`).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`, {
-      problems: problems.slice(0, 100),
-    })
+    super(
+      'bad_request',
+      `the file was not imported: ${problems
+        .slice(0, 5)
+        .map((item) => `line ${item.line}: ${item.problem}`)
+        .join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`,
+      {
+        problems: problems.slice(0, 100),
+      },
+    )
   }
 }
 

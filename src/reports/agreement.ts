@@ -83,7 +83,7 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
         // Awaited below, but never left to reject unobserved if something else fails first.
         medians.catch(() => undefined)
         const technicians = await tx.technician.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } })
-        const source = options.source !== 'rows' && (await rollupsCover(tx, options.timeZone)) ? 'rollups' as const : 'rows' as const
+        const source = options.source !== 'rows' && (await rollupsCover(tx, options.timeZone)) ? ('rollups' as const) : ('rows' as const)
         const rows = source === 'rollups' ? await rollupRows(tx, period.from, period.to) : await rawRows(tx, start, end)
         const claims = await claimRows(tx, start, end)
         const cycles = await medians
@@ -98,7 +98,6 @@ export async function agreementReport(prisma: PrismaClient, period: Period, opti
     byType: Object.fromEntries(SERVICE_TYPES.map((type) => [type, emptyFigures()])) as Record<ServiceType, Figures>,
     byTechnician: new Map(technicians.map((technician) => [technician.id, emptyFigures()])),
   }
-
 
   rollUp(requests, scopes, (figures, row) => {
     figures.requests.total += row.n

@@ -36,17 +36,20 @@ function line(label: string, clause: string, figure: Ratio, target: number): Mrk
 export function digestText(report: AgreementReport): Mrkdwn {
   const o = report.overall
   const money = (amount: number) => `${amount.toFixed(2)} ${report.currency}`
-  return joinMd([
-    md`*Weekly service digest* — ${report.period.from} to ${report.period.to}`,
-    md`Requests: *${o.requests.total}* (SMS ${o.requests.byChannel.sms}, web chat ${o.requests.byChannel.webchat}, Slack ${o.requests.byChannel.slack}, phone ${o.requests.byChannel.phone}, WhatsApp ${o.requests.byChannel.whatsapp})`,
-    line('Responded within 24 h', '§2.2', o.respondedWithin24h, TARGETS.respondedWithin24h),
-    line('Installed within 3 working days', '§2.1a', o.installedWithin3WorkingDays, TARGETS.installedWithin3WorkingDays),
-    line('Diagnosed within 1 h on site', '§3.1c', o.diagnosedWithin1h, TARGETS.diagnosedWithin1h),
-    line('Satisfied (4–5)', '§3.3b', o.satisfaction, TARGETS.satisfaction),
-    line('Feedback within 24 h', '§3.3a', o.feedbackWithin24h, TARGETS.feedbackWithin24h),
-    line('Genuine parts', '§2.3', o.parts.genuine, TARGETS.genuineParts),
-    md`Cycle, request to confirmed fix: ${o.cycleDays.average === null ? '—' : `${o.cycleDays.average.toFixed(2)} days on average`} (${o.cycleDays.count} services)`,
-    md`:red_circle: Deadline breaches: *${o.breaches.total}* (response ${o.breaches.byKind.response}, installation ${o.breaches.byKind.installation}, diagnosis ${o.breaches.byKind.diagnosis}, feedback ${o.breaches.byKind.feedback}); non-conforming services ${o.damages.services}, liquidated damages *${money(o.damages.amount)}* (§4.1b, once per service)${o.forceMajeureNotices || o.breaches.excused ? `; force majeure (§4.1c): notices ${o.forceMajeureNotices}, breaches excused ${o.breaches.excused}, ${money(o.damages.waived.amount)} waived` : ''}`,
-    md`:speech_balloon: Complaints: ${o.complaints.opened} opened, ${o.complaints.resolved} resolved, *${o.complaints.openAtEnd} open* (§3.3d)`,
-  ], '\n')
+  return joinMd(
+    [
+      md`*Weekly service digest* — ${report.period.from} to ${report.period.to}`,
+      md`Requests: *${o.requests.total}* (SMS ${o.requests.byChannel.sms}, web chat ${o.requests.byChannel.webchat}, Slack ${o.requests.byChannel.slack}, phone ${o.requests.byChannel.phone}, WhatsApp ${o.requests.byChannel.whatsapp})`,
+      line('Responded within 24 h', '§2.2', o.respondedWithin24h, TARGETS.respondedWithin24h),
+      line('Installed within 3 working days', '§2.1a', o.installedWithin3WorkingDays, TARGETS.installedWithin3WorkingDays),
+      line('Diagnosed within 1 h on site', '§3.1c', o.diagnosedWithin1h, TARGETS.diagnosedWithin1h),
+      line('Satisfied (4–5)', '§3.3b', o.satisfaction, TARGETS.satisfaction),
+      line('Feedback within 24 h', '§3.3a', o.feedbackWithin24h, TARGETS.feedbackWithin24h),
+      line('Genuine parts', '§2.3', o.parts.genuine, TARGETS.genuineParts),
+      md`Cycle, request to confirmed fix: ${o.cycleDays.average === null ? '—' : `${o.cycleDays.average.toFixed(2)} days on average`} (${o.cycleDays.count} services)`,
+      md`:red_circle: Deadline breaches: *${o.breaches.total}* (response ${o.breaches.byKind.response}, installation ${o.breaches.byKind.installation}, diagnosis ${o.breaches.byKind.diagnosis}, feedback ${o.breaches.byKind.feedback}); non-conforming services ${o.damages.services}, liquidated damages *${money(o.damages.amount)}* (§4.1b, once per service)${o.forceMajeureNotices || o.breaches.excused ? `; force majeure (§4.1c): notices ${o.forceMajeureNotices}, breaches excused ${o.breaches.excused}, ${money(o.damages.waived.amount)} waived` : ''}`,
+      md`:speech_balloon: Complaints: ${o.complaints.opened} opened, ${o.complaints.resolved} resolved, *${o.complaints.openAtEnd} open* (§3.3d)`,
+    ],
+    '\n',
+  )
 }

@@ -91,7 +91,9 @@ export function toMarkdown(report: AgreementReport): string {
     '',
     '| figure | value | clause |',
     '|---|---|---|',
-    `| requests | ${o.requests.total} (${Object.entries(o.requests.byChannel).map(([channel, n]) => `${channel} ${n}`).join(', ')}) | §3.1a |`,
+    `| requests | ${o.requests.total} (${Object.entries(o.requests.byChannel)
+      .map(([channel, n]) => `${channel} ${n}`)
+      .join(', ')}) | §3.1a |`,
     `| responded within 24 h | ${percent(o.respondedWithin24h)} | §2.2 |`,
     `| installed within 3 working days | ${percent(o.installedWithin3WorkingDays)} | §2.1a |`,
     `| diagnosed within 1 h | ${percent(o.diagnosedWithin1h)} | §3.1c |`,
@@ -102,24 +104,39 @@ export function toMarkdown(report: AgreementReport): string {
     `| parts fitted, genuine | ${o.parts.fitted}, ${percent(o.parts.genuine)} | §2.3 |`,
     `| warranty repairs | ${percent(o.warrantyRepairs)} | §2.2a |`,
     `| complaints opened / resolved / open at end | ${o.complaints.opened} / ${o.complaints.resolved} / ${o.complaints.openAtEnd} | §3.3d |`,
-    `| deadline breaches | ${o.breaches.total} (${Object.entries(o.breaches.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ')}) | §4.1b |`,
+    `| deadline breaches | ${o.breaches.total} (${Object.entries(o.breaches.byKind)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}) | §4.1b |`,
     `| non-conforming services, liquidated damages (10% of value, once per service) | ${o.damages.services}, ${o.damages.amount.toFixed(2)} ${report.currency} | §4.1b |`,
-    `| reasons | ${Object.entries(o.damages.byReason).filter(([, n]) => n).map(([reason, n]) => `${reason.replace(/_/g, ' ')} ${n}`).join(', ') || 'none'} | §4.1b |`,
+    `| reasons | ${
+      Object.entries(o.damages.byReason)
+        .filter(([, n]) => n)
+        .map(([reason, n]) => `${reason.replace(/_/g, ' ')} ${n}`)
+        .join(', ') || 'none'
+    } | §4.1b |`,
     `| force majeure | ${o.forceMajeureNotices} notices to Party A; ${o.breaches.excused} breaches excused; ${o.damages.waived.services} services, ${o.damages.waived.amount.toFixed(2)} ${report.currency} waived | §4.1c |`,
-    `| Party A's breaches | ${o.partyABreaches.total} (${Object.entries(o.partyABreaches.byKind).map(([kind, n]) => `${kind.replace(/_/g, ' ')} ${n}`).join(', ')}) | §4.1a |`,
+    `| Party A's breaches | ${o.partyABreaches.total} (${Object.entries(o.partyABreaches.byKind)
+      .map(([kind, n]) => `${kind.replace(/_/g, ' ')} ${n}`)
+      .join(', ')}) | §4.1a |`,
     `| direct losses caused by Party A / by Party B | ${o.directLosses.partyA.amount.toFixed(2)} / ${o.directLosses.partyB.amount.toFixed(2)} ${report.currency} (${o.directLosses.partyA.count} / ${o.directLosses.partyB.count}) | §4.1d |`,
     '',
     '## By service type',
     '',
     '| type | requests | responded ≤ 24 h | satisfied | cycle (avg days) | breaches | damages |',
     '|---|---|---|---|---|---|---|',
-    ...Object.entries(report.byType).map(([type, f]) => `| ${SERVICE_LABELS[type as ServiceType]} | ${f.requests.total} | ${percent(f.respondedWithin24h)} | ${percent(f.satisfaction)} | ${days(f.cycleDays.average)} | ${f.breaches.total} | ${f.damages.amount.toFixed(2)} |`),
+    ...Object.entries(report.byType).map(
+      ([type, f]) =>
+        `| ${SERVICE_LABELS[type as ServiceType]} | ${f.requests.total} | ${percent(f.respondedWithin24h)} | ${percent(f.satisfaction)} | ${days(f.cycleDays.average)} | ${f.breaches.total} | ${f.damages.amount.toFixed(2)} |`,
+    ),
     '',
     '## By technician (§3.2d–e)',
     '',
     '| technician | responded ≤ 24 h | diagnosed ≤ 1 h | satisfied | complaints opened | breaches |',
     '|---|---|---|---|---|---|',
-    ...report.byTechnician.map(({ technician, figures: f }) => `| ${technician.name.replace(/\|/g, '\\|')} | ${percent(f.respondedWithin24h)} | ${percent(f.diagnosedWithin1h)} | ${percent(f.satisfaction)} | ${f.complaints.opened} | ${f.breaches.total} |`),
+    ...report.byTechnician.map(
+      ({ technician, figures: f }) =>
+        `| ${technician.name.replace(/\|/g, '\\|')} | ${percent(f.respondedWithin24h)} | ${percent(f.diagnosedWithin1h)} | ${percent(f.satisfaction)} | ${f.complaints.opened} | ${f.breaches.total} |`,
+    ),
     '',
   ]
   return lines.join('\n')

@@ -17,10 +17,13 @@ export async function rollupsCover(tx: Tx, timeZone: string): Promise<boolean> {
 
 /** Rebuilds every day from the raw rows in `timeZone`. Changes wait for it; reports do not. */
 export async function rebuildRollups(prisma: PrismaClient, timeZone: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`
-    await tx.$executeRaw`SELECT report_rebuild(${timeZone})`
-  }, { maxWait: 30_000, timeout: 30 * 60_000 })
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SET LOCAL work_mem = '64MB'`
+      await tx.$executeRaw`SELECT report_rebuild(${timeZone})`
+    },
+    { maxWait: 30_000, timeout: 30 * 60_000 },
+  )
 }
 
 /** Merges the deltas the triggers appended; returns the rows written. Cheap when there are none. */

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon'
 import { legalActions, nextStatus, type TicketEvent } from '../../flows/ticket.machine.ts'
 import type { Locale } from '../../flows/locale.ts'
 import type { Clock } from '../clock.ts'
-import { Prisma, type PrismaClient, type Tx } from '../db/client.ts'
+import type { Prisma, PrismaClient, Tx } from '../db/client.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { TicketActionInput } from './action-input.ts'
@@ -143,7 +143,15 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       case 'force_majeure':
         // §4.1c: the declaration is the fact; what it excuses, and the notice, follow.
         await tx.forceMajeure.create({
-          data: { ticketId: ticket.id, affects: input.affects ?? [], from: input.from ? new Date(input.from) : null, to: input.to ? new Date(input.to) : null, note: input.note, actor: actor.id, declaredAt: now },
+          data: {
+            ticketId: ticket.id,
+            affects: input.affects ?? [],
+            from: input.from ? new Date(input.from) : null,
+            to: input.to ? new Date(input.to) : null,
+            note: input.note,
+            actor: actor.id,
+            declaredAt: now,
+          },
         })
         break
       case 'reassign': {

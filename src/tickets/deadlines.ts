@@ -29,10 +29,7 @@ export function warningTime(deadline: { startsAt: Date; dueAt: Date }): Date {
 }
 
 /** The deadlines that start when a request is submitted. */
-export function deadlinesAtSubmission(
-  request: { type: ServiceType; submittedAt: Date; deliveryDate: string | null },
-  calendar: BusinessCalendar,
-): DeadlineDue[] {
+export function deadlinesAtSubmission(request: { type: ServiceType; submittedAt: Date; deliveryDate: string | null }, calendar: BusinessCalendar): DeadlineDue[] {
   const deadlines: DeadlineDue[] = [{ kind: 'response', startsAt: request.submittedAt, dueAt: new Date(request.submittedAt.getTime() + RESPONSE_WINDOW) }]
   if (request.type === 'installation' && request.deliveryDate) {
     // The 3 working days count from the delivery, or from the request when the customer asks

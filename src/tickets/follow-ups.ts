@@ -63,24 +63,24 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
         })
       : []
     const record = resolutionNotification(
-        {
-          number: ticket.number,
-          type: ticket.type,
-          productModel: ticket.productModel,
-          serialNumber: ticket.serialNumber,
-          problem: ticket.description,
-          category: ticket.category,
-          rootCause: ticket.rootCause,
-          findings: ticket.findings,
-          solution: change.input.solution,
-          parts,
-          requestedAt: ticket.createdAt,
-          resolvedAt: change.at,
-          technician: change.technician?.name ?? null,
-        },
-        change.locale,
-        timeZone,
-      )
+      {
+        number: ticket.number,
+        type: ticket.type,
+        productModel: ticket.productModel,
+        serialNumber: ticket.serialNumber,
+        problem: ticket.description,
+        category: ticket.category,
+        rootCause: ticket.rootCause,
+        findings: ticket.findings,
+        solution: change.input.solution,
+        parts,
+        requestedAt: ticket.createdAt,
+        resolvedAt: change.at,
+        technician: change.technician?.name ?? null,
+      },
+      change.locale,
+      timeZone,
+    )
     const media = photos.map((photo, index) => ({ url: deps.mediaUrl!(photo.id), contentType: photo.contentType!, name: `photo ${index + 1}` }))
     await notifyCustomer(change, 'resolution_notification', media.length ? { ...record, media } : record)
   })

@@ -33,7 +33,13 @@ export const phoneRequestInput = z.strictObject({
   siteAddress: text(600),
   contactName: text(200),
   /** The caller's number, any common format; E.164 is stored. */
-  phone: z.string().trim().min(3).max(32).transform(normalizePhone).pipe(z.string().regex(/^\+\d{7,15}$/, 'a phone number with its country code, e.g. +86 139 1234 5678')),
+  phone: z
+    .string()
+    .trim()
+    .min(3)
+    .max(32)
+    .transform(normalizePhone)
+    .pipe(z.string().regex(/^\+\d{7,15}$/, 'a phone number with its country code, e.g. +86 139 1234 5678')),
   /** Text the confirmation and notifications to this number (a mobile). Default: yes, when SMS is configured. */
   notifyBySms: z.boolean().optional(),
   /** The caller's language, for those texts. Default: the service's. */
@@ -44,7 +50,13 @@ export type PhoneRequestInput = z.infer<typeof phoneRequestInput>
 /** The form's problems, field by field, in the words the conversation would use. */
 export class RequestProblems extends AppError {
   constructor(readonly problems: Partial<Record<Field, string>>) {
-    super('bad_request', `invalid request: ${Object.entries(problems).map(([field, problem]) => `${field}: ${problem}`).join('; ')}`, { problems })
+    super(
+      'bad_request',
+      `invalid request: ${Object.entries(problems)
+        .map(([field, problem]) => `${field}: ${problem}`)
+        .join('; ')}`,
+      { problems },
+    )
   }
 }
 

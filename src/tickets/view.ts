@@ -18,7 +18,20 @@ export const ticketDetailInclude = {
   parts: { orderBy: { fittedAt: 'asc' }, select: { partNumber: true, name: true, quantity: true, genuine: true, reason: true, fittedAt: true, warrantyEndsAt: true } },
   events: { orderBy: { id: 'asc' }, select: { type: true, actor: true, at: true, data: true } },
   feedback: {
-    select: { status: true, channel: true, completedAt: true, askAt: true, askedAt: true, remindedAt: true, answeredAt: true, windowEndsAt: true, rating: true, comment: true, inWindow: true, source: true },
+    select: {
+      status: true,
+      channel: true,
+      completedAt: true,
+      askAt: true,
+      askedAt: true,
+      remindedAt: true,
+      answeredAt: true,
+      windowEndsAt: true,
+      rating: true,
+      comment: true,
+      inWindow: true,
+      source: true,
+    },
   },
   complaints: { orderBy: { openedAt: 'asc' }, select: { number: true, source: true, status: true, text: true, openedAt: true, resolvedAt: true, outcome: true } },
   attachments: { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }], select: { id: true, status: true, contentType: true, bytes: true, refusal: true, createdAt: true, address: true } },
@@ -32,7 +45,20 @@ export function findTicketDetail(db: Db, number: string): Promise<TicketDetail |
 
 /** The JSON shape of a ticket in the admin API: internal ids out, money as numbers. */
 export function ticketJson(ticket: TicketDetail) {
-  const { id: _id, seq: _seq, customerId: _c, conversationId: _v, warrantyOfId: _w, partsWarrantyOfId: _pw, technicianId: _t, slackChannel: _sc, slackTs: _st, nonConformities, damages, ...rest } = ticket
+  const {
+    id: _id,
+    seq: _seq,
+    customerId: _c,
+    conversationId: _v,
+    warrantyOfId: _w,
+    partsWarrantyOfId: _pw,
+    technicianId: _t,
+    slackChannel: _sc,
+    slackTs: _st,
+    nonConformities,
+    damages,
+    ...rest
+  } = ticket
   return {
     ...rest,
     serviceValue: Number(ticket.serviceValue),

@@ -20,7 +20,10 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
   world = await startWorld()
   await world.t.admin('/api/technicians', { method: 'POST', body: JSON.stringify({ name: 'Wang Gong' }) })
-  for (const [email, role] of [['dispatcher@service.example', 'agent'], ['maker@partya.example', 'party_a']]) {
+  for (const [email, role] of [
+    ['dispatcher@service.example', 'agent'],
+    ['maker@partya.example', 'party_a'],
+  ]) {
     const created = await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email, name: role === 'agent' ? 'Li Ming' : 'Party A', role, password: PASSWORD }) })
     expect(created.status).toBe(201)
   }
@@ -112,12 +115,24 @@ describe('the console', () => {
       await form.locator('button[type=submit]').click()
       await page.getByRole('heading', { name: new RegExp(`${number} · Repair · ${status}$`) }).waitFor()
     }
-    await act('respond', (form) => form.locator('select[name=technician]').selectOption('Wang Gong').then(() => undefined), 'responded')
+    await act(
+      'respond',
+      (form) =>
+        form
+          .locator('select[name=technician]')
+          .selectOption('Wang Gong')
+          .then(() => undefined),
+      'responded',
+    )
     await act('arrive', async () => undefined, 'on_site')
-    await act('diagnose', async (form) => {
-      await form.locator('select[name=rootCause]').selectOption('product_defect')
-      await form.locator('textarea[name=findings]').fill('Motor capacitor burnt out')
-    }, 'diagnosed')
+    await act(
+      'diagnose',
+      async (form) => {
+        await form.locator('select[name=rootCause]').selectOption('product_defect')
+        await form.locator('textarea[name=findings]').fill('Motor capacitor burnt out')
+      },
+      'diagnosed',
+    )
     // A form the server refuses says why above it, and keeps what was typed.
     await page.locator('button[data-action="record_parts"]').click()
     const parts = page.locator('form.action[data-action="record_parts"]')
@@ -146,11 +161,14 @@ describe('the console', () => {
     const blocked = cspViolations(page)
     await signIn(page, 'maker@partya.example')
     await page.goto(`${world.t.url}/console#/tickets/${number}`)
-    await page.getByRole('heading', { name: new RegExp(number) }).first().waitFor()
+    await page
+      .getByRole('heading', { name: new RegExp(number) })
+      .first()
+      .waitFor()
     expect(await page.locator('button[data-action]').count()).toBe(0)
     await page.getByText('Read-only: your role cannot change tickets.').waitFor()
     // The customer's number, masked.
-    expect(await page.locator('dl.facts').innerText()).toContain('+86137****0003')
+    expect(await page.locator('dl.facts').textContent()).toContain('+86137****0003')
     expect(await page.locator('header nav a', { hasText: 'Figures' }).count()).toBe(1)
     expect(await page.locator('header nav a', { hasText: 'Accounts' }).count()).toBe(0)
     // In Chinese, on the same page.

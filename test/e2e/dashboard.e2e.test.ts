@@ -75,7 +75,14 @@ describe('the dashboard', () => {
     expect(causes?.labels.slice(0, 3)).toEqual(['Product defect (Party A)', 'Improper use (Party B)', 'Environment (Party B)'])
     expect(causes?.data).toEqual([[1, 1, 0, 0, 0]])
     // Responded within 24 h and satisfied, per technician: Li 1/1 and no ratings, Wang 1/2 and 1/2, Zhao nothing.
-    expect(technicians).toEqual({ id: 'technicians', labels: ['Li, Ming "Lao Li" 李明', 'Wang Gong', 'Zhao (no tickets)'], data: [[100, 50, null], [null, 50, null]] })
+    expect(technicians).toEqual({
+      id: 'technicians',
+      labels: ['Li, Ming "Lao Li" 李明', 'Wang Gong', 'Zhao (no tickets)'],
+      data: [
+        [100, 50, null],
+        [null, 50, null],
+      ],
+    })
     expect(await page.locator('#csv').getAttribute('href')).toBe('/api/reports/agreement.csv?from=2026-11-01&to=2026-11-30')
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true })
     expect(errors).toEqual([])

@@ -73,7 +73,10 @@ describe('the chat page', () => {
     expect(ticket).toMatchObject({ channel: 'webchat', type: 'repair', productModel: 'WM-800', serialNumber: null, contactName: 'Li Wei' })
 
     // Staff respond; the notification appears in the open page without the visitor typing.
-    const responded = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' }) })
+    const responded = await world.t.admin(`/api/tickets/${number}/actions`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' }),
+    })
     expect(responded.status).toBe(200)
     await bot(page, `Your request ${number} has been accepted.`).waitFor({ timeout: 20_000 })
     await expect(bot(page, 'Technician: Wang Gong (+8613911112222)').count()).resolves.toBe(1)
@@ -83,7 +86,7 @@ describe('the chat page', () => {
     await page.reload()
     await bot(page, `Your request ${number} has been accepted.`).waitFor()
     await type(page, 'status')
-    await bot(page, `${number} · Repair · technician assigned`).waitFor()
+    await bot(page, `${number} - Repair - technician assigned`).waitFor()
     expect(errors).toEqual([])
     await context.close()
     expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])

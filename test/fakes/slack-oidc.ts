@@ -42,7 +42,13 @@ export class FakeSlackOidc {
       this.codes.delete(body.code!)
       const key = this.forgeNext ? (await generateKeyPair('RS256')).privateKey : this.keys!.privateKey
       this.forgeNext = false
-      const idToken = await new SignJWT({ nonce: grant.nonce, 'https://slack.com/user_id': grant.user, 'https://slack.com/team_id': grant.team, email: 'someone@service.example', email_verified: true })
+      const idToken = await new SignJWT({
+        nonce: grant.nonce,
+        'https://slack.com/user_id': grant.user,
+        'https://slack.com/team_id': grant.team,
+        email: 'someone@service.example',
+        email_verified: true,
+      })
         .setProtectedHeader({ alg: 'RS256', kid: 'slack-key-1' })
         .setIssuer('https://slack.com')
         .setAudience(OIDC_CLIENT_ID)

@@ -39,7 +39,10 @@ async function scratch() {
 async function fakes() {
   const twilio = await new FakeTwilioApi().start()
   const slack = await new FakeSlackApi().start()
-  cleanup.push(() => twilio.stop(), () => slack.stop())
+  cleanup.push(
+    () => twilio.stop(),
+    () => slack.stop(),
+  )
   return { twilio, slack }
 }
 
@@ -73,7 +76,15 @@ describe('processes killed and connections dropped', () => {
     const tickets = await ticketsPerPhone(server)
     expect(new Set(numbers).size).toBe(customers.length)
     for (const phone of customers) expect(tickets.get(phone), phone).toBe(1)
-    report('kill -9 mid-load', { customers: customers.length, 'requests before the kill': before, requests: stats.requests, retries: stats.retries, 'down (restart on the same data) ms': downMs, lost: 0, 'duplicated tickets': 0 })
+    report('kill -9 mid-load', {
+      customers: customers.length,
+      'requests before the kill': before,
+      requests: stats.requests,
+      retries: stats.retries,
+      'down (restart on the same data) ms': downMs,
+      lost: 0,
+      'duplicated tickets': 0,
+    })
   })
 
   it('idle and in-transaction connections terminated under load: the server stays up and no conversation is reset', async () => {
@@ -97,7 +108,14 @@ describe('processes killed and connections dropped', () => {
     const tickets = await ticketsPerPhone(server)
     for (const phone of customers) expect(tickets.get(phone), phone).toBe(1)
     const dropped = server.lines.filter((line) => line.msg.startsWith('database connection dropped')).length
-    report('connections terminated', { 'connections terminated': terminated, 'drops logged': dropped, requests: stats.requests, '503 answers': stats.statuses[503] ?? 0, 'conversations reset': resets.length, 'tickets': tickets.size })
+    report('connections terminated', {
+      'connections terminated': terminated,
+      'drops logged': dropped,
+      requests: stats.requests,
+      '503 answers': stats.statuses[503] ?? 0,
+      'conversations reset': resets.length,
+      tickets: tickets.size,
+    })
   })
 
   it('the embedded PostgreSQL killed: 503 while it is down, back without restarting Aftercare, nothing lost', async () => {
@@ -113,11 +131,21 @@ describe('processes killed and connections dropped', () => {
     let healthyAt = 0
     const duringOutage: number[] = []
     for (let i = 0; i < 600 && !healthyAt; i++) {
-      const health = await fetch(`${server.url}/healthz`).then((response) => response.status, () => 0)
+      const health = await fetch(`${server.url}/healthz`).then(
+        (response) => response.status,
+        () => 0,
+      )
       if (health === 503) {
         sawDown = true
         if (duringOutage.length < 3) {
-          const request = signedSmsRequest({ MessageSid: `SM${'f'.repeat(30)}${String(i).padStart(2, '0')}`, AccountSid: `AC${'0'.repeat(32)}`, From: phoneNumber(1392, 2), To: '+861000000000', Body: 'hi', NumMedia: '0' })
+          const request = signedSmsRequest({
+            MessageSid: `SM${'f'.repeat(30)}${String(i).padStart(2, '0')}`,
+            AccountSid: `AC${'0'.repeat(32)}`,
+            From: phoneNumber(1392, 2),
+            To: '+861000000000',
+            Body: 'hi',
+            NumMedia: '0',
+          })
           const answer = await fetch(server.url + request.path, request.init)
           duringOutage.push(answer.status)
           if (answer.status === 503) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -135,7 +163,7 @@ describe('processes killed and connections dropped', () => {
     const metrics = await (await admin(server, '/metrics')).text()
     expect(metrics).toMatch(/^aftercare_embedded_postgres_restarts_total 1$/m)
     expect(server.child.exitCode).toBeNull()
-    report('embedded PostgreSQL killed', { 'unhealthy for ms': healthyAt - killedAt, 'answers while down': duringOutage.join('/'), 'restarts': 1, 'Aftercare restarted': 'no' })
+    report('embedded PostgreSQL killed', { 'unhealthy for ms': healthyAt - killedAt, 'answers while down': duringOutage.join('/'), restarts: 1, 'Aftercare restarted': 'no' })
   })
 
   it('kill -9 during a provider call: the message is sent again within a minute', async () => {
@@ -233,7 +261,10 @@ describe('load and instances', () => {
     expect(others.statuses[503] ?? 0).toBe(0)
     expect(burst.statuses[500] ?? 0).toBe(0)
     const db = await server.database()
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "Message" WHERE direction = 'inbound' AND "conversationId" = (SELECT c.id FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.address = $1)`, [flooder])
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM "Message" WHERE direction = 'inbound' AND "conversationId" = (SELECT c.id FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.address = $1)`,
+      [flooder],
+    )
     await db.end()
     expect(rows[0].n).toBe(300)
     report('one-sender burst', {
@@ -262,8 +293,16 @@ describe('load and instances', () => {
       await sleep(200)
     }
     await sleep(2_000)
-    for (const phone of phones) expect(twilio.sent.filter((sent) => sent.to === phone), phone).toHaveLength(1)
-    for (const number of numbers) expect(slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).includes(number)), number).toHaveLength(1)
+    for (const phone of phones)
+      expect(
+        twilio.sent.filter((sent) => sent.to === phone),
+        phone,
+      ).toHaveLength(1)
+    for (const number of numbers)
+      expect(
+        slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).includes(number)),
+        number,
+      ).toHaveLength(1)
     const deliveredBy = (server: ServerProcess) => server.lines.filter((line) => line.msg === 'message delivered').length
     report('two instances', { tickets: numbers.length, 'notifications sent': twilio.sent.length, 'delivered by A': deliveredBy(a), 'delivered by B': deliveredBy(b), duplicates: 0 })
   })

@@ -41,16 +41,21 @@ async function run(scenario: Scenario, index: number): Promise<Outcome> {
   const twilio = await new FakeTwilioApi().start()
   const slack = await new FakeSlackApi().start()
   const data = await dataDirectory()
-  cleanup.push(() => twilio.stop(), () => slack.stop(), async () => {
-    await stopOrphanedPostgres(data.dir)
-    await data.remove()
-  })
+  cleanup.push(
+    () => twilio.stop(),
+    () => slack.stop(),
+    async () => {
+      await stopOrphanedPostgres(data.dir)
+      await data.remove()
+    },
+  )
   const server = await ServerProcess.start({
     dataDir: data.dir,
     env: { ...providerEnv({ twilio, slack }), PROVIDER_ALERT_AFTER: '0.5', PROVIDER_ALERT_PHONES: ON_CALL },
   })
   cleanup.push(() => server.stop())
-  const admin = (path: string, body: object) => fetch(server.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const admin = (path: string, body: object) =>
+    fetch(server.url + path, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
   await admin('/api/technicians', { name: 'Wang Gong' })
   const stats = newStats()
   const before = await Promise.all([0, 1, 2, 3].map((n) => requestRepair(() => server.url, phoneNumber(1400 + index, n), stats)))
@@ -82,7 +87,11 @@ async function run(scenario: Scenario, index: number): Promise<Outcome> {
   await sleep(3_000)
   const duplicates =
     phones.reduce((sum, phone) => sum + Math.max(0, twilio.sent.filter((sent) => sent.to === phone).length - 1), 0) +
-    numbers.reduce((sum, number) => sum + Math.max(0, slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).includes(number)).length - 1), 0)
+    numbers.reduce(
+      (sum, number) =>
+        sum + Math.max(0, slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL && !call.args.thread_ts && String(call.args.text).includes(number)).length - 1),
+      0,
+    )
 
   const name = scenario.provider === 'twilio' ? 'Twilio (SMS)' : 'Slack'
   const told = (text: string) =>

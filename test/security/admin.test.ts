@@ -89,7 +89,12 @@ describe('the admin API and the dashboard', () => {
   /** Each test signs in from an address of its own (we are the trusted proxy): sign-in limits are per client. */
   const nextClient = () => `198.51.100.${++clients}`
   const signIn = (token: string, client: string) =>
-    fetch(`${t.url}/dashboard/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client }, body: new URLSearchParams({ token }).toString() })
+    fetch(`${t.url}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client },
+      body: new URLSearchParams({ token }).toString(),
+    })
   async function session(client = nextClient()): Promise<string> {
     const response = await signIn(ADMIN_TOKEN, client)
     expect(response.status).toBe(303)
@@ -97,7 +102,14 @@ describe('the admin API and the dashboard', () => {
     expect(cookie).toBeDefined()
     return cookie!
   }
-  const rowOf = (cookie: string) => t.db.prisma.staffSession.findUnique({ where: { id: createHash('sha256').update(decodeURIComponent(cookie.split('=')[1]!)).digest('hex') } })
+  const rowOf = (cookie: string) =>
+    t.db.prisma.staffSession.findUnique({
+      where: {
+        id: createHash('sha256')
+          .update(decodeURIComponent(cookie.split('=')[1]!))
+          .digest('hex'),
+      },
+    })
   const figures = (cookie: string) => fetch(`${t.url}/api/reports/agreement?from=2026-11-01&to=2026-11-30`, { headers: { cookie } })
   // Without a session, /dashboard leads to the sign-in page.
   const dashboard = async (cookie: string) => (await (await fetch(`${t.url}/dashboard`, { headers: { cookie } })).text()).match(/<title>(.*)<\/title>/)?.[1]
@@ -120,7 +132,11 @@ describe('the admin API and the dashboard', () => {
     // Known, and refused: the token's dashboard session opens the figures only (issue 15: 403, not 401).
     expect((await fetch(`${t.url}/api/tickets`, { headers: { cookie } })).status).toBe(403)
     expect((await fetch(`${t.url}/api/tickets/${number}`, { headers: { cookie } })).status).toBe(403)
-    const change = await fetch(`${t.url}/api/tickets/${number}/actions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'cancel', reason: 'Duplicate' }) })
+    const change = await fetch(`${t.url}/api/tickets/${number}/actions`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'cancel', reason: 'Duplicate' }),
+    })
     expect(change.status).toBe(403)
     // Nor through a path that only starts like the reports.
     expect((await raw(t.url, '/api/reports/../tickets', { cookie })).status).not.toBe(200)

@@ -166,7 +166,10 @@ describe('with BOT_EMULATOR (the Bot Framework Emulator on loopback)', () => {
       const before = received.length
       const response = await postActivity(t, activity(text, { conversation: { id: conversation }, from: { id: user } }))
       expect(response.status, text).toBe(200)
-      return received.slice(before).map((reply) => reply.body.text as string).join('\n')
+      return received
+        .slice(before)
+        .map((reply) => reply.body.text as string)
+        .join('\n')
     }
     expect(await say('hello')).toContain('What can we help you with?')
     for (const answer of ['1', 'WM-800', 'SN-88001', 'The drum does not turn', 'skip', '88 Century Avenue, Shanghai', 'Li Wei']) await say(answer)

@@ -36,7 +36,10 @@ function client(t: () => TestApp) {
     activities: (conversationId: string, token: string) => dl(`/conversations/${conversationId}/activities`, token),
     post: (conversationId: string, token: string, activity: object) => dl(`/conversations/${conversationId}/activities`, token, { method: 'POST', body: JSON.stringify(activity) }),
     say: (conversationId: string, token: string, text: string, from?: object) =>
-      dl(`/conversations/${conversationId}/activities`, token, { method: 'POST', body: JSON.stringify({ type: 'message', text, ...(from && { from }), channelData: { clientActivityID: randomBytes(6).toString('hex') } }) }),
+      dl(`/conversations/${conversationId}/activities`, token, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'message', text, ...(from && { from }), channelData: { clientActivityID: randomBytes(6).toString('hex') } }),
+      }),
     refresh: (token: string) => dl('/tokens/refresh', token, { method: 'POST' }),
   }
 }
@@ -70,7 +73,10 @@ describe('who the visitor is', () => {
   it('cannot be taken over by naming another visitor’s id: their conversation and customer record stay theirs', async () => {
     const victim = await c.session()
     expect((await c.say(victim.conversationId, victim.token, 'hello')).status).toBe(200)
-    const victimIdentity = await t.db.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_address: { channel: 'webchat', address: `directline:${victim.userId}` } }, include: { conversation: true } })
+    const victimIdentity = await t.db.prisma.channelIdentity.findUniqueOrThrow({
+      where: { channel_address: { channel: 'webchat', address: `directline:${victim.userId}` } },
+      include: { conversation: true },
+    })
     const victimMessages = await t.db.prisma.message.count({ where: { conversationId: victimIdentity.conversation!.id } })
 
     const generated = (await (await c.dl('/tokens/generate', undefined, { method: 'POST', body: JSON.stringify({ user: { id: victim.userId } }) })).json()) as Json

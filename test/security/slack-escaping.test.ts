@@ -43,7 +43,8 @@ const act = async (number: string, body: object) => {
   expect(response.status, await response.clone().text()).toBe(200)
 }
 const slackTsOf = (number: string) => eventually(async () => (await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number } })).slackTs, 'the ticket in Slack')
-const ticketPost = (number: string) => eventually(() => world.slack.of('chat.postMessage').find((call) => !call.args.thread_ts && String(call.args.text).startsWith(number)), 'the ticket in the staff channel')
+const ticketPost = (number: string) =>
+  eventually(() => world.slack.of('chat.postMessage').find((call) => !call.args.thread_ts && String(call.args.text).startsWith(number)), 'the ticket in the staff channel')
 
 /** Every text of a value, recursively: `text` strings at any depth (mrkdwn, plain_text, fields). */
 function textsIn(value: unknown, found: string[] = []): string[] {
@@ -151,7 +152,10 @@ describe('a complaint in the customer’s words', () => {
 
     await phone.say(complaint)
     const complaintNumber = (await eventually(() => world.t.db.prisma.complaint.findFirst({ where: { ticket: { number } } }), 'the complaint')).number
-    const post = await eventually(() => world.slack.of('chat.postMessage').find((call) => !call.args.thread_ts && String(call.args.text).startsWith(`Complaint ${complaintNumber}`)), 'the complaint in the staff channel')
+    const post = await eventually(
+      () => world.slack.of('chat.postMessage').find((call) => !call.args.thread_ts && String(call.args.text).startsWith(`Complaint ${complaintNumber}`)),
+      'the complaint in the staff channel',
+    )
     expectShownEscaped(textsOf(post), escaped)
     const pointer = await eventually(() => world.slack.posted(STAFF_CHANNEL, ts).find((text) => text.startsWith(`:warning: Complaint ${complaintNumber}`)), 'the pointer in the ticket’s thread')
     expectShownEscaped([pointer], escaped)
@@ -159,7 +163,10 @@ describe('a complaint in the customer’s words', () => {
     // A second angry message joins the complaint: the message is updated with it, quoted as text.
     await phone.say(`complaint again ${hostile}`)
     const complaintTs = (await world.t.db.prisma.complaint.findUniqueOrThrow({ where: { number: complaintNumber } })).slackTs
-    const updated = await eventually(() => world.slack.of('chat.update').find((call) => call.args.ts === complaintTs && JSON.stringify(call.args.blocks).includes('complaint again')), 'the complaint updated')
+    const updated = await eventually(
+      () => world.slack.of('chat.update').find((call) => call.args.ts === complaintTs && JSON.stringify(call.args.blocks).includes('complaint again')),
+      'the complaint updated',
+    )
     expect(textsOf(updated).join('\n')).toContain(`> complaint again ${asText(hostile)}`)
     expectNothingLive()
   })
@@ -225,7 +232,10 @@ describe('a Slack customer', () => {
     // address), then echoed back as text: nothing in it is live.
     expect(summary).toContain('@channel Click here (https://evil.example) @U0VICTIM1 &amp; #C0OTHER01')
     // The DM itself: its text and its blocks.
-    const dm = world.slack.of('chat.postMessage').filter((call) => String(call.args.channel).startsWith('D') && String(call.args.text) === summary).at(-1)!
+    const dm = world.slack
+      .of('chat.postMessage')
+      .filter((call) => String(call.args.channel).startsWith('D') && String(call.args.text) === summary)
+      .at(-1)!
     expect(dm).toBeDefined()
     const section = textsIn(dm.args.blocks)
     expect(section.join('\n')).toContain('@channel Click here (https://evil.example) @U0VICTIM1 &amp; #C0OTHER01')

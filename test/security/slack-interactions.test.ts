@@ -61,7 +61,10 @@ describe('a modal submitted twice', () => {
     await eventually(async () => (await ticket(number)).parts.some((part) => part.partNumber === 'SCR-3'), 'the second modal’s parts')
     const after = await ticket(number)
     expect(after.status).toBe('repairing')
-    expect(after.parts.map((part) => [part.partNumber, part.quantity]).sort()).toEqual([['CAP-450', 1], ['SCR-3', 4]])
+    expect(after.parts.map((part) => [part.partNumber, part.quantity]).sort()).toEqual([
+      ['CAP-450', 1],
+      ['SCR-3', 4],
+    ])
     expect(await eventsOf(number, 'record_parts')).toHaveLength(2)
   })
 

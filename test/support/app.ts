@@ -72,7 +72,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     prisma: db.prisma,
     databaseUrl: db.url,
-    ping: () => db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+    ping: () =>
+      db.prisma.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
     clock,
     logger: options.logger ?? createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
     adminToken: ADMIN_TOKEN,

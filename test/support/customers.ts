@@ -54,10 +54,14 @@ function smsCustomer({ t, twilio }: Providers, channel: 'sms' | 'whatsapp' = 'sm
 }
 
 async function webchatCustomer({ t }: Providers): Promise<Customer> {
-  const session = (await (await fetch(`${t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"locale":"en-US"}' })).json()) as { conversationId: string; token: string }
+  const session = (await (await fetch(`${t.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"locale":"en-US"}' })).json()) as {
+    conversationId: string
+    token: string
+  }
   const base = `${t.url}/v3/directline/conversations/${session.conversationId}/activities`
   const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }
-  const activities = async (watermark = '') => (await (await fetch(`${base}?watermark=${watermark}`, { headers })).json()) as { activities: { from: { role: string }; text?: string }[]; watermark: string }
+  const activities = async (watermark = '') =>
+    (await (await fetch(`${base}?watermark=${watermark}`, { headers })).json()) as { activities: { from: { role: string }; text?: string }[]; watermark: string }
   const botTexts = (list: { from: { role: string }; text?: string }[]) => list.filter((activity) => activity.from.role === 'bot').map((activity) => activity.text ?? '')
   await fetch(base, { method: 'POST', headers, body: JSON.stringify({ type: 'event', name: 'webchat/join', value: { locale: 'en-US' } }) })
   const received = async () => botTexts((await activities()).activities)
@@ -93,7 +97,10 @@ function slackCustomer({ t, slack }: Providers): Customer {
         return inbound && { count: inbound._count.replies }
       }, 'the message to be handled')
       await eventually(() => slack.posted(dm).length >= before + expected.count, 'the answers in the DM')
-      return slack.posted(dm).slice(before, before + expected.count).join('\n')
+      return slack
+        .posted(dm)
+        .slice(before, before + expected.count)
+        .join('\n')
     },
     received,
     waitFor: waitForIn(received),

@@ -34,10 +34,16 @@ export async function holdSender(url: string, channel: string, address: string) 
   const client = await connect(url)
   await client.query('BEGIN')
   await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [senderKey(channel, address)])
-  const held = await client.query(`SELECT 1 FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.channel = $1::"Channel" AND i.address = $2 FOR UPDATE OF c`, [channel, address])
+  const held = await client.query(`SELECT 1 FROM "Conversation" c JOIN "ChannelIdentity" i ON i.id = c."identityId" WHERE i.channel = $1::"Channel" AND i.address = $2 FOR UPDATE OF c`, [
+    channel,
+    address,
+  ])
   if (!held.rowCount) {
-    await client.query(`WITH c AS (INSERT INTO "Customer" (id, locale) VALUES (gen_random_uuid(), 'en') RETURNING id)
-      INSERT INTO "ChannelIdentity" (id, channel, address, "customerId") SELECT gen_random_uuid(), $1::"Channel", $2, c.id FROM c`, [channel, address])
+    await client.query(
+      `WITH c AS (INSERT INTO "Customer" (id, locale) VALUES (gen_random_uuid(), 'en') RETURNING id)
+      INSERT INTO "ChannelIdentity" (id, channel, address, "customerId") SELECT gen_random_uuid(), $1::"Channel", $2, c.id FROM c`,
+      [channel, address],
+    )
   }
   let released = false
   const waiting = async () => {

@@ -14,7 +14,17 @@ export async function seedReportFixture(prisma: PrismaClient) {
   await prisma.technician.create({ data: { name: 'Zhao (no tickets)' } })
   const customer = await prisma.customer.create({ data: { phone: '+8613800000001' } })
   let seq = 1
-  const ticket = (data: { type: 'repair' | 'installation' | 'maintenance' | 'technical_support'; channel: 'sms' | 'webchat' | 'slack'; createdAt: string; technicianId?: string; warranty?: boolean; rootCause?: 'product_defect' | 'improper_use'; diagnosedAt?: string; completedAt?: string; serviceValue: number }) =>
+  const ticket = (data: {
+    type: 'repair' | 'installation' | 'maintenance' | 'technical_support'
+    channel: 'sms' | 'webchat' | 'slack'
+    createdAt: string
+    technicianId?: string
+    warranty?: boolean
+    rootCause?: 'product_defect' | 'improper_use'
+    diagnosedAt?: string
+    completedAt?: string
+    serviceValue: number
+  }) =>
     prisma.ticket.create({
       data: {
         seq,
@@ -51,11 +61,30 @@ export async function seedReportFixture(prisma: PrismaClient) {
   let complaintSeq = 1
   const complaint = (ticketId: string, source: 'low_rating' | 'keywords', openedAt: string, resolvedAt: string | null) =>
     prisma.complaint.create({
-      data: { seq: complaintSeq, number: `CP-2026-${String(complaintSeq++).padStart(6, '0')}`, customerId: customer.id, ticketId, source, text: 'x', openedAt: at(openedAt), resolvedAt: resolvedAt ? at(resolvedAt) : null, status: resolvedAt ? 'resolved' : 'open' },
+      data: {
+        seq: complaintSeq,
+        number: `CP-2026-${String(complaintSeq++).padStart(6, '0')}`,
+        customerId: customer.id,
+        ticketId,
+        source,
+        text: 'x',
+        openedAt: at(openedAt),
+        resolvedAt: resolvedAt ? at(resolvedAt) : null,
+        status: resolvedAt ? 'resolved' : 'open',
+      },
     })
 
   // T1: a repair by SMS (Wang): everything on time; 3 parts, 2 genuine; rated 5.
-  const t1 = await ticket({ type: 'repair', channel: 'sms', createdAt: '2026-11-02T02:00:00Z', technicianId: wang.id, rootCause: 'product_defect', diagnosedAt: '2026-11-02T08:30:00Z', completedAt: '2026-11-04T02:00:00Z', serviceValue: 500 })
+  const t1 = await ticket({
+    type: 'repair',
+    channel: 'sms',
+    createdAt: '2026-11-02T02:00:00Z',
+    technicianId: wang.id,
+    rootCause: 'product_defect',
+    diagnosedAt: '2026-11-02T08:30:00Z',
+    completedAt: '2026-11-04T02:00:00Z',
+    serviceValue: 500,
+  })
   await deadline(t1.id, 'response', '2026-11-02T02:00:00Z', '2026-11-03T02:00:00Z', '2026-11-02T05:00:00Z')
   await deadline(t1.id, 'diagnosis', '2026-11-02T08:00:00Z', '2026-11-02T09:00:00Z', '2026-11-02T08:30:00Z')
   await prisma.partUsage.createMany({
@@ -70,7 +99,17 @@ export async function seedReportFixture(prisma: PrismaClient) {
   await complaint(t1.id, 'keywords', '2026-11-05T02:00:00Z', null)
 
   // T2: a warranty repair by web chat (Wang): responded late (a breach); rated 2, complaint resolved.
-  const t2 = await ticket({ type: 'repair', channel: 'webchat', createdAt: '2026-11-10T02:00:00Z', technicianId: wang.id, warranty: true, rootCause: 'improper_use', diagnosedAt: '2026-11-12T02:30:00Z', completedAt: '2026-11-15T02:00:00Z', serviceValue: 500 })
+  const t2 = await ticket({
+    type: 'repair',
+    channel: 'webchat',
+    createdAt: '2026-11-10T02:00:00Z',
+    technicianId: wang.id,
+    warranty: true,
+    rootCause: 'improper_use',
+    diagnosedAt: '2026-11-12T02:30:00Z',
+    completedAt: '2026-11-15T02:00:00Z',
+    serviceValue: 500,
+  })
   const late = await deadline(t2.id, 'response', '2026-11-10T02:00:00Z', '2026-11-11T02:00:00Z', '2026-11-11T06:00:00Z')
   await breach(late.id, t2.id, 'response', '2026-11-11T02:00:00Z', '2026-11-11T02:01:00Z', false)
   await deadline(t2.id, 'diagnosis', '2026-11-12T02:00:00Z', '2026-11-12T03:00:00Z', '2026-11-12T02:30:00Z')

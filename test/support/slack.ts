@@ -15,7 +15,9 @@ export interface SignOptions {
 
 export function signedSlackInit(body: string, contentType: string, options: SignOptions = {}): RequestInit {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
-  const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`
+  const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex')}`
   return {
     method: 'POST',
     headers: {
@@ -56,7 +58,17 @@ export class SlackWorkspace {
   }
 
   command(text: string, user = 'U0STAFF001', channel = 'C0STAFF0001') {
-    const body = new URLSearchParams({ command: '/aftercare', text, team_id: 'T0TEAM0001', channel_id: channel, user_id: user, user_name: 'staff', trigger_id: 'trigger-1', response_url: 'https://hooks.slack.test/commands/1', api_app_id: 'A0APP00001' }).toString()
+    const body = new URLSearchParams({
+      command: '/aftercare',
+      text,
+      team_id: 'T0TEAM0001',
+      channel_id: channel,
+      user_id: user,
+      user_name: 'staff',
+      trigger_id: 'trigger-1',
+      response_url: 'https://hooks.slack.test/commands/1',
+      api_app_id: 'A0APP00001',
+    }).toString()
     return this.post(body, 'application/x-www-form-urlencoded')
   }
 }

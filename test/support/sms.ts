@@ -44,7 +44,12 @@ export class Phone {
 
   async send(body: string, sid = newMessageSid(), media: { url: string; contentType: string }[] = []): Promise<SmsResponse> {
     // An MMS lists its files as Twilio does: NumMedia, then MediaUrlN and MediaContentTypeN.
-    const files = Object.fromEntries(media.flatMap((file, index) => [[`MediaUrl${index}`, file.url], [`MediaContentType${index}`, file.contentType]]))
+    const files = Object.fromEntries(
+      media.flatMap((file, index) => [
+        [`MediaUrl${index}`, file.url],
+        [`MediaContentType${index}`, file.contentType],
+      ]),
+    )
     const request = signedSmsRequest({ MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: this.number, To: this.serviceNumber, Body: body, NumMedia: String(media.length), ...files })
     const response = await fetch(this.baseUrl + request.path, request.init)
     const text = await response.text()

@@ -58,7 +58,13 @@ export function registerSlackCustomerListeners(app: App, deps: SlackCustomerDeps
     const where = { channel: event.channel }
     const message = inbound(team, user, `${event.channel}:${event.ts}`, slackTextToPlain('text' in event ? (event.text ?? '') : ''), where)
     const urls = fileUrls('files' in event ? (event.files as SharedFile[] | undefined) : undefined)
-    const media = urls.length && deps.media ? await deps.media.receive({ channel: 'slack', address: message.address, providerMessageId: message.providerMessageId }, urls.map((url) => ({ url }))) : undefined
+    const media =
+      urls.length && deps.media
+        ? await deps.media.receive(
+            { channel: 'slack', address: message.address, providerMessageId: message.providerMessageId },
+            urls.map((url) => ({ url })),
+          )
+        : undefined
     const turn = await deps.handle({ ...message, ...(media && { media }) })
     if (!turn.duplicate) await answer(client, where, turn, deps.logger)
   })

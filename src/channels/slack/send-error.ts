@@ -15,7 +15,9 @@ export function slackSendError(error: unknown, what: string): SendError {
     case ErrorCode.RateLimitedError:
       return new SendError(`Slack is rate limiting ${what} (HTTP 429, retry after ${failure.retryAfter} s)`, false, { status: 429, retryAfterSeconds: failure.retryAfter })
     case ErrorCode.HTTPError:
-      return new SendError(`Slack answered HTTP ${failure.statusCode} to ${what}`, failure.statusCode !== undefined && failure.statusCode < 500 && failure.statusCode !== 429, { status: failure.statusCode })
+      return new SendError(`Slack answered HTTP ${failure.statusCode} to ${what}`, failure.statusCode !== undefined && failure.statusCode < 500 && failure.statusCode !== 429, {
+        status: failure.statusCode,
+      })
     case ErrorCode.PlatformError: {
       const code = failure.data?.error ?? 'unknown_error'
       return new SendError(`Slack refused ${what} (${code})`, !TRANSIENT_PLATFORM_ERRORS.has(code), { code, status: 200 })

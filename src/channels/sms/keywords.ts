@@ -11,7 +11,11 @@ const OPT_OUT = new Set(['stop', 'stopall', 'unsubscribe', 'end', 'quit', 'revok
 const OPT_IN = new Set(['start', 'unstop', 'subscribe'])
 
 export function subscriptionKeyword(body: string): 'opt_out' | 'opt_in' | undefined {
-  const word = body.normalize('NFKC').trim().toLowerCase().replace(/[.!。！]+$/, '')
+  const word = body
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[.!。！]+$/, '')
   if (OPT_OUT.has(word)) return 'opt_out'
   if (OPT_IN.has(word)) return 'opt_in'
   return undefined

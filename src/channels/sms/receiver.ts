@@ -56,7 +56,13 @@ export function smsReceiver(deps: SmsReceiverDeps): Router {
     const channel = whatsapp ? 'whatsapp' : 'sms'
     const address = normalizePhone(whatsapp ? message.From.slice('whatsapp:'.length) : message.From)
     const urls = mediaUrls(params)
-    const media = urls.length && deps.media ? await deps.media.receive({ channel, address, providerMessageId: message.MessageSid }, urls.map((url) => ({ url }))) : undefined
+    const media =
+      urls.length && deps.media
+        ? await deps.media.receive(
+            { channel, address, providerMessageId: message.MessageSid },
+            urls.map((url) => ({ url })),
+          )
+        : undefined
     const turn = await deps.handle({
       channel,
       address,

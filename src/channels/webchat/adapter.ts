@@ -3,14 +3,7 @@
  * archived upstream (its successor, the Microsoft 365 Agents SDK, speaks the same Activity
  * protocol), so swapping it touches this folder only.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type InvokeResponse,
-  type TurnContext,
-} from 'botbuilder'
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder'
 import type { BotFrameworkConfig } from '../../config.ts'
 import { isDatabaseUnavailable } from '../../db/errors.ts'
 import type { Logger } from '../../logger.ts'

@@ -53,7 +53,7 @@ export function botEndpoint(deps: BotEndpointDeps): Router {
     // Built-in Direct Line visitors reach the bot in-process only; nobody posts here in their name.
     if (parsed.data.channelId === 'directline' && !deps.appId) throw new AppError('forbidden', 'the directline channel is served by the built-in Direct Line')
     const activity = { ...parsed.data, channelData } as unknown as Activity
-    let authenticated
+    let authenticated: Awaited<ReturnType<typeof deps.adapter.authenticate>>
     try {
       authenticated = await deps.adapter.authenticate(activity, req.header('authorization') ?? '')
     } catch (error) {

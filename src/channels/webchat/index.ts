@@ -61,12 +61,14 @@ export function createWebchat(deps: WebchatDeps): Webchat {
   let detach: (() => void) | undefined
   const local = { selfUrl: () => selfUrl, connectorKey: randomBytes(24).toString('base64url') }
 
-
   const router = express.Router()
   router.use(botEndpoint({ adapter, bot: turn, appId: bot.appId, emulator: config.botEmulator, serviceUrls, logger }))
   router.use(sessionRouter({ config: bot, store, limits: deps.limits }))
   if (!bot.appId) {
-    router.use('/v3/directline', directLineRouter({ store, adapter, bot: turn, ...local, publicUrl: config.publicUrl, botName: config.brandName, logger, limits: deps.limits, media: deps.media, mediaUrl: deps.mediaUrl }))
+    router.use(
+      '/v3/directline',
+      directLineRouter({ store, adapter, bot: turn, ...local, publicUrl: config.publicUrl, botName: config.brandName, logger, limits: deps.limits, media: deps.media, mediaUrl: deps.mediaUrl }),
+    )
   } else {
     router.use('/v3/directline', () => {
       throw new AppError('unavailable', 'the built-in Direct Line is off when MICROSOFT_APP_ID is set: use Azure Direct Line (DIRECT_LINE_SECRET)')

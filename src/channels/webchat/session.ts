@@ -14,9 +14,7 @@ import { TOKEN_EXPIRES_IN_SECONDS, type DirectLineStore } from './directline/sto
 const sessionRequest = z.object({
   // Local mode resumes with `resumeKey` (pages saved before tokens expired sent their token: it was
   // the key, and still is); Azure mode refreshes the token it had.
-  resume: z
-    .object({ conversationId: z.string().max(200), resumeKey: z.string().max(200).optional(), token: z.string().max(2000).optional(), userId: z.string().max(200).optional() })
-    .optional(),
+  resume: z.object({ conversationId: z.string().max(200), resumeKey: z.string().max(200).optional(), token: z.string().max(2000).optional(), userId: z.string().max(200).optional() }).optional(),
   locale: z.string().max(20).optional(),
 })
 
@@ -71,7 +69,16 @@ export function sessionRouter(deps: { config: BotFrameworkConfig; store: DirectL
       const key = resume?.resumeKey ?? resume?.token
       const resumed = resume && key ? await store.resume(resume.conversationId, key) : undefined
       if (resumed) {
-        session = { mode: 'local', domain: null, conversationId: resumed.conversation.id, token: resumed.token, userId: resumed.conversation.userId, resumed: true, resumeKey: key, expiresIn: TOKEN_EXPIRES_IN_SECONDS }
+        session = {
+          mode: 'local',
+          domain: null,
+          conversationId: resumed.conversation.id,
+          token: resumed.token,
+          userId: resumed.conversation.userId,
+          resumed: true,
+          resumeKey: key,
+          expiresIn: TOKEN_EXPIRES_IN_SECONDS,
+        }
       } else {
         const { conversation, token, resumeKey } = await store.create(locale)
         session = { mode: 'local', domain: null, conversationId: conversation.id, token, userId: conversation.userId, resumed: false, resumeKey, expiresIn: TOKEN_EXPIRES_IN_SECONDS }

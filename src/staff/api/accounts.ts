@@ -12,7 +12,12 @@ import { passwordMatches } from '../../accounts/passwords.ts'
 import type { PrismaClient } from '../../db/client.ts'
 import { parseInput } from './tickets.ts'
 
-const slackUser = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id looks like U0123ABCD').nullable().optional()
+const slackUser = z
+  .string()
+  .trim()
+  .regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id looks like U0123ABCD')
+  .nullable()
+  .optional()
 const newAccount = z.object({
   email: z.email().max(200),
   name: z.string().trim().min(1).max(120),

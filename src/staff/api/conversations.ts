@@ -9,9 +9,15 @@ import { replyToCustomer } from '../../conversations/staff-replies.ts'
 import type { Clock } from '../../clock.ts'
 
 const listQuery = z.object({
-  handoff: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  handoff: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   /** Customers talking with a person now. */
-  active: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 })

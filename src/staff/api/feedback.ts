@@ -43,7 +43,13 @@ export function feedbackRoutes(deps: { prisma: PrismaClient; feedback: FeedbackS
     }
     const [total, rows] = await Promise.all([
       prisma.feedback.count({ where }),
-      prisma.feedback.findMany({ where, orderBy: { completedAt: 'desc' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize, include: { ticket: { select: { number: true, type: true } } } }),
+      prisma.feedback.findMany({
+        where,
+        orderBy: { completedAt: 'desc' },
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+        include: { ticket: { select: { number: true, type: true } } },
+      }),
     ])
     const items = rows.map(({ id: _id, ticketId: _ticketId, createdAt: _createdAt, ticket, ...feedback }) => ({ ticket: ticket.number, type: ticket.type, ...feedback }))
     res.json({ items, page: query.page, pageSize: query.pageSize, total })

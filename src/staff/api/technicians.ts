@@ -18,7 +18,10 @@ import { alertStaff } from '../alerts.ts'
 const technicianInput = z.object({
   name: z.string().trim().min(1).max(120),
   phone: z.string().trim().min(3).max(32).optional(),
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id such as U0123456789').optional(),
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id such as U0123456789')
+    .optional(),
 })
 
 const recordInput = z

@@ -2,7 +2,7 @@
 import { Router } from 'express'
 import { z } from 'zod'
 import { SERVICE_TYPES } from '../../../flows/service-types.ts'
-import { Prisma, type PrismaClient } from '../../db/client.ts'
+import type { Prisma, PrismaClient } from '../../db/client.ts'
 import { AppError } from '../../errors.ts'
 import { normalizePhone } from '../../channels/sms/receiver.ts'
 import { ticketActionInput } from '../../tickets/action-input.ts'
@@ -21,7 +21,12 @@ const CHANNELS = ['sms', 'webchat', 'slack', 'phone', 'whatsapp'] as const
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1))
 
 const listQuery = z.object({
@@ -33,9 +38,16 @@ const listQuery = z.object({
   /** The assigned technician's name. */
   technician: z.string().trim().min(1).max(120).optional(),
   /** An open deadline due within this many hours (0: overdue now). */
-  dueWithin: z.coerce.number().min(0).max(24 * 90).optional(),
+  dueWithin: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .optional(),
   /** A deadline was missed (§4.1). */
-  breached: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  breached: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   sort: z.enum(['newest', 'oldest']).default('newest'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
@@ -88,7 +100,9 @@ export function ticketRoutes(prisma: PrismaClient, tickets: TicketService, phone
       ...(query.status && { status: { in: query.status } }),
       ...(query.channel && { channel: { in: query.channel } }),
       ...(query.type && { type: { in: query.type } }),
-      ...(query.phone && { OR: [{ customer: { phone: query.phone } }, { channel: { in: ['sms', 'phone'] }, channelAddress: query.phone }, { channel: 'whatsapp', channelAddress: `whatsapp:${query.phone}` }] }),
+      ...(query.phone && {
+        OR: [{ customer: { phone: query.phone } }, { channel: { in: ['sms', 'phone'] }, channelAddress: query.phone }, { channel: 'whatsapp', channelAddress: `whatsapp:${query.phone}` }],
+      }),
       ...(query.technician && { technician: { name: { equals: query.technician, mode: 'insensitive' } } }),
       ...(query.dueWithin !== undefined && { deadlines: { some: { metAt: null, dueAt: { lte: new Date(clock.now().getTime() + query.dueWithin * 3_600_000) } } } }),
       ...(query.breached !== undefined && { breaches: query.breached ? { some: {} } : { none: {} } }),

@@ -13,7 +13,6 @@ import type { Logger } from '../../logger.ts'
 import type { SlackSignInConfig } from '../../config.ts'
 import { SESSION_COOKIE, SESSION_HOURS, cookie, type Sessions } from '../../http/session.ts'
 
-
 const ISSUER = 'https://slack.com'
 const FLOW_COOKIE = 'aftercare_slack_signin'
 const FLOW_MINUTES = 10
@@ -36,7 +35,15 @@ export function slackSignInRouter(deps: { config: SlackSignInConfig; accounts: A
     const flow = { state: randomBytes(16).toString('base64url'), nonce: randomBytes(16).toString('base64url'), next: nextPage(req.query.next) }
     res.setHeader('set-cookie', flowCookie(Buffer.from(JSON.stringify(flow)).toString('base64url'), FLOW_MINUTES * 60))
     const authorize = new URL(`${config.oidcUrl.replace(/\/$/, '')}/openid/connect/authorize`)
-    authorize.search = new URLSearchParams({ response_type: 'code', scope: 'openid email profile', client_id: config.clientId, state: flow.state, nonce: flow.nonce, redirect_uri: redirectUri, ...(config.teamId && { team: config.teamId }) }).toString()
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      scope: 'openid email profile',
+      client_id: config.clientId,
+      state: flow.state,
+      nonce: flow.nonce,
+      redirect_uri: redirectUri,
+      ...(config.teamId && { team: config.teamId }),
+    }).toString()
     res.redirect(303, authorize.toString())
   })
 

@@ -14,7 +14,10 @@ export function alertText(alert: StaffAlert, timeZone: string): Mrkdwn {
         ? md`:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed: the service does not conform. Liquidated damages (§4.1b, once per service): ${(alert.owed ?? 0).toFixed(2)} ${alert.currency}.`
         : md`:red_circle: The ${alert.deadline} deadline (${at(alert.dueAt)}) was missed; damages for this service are already owed (once per service, §4.1b).`
     case 'force_majeure': {
-      const scope = [alert.affects.length ? md`the ${alert.affects.join(', ')} deadline${alert.affects.length > 1 ? 's' : ''}` : '', alert.from && alert.to ? md`deadlines due ${at(alert.from)} – ${at(alert.to)}` : '']
+      const scope = [
+        alert.affects.length ? md`the ${alert.affects.join(', ')} deadline${alert.affects.length > 1 ? 's' : ''}` : '',
+        alert.from && alert.to ? md`deadlines due ${at(alert.from)} – ${at(alert.to)}` : '',
+      ]
         .filter(Boolean)
         .join(' and ')
       return md`:cloud_with_lightning: *Force majeure notice to Party A* (§4.1c): “${alert.note}”. It excuses ${scope} only; other duties stand.${alert.excused.length ? md` Excused now: ${alert.excused.join(', ')}.` : ''}`

@@ -69,7 +69,8 @@ export interface SlackStaffDeps {
   accounts?: Pick<AccountService, 'bySlackUser'>
 }
 
-const USAGE = 'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare new` logs a request taken by phone; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
+const USAGE =
+  'Usage: `/aftercare SR-2026-000123` shows a ticket with its buttons; `/aftercare new` logs a request taken by phone; `/aftercare release SR-2026-000123` gives its customer back to the bot after a hand-off.'
 
 const isAction = (value: string): value is TicketAction => (TICKET_ACTIONS as readonly string[]).includes(value)
 
@@ -150,7 +151,8 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
   /** A button or menu item: act at once, or open the modal that asks for what the action needs. */
   async function start(action: TicketAction, number: string, body: BlockAction) {
     if (ONE_CLICK_ACTIONS.includes(action)) return apply(number, { action } as Parameters<TicketService['apply']>[1], body.user)
-    const technicians = action === 'respond' || action === 'reassign' ? await prisma.technician.findMany({ where: { active: true }, orderBy: { name: 'asc' }, take: 100, select: { id: true, name: true } }) : []
+    const technicians =
+      action === 'respond' || action === 'reassign' ? await prisma.technician.findMany({ where: { active: true }, orderBy: { name: 'asc' }, take: 100, select: { id: true, name: true } }) : []
     await client.views.open({ trigger_id: body.trigger_id, view: actionModal(action, number, technicians) })
   }
 
@@ -175,7 +177,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     const chosen = action.type === 'button' ? action.value : action.selected_option?.value
     const [name, number] = (chosen ?? '').split('|')
     if (!name || !number) return
-    const actor = (await actorId(body.user))
+    const actor = await actorId(body.user)
     const explainFailure = (error: unknown) => (error instanceof AppError ? explain(body.user.id, `${number}: ${error.message}`) : Promise.reject(error))
     if (name === 'complaint') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal('report', number) })
     else if (name === 'survey_skip') await client.views.open({ trigger_id: body.trigger_id, view: surveySkipModal(number) })
@@ -189,7 +191,10 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     if (!(await inStaffChannel(body))) return
     const what = action.action_id.slice(COMPLAINT_ACTION_PREFIX.length)
     const number = action.value ?? ''
-    if (what === 'take') await deps.complaints.act(number, { action: 'take' }, (await actorId(body.user))).catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
+    if (what === 'take')
+      await deps.complaints
+        .act(number, { action: 'take' }, await actorId(body.user))
+        .catch((error: unknown) => (error instanceof AppError ? explain(body.user.id, error.message) : Promise.reject(error)))
     else if (what === 'note' || what === 'resolve') await client.views.open({ trigger_id: body.trigger_id, view: complaintModal(what, number) })
   })
 
@@ -200,7 +205,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
     const customerAsked = (view.state.values.customerAsked?.value?.selected_options ?? []).length > 0
-    await deps.feedback.skip(number, (await actorId(body.user)), { reason, customerAsked }).catch((error: unknown) => {
+    await deps.feedback.skip(number, await actorId(body.user), { reason, customerAsked }).catch((error: unknown) => {
       if (error instanceof AppError) return explain(body.user.id, `${number}: ${error.message}`)
       throw error
     })
@@ -213,7 +218,7 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     // A modal submitted twice (a double click, Slack's retry) is recorded once.
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
-    const actor = (await actorId(body.user))
+    const actor = await actorId(body.user)
     try {
       if (action === 'report') await deps.complaints.report(number, text, actor)
       else await deps.complaints.act(number, action === 'note' ? { action: 'note', text } : { action: 'resolve', outcome: text }, actor)
@@ -247,8 +252,11 @@ export function slackStaffRouter(deps: SlackStaffDeps): express.Router {
     await ack()
     if (!(await firstTime(prisma, 'slack-view', view.id))) return
     try {
-      const logged = await deps.phoneRequests.log(form.input, (await actorId(body.user)))
-      await explain(body.user.id, `Logged ${logged.number} for ${form.input.phone}${logged.notifiedBySms ? '; the caller gets a text with the number.' : '; tell the caller the number: no text goes out.'}`)
+      const logged = await deps.phoneRequests.log(form.input, await actorId(body.user))
+      await explain(
+        body.user.id,
+        `Logged ${logged.number} for ${form.input.phone}${logged.notifiedBySms ? '; the caller gets a text with the number.' : '; tell the caller the number: no text goes out.'}`,
+      )
     } catch (error) {
       if (!(error instanceof AppError)) throw error
       await explain(body.user.id, `The phone request was not logged: ${error.message}`)

@@ -38,9 +38,24 @@ export function complaintBlocks(complaint: ComplaintView): KnownBlock[] {
     complaint.assignee ? md`Taken by ${who(complaint.assignee)}` : null,
     complaint.outcome ? md`:white_check_mark: Outcome: ${short(complaint.outcome)}` : null,
   ]
-  const blocks: KnownBlock[] = [section(clipMd(joinMd(lines.filter((line) => line !== null), '\n'), 2900))]
+  const blocks: KnownBlock[] = [
+    section(
+      clipMd(
+        joinMd(
+          lines.filter((line) => line !== null),
+          '\n',
+        ),
+        2900,
+      ),
+    ),
+  ]
   if (complaint.status !== 'resolved') {
-    const button = (action: string, text: string) => ({ type: 'button' as const, action_id: `${COMPLAINT_ACTION_PREFIX}${action}`, text: { type: 'plain_text' as const, text }, value: complaint.number })
+    const button = (action: string, text: string) => ({
+      type: 'button' as const,
+      action_id: `${COMPLAINT_ACTION_PREFIX}${action}`,
+      text: { type: 'plain_text' as const, text },
+      value: complaint.number,
+    })
     blocks.push({
       type: 'actions',
       block_id: `complaint:${complaint.number}`,

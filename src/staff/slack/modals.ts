@@ -10,7 +10,12 @@ import { ACTION_LABELS } from './labels.ts'
 import { cutText } from '../../text/cut.ts'
 
 const PARTY_A_BREACH_LABELS = { late_product_data: 'Product data or manuals late (§3.2a)', late_parts: 'Spare parts late', visit_prevented: 'Made a visit impossible' } as const
-const DEADLINE_LABELS = { response: 'Response within 24 h (§2.2)', installation: 'Installation within 3 working days (§2.1a)', diagnosis: 'Diagnosis within 1 h on site (§3.1c)', feedback: 'Feedback within 24 h (§3.3a)' } as const
+const DEADLINE_LABELS = {
+  response: 'Response within 24 h (§2.2)',
+  installation: 'Installation within 3 working days (§2.1a)',
+  diagnosis: 'Diagnosis within 1 h on site (§3.1c)',
+  feedback: 'Feedback within 24 h (§3.3a)',
+} as const
 
 export const MODAL_CALLBACK_ID = 'ticket_action'
 
@@ -44,7 +49,15 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
       return [{ kind: 'text', id: 'parts', label: 'Parts', multiline: true, hint: PARTS_HINT }]
     case 'test':
       return [
-        { kind: 'radio', id: 'passed', label: 'Result', options: [{ value: 'true', label: 'Passed' }, { value: 'false', label: 'Failed: back to repair' }] },
+        {
+          kind: 'radio',
+          id: 'passed',
+          label: 'Result',
+          options: [
+            { value: 'true', label: 'Passed' },
+            { value: 'false', label: 'Failed: back to repair' },
+          ],
+        },
         { kind: 'text', id: 'notes', label: 'Notes', multiline: true, optional: true },
       ]
     case 'ship':
@@ -81,7 +94,15 @@ function fieldsFor(action: TicketAction, technicians: { id: string; name: string
       ]
     case 'direct_loss':
       return [
-        { kind: 'radio', id: 'causedBy', label: 'Caused by (§4.1d)', options: [{ value: 'party_a', label: 'Party A (the manufacturer)' }, { value: 'party_b', label: 'Party B (us)' }] },
+        {
+          kind: 'radio',
+          id: 'causedBy',
+          label: 'Caused by (§4.1d)',
+          options: [
+            { value: 'party_a', label: 'Party A (the manufacturer)' },
+            { value: 'party_b', label: 'Party B (us)' },
+          ],
+        },
         { kind: 'number', id: 'amount', label: 'Amount' },
         { kind: 'text', id: 'evidence', label: 'Evidence', multiline: true },
       ]
@@ -158,7 +179,10 @@ export function readSubmission(action: TicketAction, values: Record<string, Reco
     const value = state.selected_option?.value ?? state.value ?? (state.selected_date_time ? new Date(state.selected_date_time * 1000).toISOString() : null)
     if (value === null || value === undefined || value === '') continue
     if (blockId === 'parts') {
-      const lines = value.split('\n').map((line) => line.trim()).filter(Boolean)
+      const lines = value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
       const parts = lines.map(parsePartLine)
       const bad = lines.filter((_, index) => !parts[index])
       if (bad.length) errors.parts = `Cannot read: "${bad[0]}". ${PARTS_HINT}`

@@ -54,7 +54,13 @@ export function phoneRequestModal(smsSending: boolean): View {
     input(
       'locale',
       'Caller’s language',
-      { type: 'static_select', options: [{ text: plain('English'), value: 'en' }, { text: plain('中文'), value: 'zh-CN' }] },
+      {
+        type: 'static_select',
+        options: [
+          { text: plain('English'), value: 'en' },
+          { text: plain('中文'), value: 'zh-CN' },
+        ],
+      },
       { optional: true },
     ),
   ]

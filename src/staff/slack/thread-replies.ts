@@ -49,7 +49,10 @@ export interface ThreadReplyDeps {
 async function staffFiles(deps: ThreadReplyDeps, reply: ThreadReply): Promise<NonNullable<Reply['media']>> {
   if (!reply.fileUrls?.length || !deps.media || !deps.mediaUrl) return []
   const message = { channel: 'slack' as const, address: `${STAFF_ADDRESS_PREFIX}${reply.user}`, providerMessageId: `${reply.channel}:${reply.ts}` }
-  await deps.media.receive(message, reply.fileUrls.map((url) => ({ url })))
+  await deps.media.receive(
+    message,
+    reply.fileUrls.map((url) => ({ url })),
+  )
   const files = await deps.prisma.attachment.findMany({ where: { channel: 'slack', providerMessageId: message.providerMessageId, status: 'stored' }, orderBy: { position: 'asc' } })
   return files.map((file, index) => ({ url: deps.mediaUrl!(file.id), contentType: file.contentType!, name: `photo ${index + 1}` }))
 }

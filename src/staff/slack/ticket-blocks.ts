@@ -24,7 +24,10 @@ export function ticketHeadline(ticket: TicketDetail): Mrkdwn {
 }
 
 const fileLinks = (files: { id: string; contentType: string | null }[], mediaUrl: (id: string) => string) =>
-  joinMd(files.map((file, index) => link(mediaUrl(file.id), file.contentType === 'application/pdf' ? `PDF ${index + 1}` : `photo ${index + 1}`)), ' · ')
+  joinMd(
+    files.map((file, index) => link(mediaUrl(file.id), file.contentType === 'application/pdf' ? `PDF ${index + 1}` : `photo ${index + 1}`)),
+    ' · ',
+  )
 
 export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: (id: string) => string): KnownBlock[] {
   const facts: Mrkdwn[] = [md`*${short(ticket.productModel)}*${ticket.serialNumber ? md` · S/N ${short(ticket.serialNumber)}` : ''}`]
@@ -64,7 +67,8 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: 
     )
   }
   for (const breach of ticket.partyABreaches) times.push(md`:factory: Party A breach (§4.1a): ${breach.kind.replace(/_/g, ' ')} — ${short(breach.note)}`)
-  for (const loss of ticket.directLosses) times.push(md`:moneybag: Direct loss (§4.1d) caused by ${loss.causedBy === 'party_a' ? 'Party A' : 'Party B'}: ${Number(loss.amount).toFixed(2)} — ${short(loss.evidence)}`)
+  for (const loss of ticket.directLosses)
+    times.push(md`:moneybag: Direct loss (§4.1d) caused by ${loss.causedBy === 'party_a' ? 'Party A' : 'Party B'}: ${Number(loss.amount).toFixed(2)} — ${short(loss.evidence)}`)
   for (const event of ticket.forceMajeures) times.push(md`:cloud_with_lightning: Force majeure (${event.affects.join(', ') || 'a period'}): ${short(event.note)}`)
 
   const legal = legalActions(ticket.type, ticket.status).filter((action) => !CUSTOMER_ONLY_ACTIONS.includes(action))
@@ -75,7 +79,8 @@ export function ticketBlocks(ticket: TicketDetail, timeZone: string, mediaUrl?: 
     more.push({ value: 'survey_resend', label: 'Send the survey again' }, { value: 'survey_skip', label: 'Skip the survey' })
   }
   more.push({ value: 'complaint', label: 'Record a complaint' })
-  if (ticket.feedback) facts.push(md`Feedback: ${ticket.feedback.status}${ticket.feedback.rating ? ` · ${ticket.feedback.rating}/5` : ''}${ticket.feedback.comment ? ` — ${short(ticket.feedback.comment, 200)}` : ''}`)
+  if (ticket.feedback)
+    facts.push(md`Feedback: ${ticket.feedback.status}${ticket.feedback.rating ? ` · ${ticket.feedback.rating}/5` : ''}${ticket.feedback.comment ? ` — ${short(ticket.feedback.comment, 200)}` : ''}`)
 
   const blocks: KnownBlock[] = [section(md`*${ticketHeadline(ticket)}*`), section(clipMd(joinMd(facts, '\n'), 2900))]
   if (times.length) blocks.push(contextBlock([joinMd(times, '   ')]))

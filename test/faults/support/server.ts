@@ -111,10 +111,17 @@ export class ServerProcess {
         ? spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
         : spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     const server = new ServerProcess(child, port, options.dataDir)
-    await server.waitForLog((line) => line.msg === 'Aftercare is listening', 60_000).catch(async (error: Error) => {
-      child.kill('SIGKILL')
-      throw new Error(`${error.message}\nstderr: ${server.stderr.slice(-2000)}\nlog: ${server.lines.slice(-5).map((line) => line.msg).join(' | ')}`)
-    })
+    await server
+      .waitForLog((line) => line.msg === 'Aftercare is listening', 60_000)
+      .catch(async (error: Error) => {
+        child.kill('SIGKILL')
+        throw new Error(
+          `${error.message}\nstderr: ${server.stderr.slice(-2000)}\nlog: ${server.lines
+            .slice(-5)
+            .map((line) => line.msg)
+            .join(' | ')}`,
+        )
+      })
     return server
   }
 
@@ -200,5 +207,9 @@ export function percentile(values: number[], p: number): number {
 
 /** One line of figures in the test output. */
 export function report(title: string, figures: Record<string, string | number>): void {
-  console.log(`[fault] ${title}: ${Object.entries(figures).map(([name, value]) => `${name} ${value}`).join(', ')}`)
+  console.log(
+    `[fault] ${title}: ${Object.entries(figures)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+  )
 }

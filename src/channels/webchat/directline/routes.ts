@@ -192,7 +192,13 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const { id: _ignored, ...rest } = posted
     // An upload's files are received before the message is stored, under a key its retries share.
     const messageId = files.length ? `${conversation.id}|upload|${clientActivityId}` : undefined
-    const media = messageId && deps.media ? await deps.media.receive({ channel: 'webchat', address: `directline:${conversation.userId}`, providerMessageId: messageId }, await Promise.all(files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()) })))) : undefined
+    const media =
+      messageId && deps.media
+        ? await deps.media.receive(
+            { channel: 'webchat', address: `directline:${conversation.userId}`, providerMessageId: messageId },
+            await Promise.all(files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()) }))),
+          )
+        : undefined
     const shown = messageId ? await uploaded(messageId, files) : undefined
     const { activity } = await store.append(conversation.id, { ...rest, from, ...(shown && { attachments: shown }) } as Activity, { fromBot: false, clientActivityId })
     // A client's retry of an activity already stored still goes to the bot: if the first attempt
@@ -255,7 +261,11 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const body = (req.body ?? {}) as Activity
     if (typeof body.type !== 'string') throw new AppError('bad_request', 'malformed activity')
     const { id: _ignored, serviceUrl: _serviceUrl, ...rest } = body
-    const { activity } = await store.append(conversationId, { ...rest, from: { id: 'bot', name: deps.botName, role: 'bot' } }, { fromBot: true, clientActivityId: replyKey(body as { channelData?: unknown }) })
+    const { activity } = await store.append(
+      conversationId,
+      { ...rest, from: { id: 'bot', name: deps.botName, role: 'bot' } },
+      { fromBot: true, clientActivityId: replyKey(body as { channelData?: unknown }) },
+    )
     return { id: activity.id }
   }
   connector.post('/v3/conversations/:conversationId/activities', async (req, res) => {

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Clock } from '../../../clock.ts'
-import type { Prisma, PrismaClient } from '../../../db/client.ts'
+import type { PrismaClient } from '../../../db/client.ts'
 
 /** A visitor who comes back within this long continues the same conversation. */
 export const CONVERSATION_LIFETIME_MS = 7 * 24 * 3_600_000
@@ -146,7 +146,8 @@ export class DirectLineStore {
       this.appended.emit('appended', conversationId)
       return { activity: row!.activity, duplicate: false }
     } catch (error) {
-      const code = (error as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode ?? (error as { code?: string }).code
+      const code =
+        (error as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode ?? (error as { code?: string }).code
       // Two deliveries of the same client activity raced: the other one won.
       if ((code === 'P2002' || code === '23505') && options.clientActivityId) return this.append(conversationId, activity, options)
       if (code === '23503') throw Object.assign(new Error(`no Direct Line conversation ${conversationId}`), { code: 'P2003' })
@@ -156,7 +157,11 @@ export class DirectLineStore {
 
   /** The files received for an upload (by its message key), in order. */
   attachmentsOf(messageId: string) {
-    return this.prisma.attachment.findMany({ where: { channel: 'webchat', providerMessageId: messageId }, orderBy: { position: 'asc' }, select: { id: true, status: true, contentType: true, position: true } })
+    return this.prisma.attachment.findMany({
+      where: { channel: 'webchat', providerMessageId: messageId },
+      orderBy: { position: 'asc' },
+      select: { id: true, status: true, contentType: true, position: true },
+    })
   }
 
   /** Activities after a watermark (all of them for an empty one), and the new watermark. */

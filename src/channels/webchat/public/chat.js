@@ -1,93 +1,139 @@
 /* The chat page: opens (or resumes) a conversation through /webchat/session and renders Web Chat.
  * Plain browser script, no build step; WebChat is the global from /assets/webchat.js. */
-(function () {
-  'use strict';
-  var KEY = 'aftercare.webchat';
-  var WEEK = 7 * 24 * 3600 * 1000;
+;(function () {
+  'use strict'
+  var KEY = 'aftercare.webchat'
+  var WEEK = 7 * 24 * 3600 * 1000
   var TEXT = {
-    'en-US': { subtitle: 'After-sales service · repair, installation, maintenance, parts, support, training', error: 'The chat is not available right now. Please try again later.', loading: 'Connecting to the service desk…', other: '中文', otherWord: '中文', otherLang: 'zh-CN' },
-    'zh-CN': { subtitle: '售后服务 · 维修、安装、保养、配件、技术支持、培训', error: '聊天暂时不可用，请稍后再试。', loading: '正在连接客服…', other: 'English', otherWord: 'English', otherLang: 'en' }
-  };
+    'en-US': {
+      subtitle: 'After-sales service · repair, installation, maintenance, parts, support, training',
+      error: 'The chat is not available right now. Please try again later.',
+      loading: 'Connecting to the service desk…',
+      other: '中文',
+      otherWord: '中文',
+      otherLang: 'zh-CN',
+    },
+    'zh-CN': {
+      subtitle: '售后服务 · 维修、安装、保养、配件、技术支持、培训',
+      error: '聊天暂时不可用，请稍后再试。',
+      loading: '正在连接客服…',
+      other: 'English',
+      otherWord: 'English',
+      otherLang: 'en',
+    },
+  }
 
-  function webchatLocale(locale) { return /^zh/i.test(locale || '') ? 'zh-CN' : 'en-US'; }
+  function webchatLocale(locale) {
+    return /^zh/i.test(locale || '') ? 'zh-CN' : 'en-US'
+  }
   function load() {
     try {
-      var saved = JSON.parse(localStorage.getItem(KEY) || 'null');
-      return saved && Date.now() - saved.lastUsed < WEEK ? saved : null;
-    } catch (e) { return null; }
+      var saved = JSON.parse(localStorage.getItem(KEY) || 'null')
+      return saved && Date.now() - saved.lastUsed < WEEK ? saved : null
+    } catch (_e) {
+      return null
+    }
   }
   function save(session, locale) {
     try {
       // Local mode keeps the resume key (tokens last 30 minutes); Azure mode keeps its token to refresh.
-      localStorage.setItem(KEY, JSON.stringify({ conversationId: session.conversationId, resumeKey: session.resumeKey, token: session.mode === 'azure' ? session.token : undefined, userId: session.userId, mode: session.mode, locale: locale, lastUsed: Date.now() }));
-    } catch (e) { /* private browsing: the conversation lasts as long as the page */ }
+      localStorage.setItem(
+        KEY,
+        JSON.stringify({
+          conversationId: session.conversationId,
+          resumeKey: session.resumeKey,
+          token: session.mode === 'azure' ? session.token : undefined,
+          userId: session.userId,
+          mode: session.mode,
+          locale: locale,
+          lastUsed: Date.now(),
+        }),
+      )
+    } catch (_e) {
+      /* private browsing: the conversation lasts as long as the page */
+    }
   }
 
-  var element = document.getElementById('webchat');
-  var saved = load();
-  var locale = webchatLocale((saved && saved.locale) || navigator.language);
-  var language = document.getElementById('language');
+  var element = document.getElementById('webchat')
+  var saved = load()
+  var locale = webchatLocale((saved && saved.locale) || navigator.language)
+  var language = document.getElementById('language')
   // Until Web Chat replaces it: the visitor sees that something is happening.
-  document.getElementById('loading').textContent = TEXT[locale].loading;
+  document.getElementById('loading').textContent = TEXT[locale].loading
 
   fetch('/webchat/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(saved ? { resume: { conversationId: saved.conversationId, resumeKey: saved.resumeKey, token: saved.token, userId: saved.userId }, locale: locale } : { locale: locale })
+    body: JSON.stringify(saved ? { resume: { conversationId: saved.conversationId, resumeKey: saved.resumeKey, token: saved.token, userId: saved.userId }, locale: locale } : { locale: locale }),
   })
-    .then(function (response) { if (!response.ok) throw new Error('session ' + response.status); return response.json(); })
+    .then(function (response) {
+      if (!response.ok) throw new Error('session ' + response.status)
+      return response.json()
+    })
     .then(function (session) {
-      save(session, locale);
+      save(session, locale)
       var directLine = window.WebChat.createDirectLine({
         domain: session.domain || location.origin + '/v3/directline',
         token: session.token,
         conversationId: session.resumed ? session.conversationId : undefined,
-        webSocket: true
-      });
+        webSocket: true,
+      })
       var store = window.WebChat.createStore({}, function (api) {
         return function (next) {
           return function (action) {
             if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !session.resumed) {
               // A new conversation: the bot greets the visitor and shows the menu.
-              api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: locale } } });
+              api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: locale } } })
             }
             if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
-              var activity = action.payload.activity;
-              save(session, locale);
+              var activity = action.payload.activity
+              save(session, locale)
               // The page speaks the conversation's language: the bot labels its messages.
               if (activity.from && activity.from.role === 'bot' && activity.locale && webchatLocale(activity.locale) !== locale) {
-                locale = webchatLocale(activity.locale);
-                setTimeout(render, 0);
+                locale = webchatLocale(activity.locale)
+                setTimeout(render, 0)
               }
             }
-            return next(action);
-          };
-        };
-      });
+            return next(action)
+          }
+        }
+      })
       // The language switch says the other language's name to the bot, as a visitor could type it:
       // the bot answers in it, and the page follows the bot's language.
       language.onclick = function () {
-        store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: TEXT[locale].otherWord } });
-      };
-      function render() {
-        document.documentElement.lang = locale === 'zh-CN' ? 'zh-CN' : 'en';
-        document.getElementById('subtitle').textContent = TEXT[locale].subtitle;
-        language.textContent = TEXT[locale].other;
-        language.setAttribute('lang', TEXT[locale].otherLang);
-        language.hidden = false;
-        window.WebChat.renderWebChat({
-          directLine: directLine,
-          store: store,
-          userID: session.userId,
-          locale: locale,
-          styleOptions: { hideUploadButton: false, enableUploadThumbnail: false, uploadAccept: 'image/jpeg,image/png,image/webp,image/heic,application/pdf', uploadMultiple: true, suggestedActionLayout: 'flow', bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, accent: '#1d4f91' }
-        }, element);
+        store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: TEXT[locale].otherWord } })
       }
-      render();
-      window.aftercareChat = { session: session, store: store };
+      function render() {
+        document.documentElement.lang = locale === 'zh-CN' ? 'zh-CN' : 'en'
+        document.getElementById('subtitle').textContent = TEXT[locale].subtitle
+        language.textContent = TEXT[locale].other
+        language.setAttribute('lang', TEXT[locale].otherLang)
+        language.hidden = false
+        window.WebChat.renderWebChat(
+          {
+            directLine: directLine,
+            store: store,
+            userID: session.userId,
+            locale: locale,
+            styleOptions: {
+              hideUploadButton: false,
+              enableUploadThumbnail: false,
+              uploadAccept: 'image/jpeg,image/png,image/webp,image/heic,application/pdf',
+              uploadMultiple: true,
+              suggestedActionLayout: 'flow',
+              bubbleBorderRadius: 8,
+              bubbleFromUserBorderRadius: 8,
+              accent: '#1d4f91',
+            },
+          },
+          element,
+        )
+      }
+      render()
+      window.aftercareChat = { session: session, store: store }
     })
     .catch(function (error) {
-      element.innerHTML = '<p class="error">' + TEXT[locale].error + '</p>';
-      if (window.console) console.error(error);
-    });
-})();
+      element.innerHTML = '<p class="error">' + TEXT[locale].error + '</p>'
+      if (window.console) console.error(error)
+    })
+})()

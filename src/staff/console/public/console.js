@@ -7,7 +7,7 @@
   if (!config) return void location.assign('/login?next=/console')
   const view = document.getElementById('view')
   let locale = localStorage.getItem('aftercare.locale') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en')
-  let t = window.CONSOLE_TEXT[locale]
+  const t = window.CONSOLE_TEXT[locale]
   let refresh = null
 
   /** An element with attributes and children; strings become text nodes. */
@@ -28,7 +28,12 @@
     const body = response.status === 204 ? null : await response.json().catch(() => null)
     if (!response.ok) {
       const legal = body && body.legalActions ? ` (${body.legalActions.map(actionName).join(', ')})` : ''
-      const problems = body && body.problems ? ` ${Object.entries(body.problems).map(([k, v]) => `${k}: ${v}`).join('; ')}` : ''
+      const problems =
+        body && body.problems
+          ? ` ${Object.entries(body.problems)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join('; ')}`
+          : ''
       throw new Error(`${(body && body.error) || response.statusText}${problems}${legal}`)
     }
     return body
@@ -76,18 +81,40 @@
   async function ticketList(params) {
     const query = new URLSearchParams(params)
     if (!query.get('page')) query.set('page', '1')
-    const field = (name, label, control) => h('label', {}, label, control)
+    const field = (_name, label, control) => h('label', {}, label, control)
     const select = (name, options) => h('select', { name }, h('option', { value: '' }, t.any), ...options.map(([value, label]) => h('option', { value, selected: query.get(name) === value }, label)))
     const filters = h(
       'form',
       { class: 'filters', role: 'search' },
       field('q', t.search, h('input', { name: 'q', type: 'search', placeholder: t.searchHint, value: query.get('q') || '' })),
       field('phone', t.phone, h('input', { name: 'phone', type: 'tel', value: query.get('phone') || '' })),
-      field('status', t.status, select('status', ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'].map((s) => [s, s]))),
+      field(
+        'status',
+        t.status,
+        select(
+          'status',
+          ['submitted', 'responded', 'on_site', 'diagnosed', 'repairing', 'testing', 'shipped', 'resolved', 'completed', 'closed', 'reopened', 'cancelled'].map((s) => [s, s]),
+        ),
+      ),
       field('type', t.type, select('type', Object.entries(config.labels.serviceTypes))),
-      field('channel', t.channel, select('channel', ['sms', 'whatsapp', 'webchat', 'slack', 'phone'].map((c) => [c, c]))),
+      field(
+        'channel',
+        t.channel,
+        select(
+          'channel',
+          ['sms', 'whatsapp', 'webchat', 'slack', 'phone'].map((c) => [c, c]),
+        ),
+      ),
       ...(config.me.role === 'technician' ? [] : [field('technician', t.technician, h('input', { name: 'technician', value: query.get('technician') || '' }))]),
-      field('dueWithin', t.due, select('dueWithin', [['0', t.overdue], ['4', t.within(4)], ['24', t.within(24)]])),
+      field(
+        'dueWithin',
+        t.due,
+        select('dueWithin', [
+          ['0', t.overdue],
+          ['4', t.within(4)],
+          ['24', t.within(24)],
+        ]),
+      ),
       field('breached', t.breached, select('breached', [['true', t.breached]])),
       field('sort', t.sort, h('select', { name: 'sort' }, h('option', { value: 'newest' }, t.newest), h('option', { value: 'oldest', selected: query.get('sort') === 'oldest' }, t.oldest))),
       h('button', { type: 'submit' }, t.apply),
@@ -99,7 +126,25 @@
     })
     const body = h('tbody')
     const pager = h('div', { class: 'pager' })
-    show(filters, h('p', { class: 'muted' }, t.zone(config.timeZone)), h('table', { class: 'list' }, h('thead', {}, h('tr', {}, [t.number, t.status, t.model, t.contact, t.type, t.technician, t.next, t.created].map((c) => h('th', {}, c)))), body), pager)
+    show(
+      filters,
+      h('p', { class: 'muted' }, t.zone(config.timeZone)),
+      h(
+        'table',
+        { class: 'list' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [t.number, t.status, t.model, t.contact, t.type, t.technician, t.next, t.created].map((c) => h('th', {}, c)),
+          ),
+        ),
+        body,
+      ),
+      pager,
+    )
     async function load() {
       const list = await api(`/tickets?${query}`)
       body.replaceChildren(
@@ -139,24 +184,71 @@
   async function ticketPage(number) {
     const [ticket, technicians, conversation] = await Promise.all([
       api(`/tickets/${encodeURIComponent(number)}`),
-      config.can['tickets:work'] && config.me.role !== 'technician' ? api('/technicians').then((r) => r.items).catch(() => []) : Promise.resolve([]),
+      config.can['tickets:work'] && config.me.role !== 'technician'
+        ? api('/technicians')
+            .then((r) => r.items)
+            .catch(() => [])
+        : Promise.resolve([]),
       config.can['conversations:read'] ? api(`/tickets/${encodeURIComponent(number)}/conversation`).catch(() => null) : Promise.resolve(null),
     ])
-    const facts = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+    const facts = (pairs) =>
+      h(
+        'dl',
+        { class: 'facts' },
+        pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      )
     const photos = ticket.attachments.filter((file) => file.url && file.contentType && file.contentType.startsWith('image/'))
     const panels = [
-      h('section', { class: 'panel' }, h('h2', {}, `${ticket.number} · ${config.labels.serviceTypes[ticket.type] || ticket.type} · ${statusName(ticket.status)}`),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', {}, `${ticket.number} · ${config.labels.serviceTypes[ticket.type] || ticket.type} · ${statusName(ticket.status)}`),
         facts([
           [t.customer, `${ticket.contactName} · ${ticket.channel} ${ticket.channelAddress}`],
-          [t.model, ticket.productModel], [t.serial, ticket.serialNumber], [t.description, ticket.description], [t.address, ticket.siteAddress],
-          [t.delivered, ticket.deliveryDate], [t.technician, ticket.technician && ticket.technician.name],
-          [t.warranty, ticket.warrantyOf && ticket.warrantyOf.number], [t.created, when(ticket.createdAt)],
+          [t.model, ticket.productModel],
+          [t.serial, ticket.serialNumber],
+          [t.description, ticket.description],
+          [t.address, ticket.siteAddress],
+          [t.delivered, ticket.deliveryDate],
+          [t.technician, ticket.technician && ticket.technician.name],
+          [t.warranty, ticket.warrantyOf && ticket.warrantyOf.number],
+          [t.created, when(ticket.createdAt)],
         ]),
-        photos.length ? h('div', {}, h('h2', {}, t.photos), h('div', { class: 'photos' }, photos.map((file) => h('a', { href: file.url, target: '_blank', rel: 'noopener' }, h('img', { src: file.url, alt: `${file.from} photo`, loading: 'lazy' }))))) : null,
+        photos.length
+          ? h(
+              'div',
+              {},
+              h('h2', {}, t.photos),
+              h(
+                'div',
+                { class: 'photos' },
+                photos.map((file) => h('a', { href: file.url, target: '_blank', rel: 'noopener' }, h('img', { src: file.url, alt: `${file.from} photo`, loading: 'lazy' }))),
+              ),
+            )
+          : null,
       ),
-      h('section', { class: 'panel' }, h('h2', {}, t.deadlines), h('p', { class: 'muted' }, t.zone(config.timeZone)),
-        h('ul', {}, ticket.deadlines.map((d) => h('li', {}, d.metAt ? `${d.kind} · ${when(d.dueAt)} · ${t.met} ${when(d.metAt)}` : deadline(d)))),
-        ticket.breaches.length ? h('div', {}, h('h2', {}, t.breaches), h('ul', {}, ticket.breaches.map((b) => h('li', { class: 'late' }, `${b.kind} · ${when(b.breachedAt)}${b.forceMajeure ? ' · force majeure' : ''}`)))) : null,
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', {}, t.deadlines),
+        h('p', { class: 'muted' }, t.zone(config.timeZone)),
+        h(
+          'ul',
+          {},
+          ticket.deadlines.map((d) => h('li', {}, d.metAt ? `${d.kind} · ${when(d.dueAt)} · ${t.met} ${when(d.metAt)}` : deadline(d))),
+        ),
+        ticket.breaches.length
+          ? h(
+              'div',
+              {},
+              h('h2', {}, t.breaches),
+              h(
+                'ul',
+                {},
+                ticket.breaches.map((b) => h('li', { class: 'late' }, `${b.kind} · ${when(b.breachedAt)}${b.forceMajeure ? ' · force majeure' : ''}`)),
+              ),
+            )
+          : null,
         ticket.damages ? h('p', {}, `${t.damages}: ${ticket.damages.amount} (${ticket.damages.excused ? 'excused' : `value ${ticket.damages.value}`})`) : null,
       ),
     ]
@@ -167,41 +259,98 @@
       const allowed = config.me.role === 'technician' ? ticket.legalActions.filter((a) => ['arrive', 'diagnose', 'record_parts', 'ship', 'test', 'resolve'].includes(a)) : ticket.legalActions
       const slot = h('div')
       actions.append(
-        h('div', { class: 'actions' }, allowed.map((action) =>
-          h('button', { class: 'secondary', type: 'button', 'data-action': action, onclick: () => slot.replaceChildren(window.CONSOLE_FORMS.build(h, action, { technicians, labels: config.labels, text: t, timeZone: config.timeZone }, async (body) => {
-            try {
-              await api(`/tickets/${encodeURIComponent(ticket.number)}/actions`, { method: 'POST', body: JSON.stringify(body) })
-              await ticketPage(number)
-              view.prepend(h('p', { class: 'done', role: 'status' }, `${actionName(action)}: ${t.done}`))
-            } catch (error) {
-              return error.message
-            }
-          })) }, actionName(action)),
-        )),
+        h(
+          'div',
+          { class: 'actions' },
+          allowed.map((action) =>
+            h(
+              'button',
+              {
+                class: 'secondary',
+                type: 'button',
+                'data-action': action,
+                onclick: () =>
+                  slot.replaceChildren(
+                    window.CONSOLE_FORMS.build(h, action, { technicians, labels: config.labels, text: t, timeZone: config.timeZone }, async (body) => {
+                      try {
+                        await api(`/tickets/${encodeURIComponent(ticket.number)}/actions`, { method: 'POST', body: JSON.stringify(body) })
+                        await ticketPage(number)
+                        view.prepend(h('p', { class: 'done', role: 'status' }, `${actionName(action)}: ${t.done}`))
+                      } catch (error) {
+                        return error.message
+                      }
+                    }),
+                  ),
+              },
+              actionName(action),
+            ),
+          ),
+        ),
         slot,
       )
     }
-    const trail = h('section', { class: 'panel' }, h('h2', {}, t.trail), h('ol', { class: 'trail' }, ticket.events.map((e) => h('li', {}, `${e.type}${e.data && e.data.text ? `: ${e.data.text}` : ''} — ${(e.data && e.data.actorName) || e.actor.replace(/^customer:.*/, t.customer)}`, h('time', {}, when(e.at))))))
-    const talk = conversation && conversation.messages.length
-      ? h('section', { class: 'panel' }, h('h2', {}, t.conversation), h('ol', { class: 'transcript' }, conversation.messages.map((m) => h('li', { class: m.direction }, m.body, h('time', {}, when(m.createdAt))))),
-          conversation.handoffActive && config.can['conversations:reply'] ? replyBox(conversation.id, () => ticketPage(number)) : null)
-      : null
+    const trail = h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, t.trail),
+      h(
+        'ol',
+        { class: 'trail' },
+        ticket.events.map((e) =>
+          h('li', {}, `${e.type}${e.data && e.data.text ? `: ${e.data.text}` : ''} — ${(e.data && e.data.actorName) || e.actor.replace(/^customer:.*/, t.customer)}`, h('time', {}, when(e.at))),
+        ),
+      ),
+    )
+    const talk =
+      conversation && conversation.messages.length
+        ? h(
+            'section',
+            { class: 'panel' },
+            h('h2', {}, t.conversation),
+            h(
+              'ol',
+              { class: 'transcript' },
+              conversation.messages.map((m) => h('li', { class: m.direction }, m.body, h('time', {}, when(m.createdAt)))),
+            ),
+            conversation.handoffActive && config.can['conversations:reply'] ? replyBox(conversation.id, () => ticketPage(number)) : null,
+          )
+        : null
     show(h('p', {}, h('a', { href: '#/tickets' }, `← ${t.tickets}`)), h('div', { class: 'grid' }, panels), actions, talk, trail)
   }
 
   function replyBox(conversationId, after) {
     const problem = h('p', { class: 'problem', hidden: true, role: 'alert' })
     const text = h('textarea', { name: 'text', rows: 3, maxlength: 1500, required: true, 'aria-label': t.reply })
-    const form = h('form', { class: 'reply' }, h('strong', {}, t.reply), h('span', { class: 'muted' }, t.replyHint), problem, text,
-      h('div', { class: 'actions' }, h('button', { type: 'submit' }, t.send), h('button', { class: 'secondary', type: 'button', onclick: async () => {
-        try {
-          await api(`/conversations/${conversationId}/release`, { method: 'POST', body: '{}' })
-          await after()
-        } catch (error) {
-          problem.textContent = error.message
-          problem.hidden = false
-        }
-      } }, t.release)))
+    const form = h(
+      'form',
+      { class: 'reply' },
+      h('strong', {}, t.reply),
+      h('span', { class: 'muted' }, t.replyHint),
+      problem,
+      text,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit' }, t.send),
+        h(
+          'button',
+          {
+            class: 'secondary',
+            type: 'button',
+            onclick: async () => {
+              try {
+                await api(`/conversations/${conversationId}/release`, { method: 'POST', body: '{}' })
+                await after()
+              } catch (error) {
+                problem.textContent = error.message
+                problem.hidden = false
+              }
+            },
+          },
+          t.release,
+        ),
+      ),
+    )
     form.addEventListener('submit', async (event) => {
       event.preventDefault()
       try {
@@ -218,42 +367,132 @@
   async function handoffs() {
     const list = await api('/conversations?active=true&pageSize=50')
     const items = await Promise.all(list.items.map(async (c) => ({ summary: c, detail: await api(`/conversations/${c.id}`) })))
-    show(h('h2', {}, t.handoffs), items.length ? items.map(({ summary, detail }) =>
-      h('section', { class: 'panel', 'data-conversation': summary.id },
-        h('h2', {}, `${summary.identity.channel} ${summary.identity.address} · ${t.waitingSince} ${when(summary.handoffRequestedAt)}`),
-        detail.tickets.length ? h('p', {}, detail.tickets.map((ticket) => h('a', { href: `#/tickets/${ticket.number}` }, `${ticket.number} (${ticket.status}) `))) : null,
-        h('ol', { class: 'transcript' }, detail.messages.slice(-12).map((m) => h('li', { class: m.direction }, m.body, h('time', {}, when(m.createdAt))))),
-        replyBox(summary.id, handoffs),
-      )) : h('p', { class: 'muted' }, t.empty))
-    refresh = setInterval(() => api('/conversations?active=true&pageSize=50').then((now) => now.items.length !== list.items.length && handoffs()).catch(() => undefined), 15000)
+    show(
+      h('h2', {}, t.handoffs),
+      items.length
+        ? items.map(({ summary, detail }) =>
+            h(
+              'section',
+              { class: 'panel', 'data-conversation': summary.id },
+              h('h2', {}, `${summary.identity.channel} ${summary.identity.address} · ${t.waitingSince} ${when(summary.handoffRequestedAt)}`),
+              detail.tickets.length
+                ? h(
+                    'p',
+                    {},
+                    detail.tickets.map((ticket) => h('a', { href: `#/tickets/${ticket.number}` }, `${ticket.number} (${ticket.status}) `)),
+                  )
+                : null,
+              h(
+                'ol',
+                { class: 'transcript' },
+                detail.messages.slice(-12).map((m) => h('li', { class: m.direction }, m.body, h('time', {}, when(m.createdAt)))),
+              ),
+              replyBox(summary.id, handoffs),
+            ),
+          )
+        : h('p', { class: 'muted' }, t.empty),
+    )
+    refresh = setInterval(
+      () =>
+        api('/conversations?active=true&pageSize=50')
+          .then((now) => now.items.length !== list.items.length && handoffs())
+          .catch(() => undefined),
+      15000,
+    )
   }
 
   async function complaints() {
     const list = await api('/complaints?pageSize=50')
     const act = (number, body) => api(`/complaints/${number}/actions`, { method: 'POST', body: JSON.stringify(body) }).then(complaints, failed)
-    show(h('h2', {}, t.complaints), h('table', { class: 'list' }, h('tbody', {}, list.items.map((c) =>
-      h('tr', {}, h('td', {}, c.number), h('td', {}, c.status), h('td', {}, c.text), h('td', {}, when(c.openedAt)),
-        h('td', {}, config.can['complaints:work'] && c.status !== 'resolved' ? [
-          h('button', { class: 'secondary', onclick: () => act(c.number, { action: 'take' }) }, t.take),
-          h('button', { class: 'secondary', onclick: () => { const outcome = prompt(t.outcome); if (outcome) act(c.number, { action: 'resolve', outcome }) } }, t.resolve),
-        ] : ''))))))
+    show(
+      h('h2', {}, t.complaints),
+      h(
+        'table',
+        { class: 'list' },
+        h(
+          'tbody',
+          {},
+          list.items.map((c) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, c.number),
+              h('td', {}, c.status),
+              h('td', {}, c.text),
+              h('td', {}, when(c.openedAt)),
+              h(
+                'td',
+                {},
+                config.can['complaints:work'] && c.status !== 'resolved'
+                  ? [
+                      h('button', { class: 'secondary', onclick: () => act(c.number, { action: 'take' }) }, t.take),
+                      h(
+                        'button',
+                        {
+                          class: 'secondary',
+                          onclick: () => {
+                            const outcome = prompt(t.outcome)
+                            if (outcome) act(c.number, { action: 'resolve', outcome })
+                          },
+                        },
+                        t.resolve,
+                      ),
+                    ]
+                  : '',
+              ),
+            ),
+          ),
+        ),
+      ),
+    )
   }
 
   async function feedback() {
     const list = await api('/feedback?pageSize=50')
-    show(h('h2', {}, t.feedback), h('table', { class: 'list' }, h('thead', {}, h('tr', {}, [t.number, t.status, t.rating, t.comment].map((c) => h('th', {}, c)))),
-      h('tbody', {}, list.items.map((f) => h('tr', {}, h('td', {}, f.ticket || t.none), h('td', {}, f.status), h('td', {}, f.rating ?? t.none), h('td', {}, f.comment ?? ''))))))
+    show(
+      h('h2', {}, t.feedback),
+      h(
+        'table',
+        { class: 'list' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [t.number, t.status, t.rating, t.comment].map((c) => h('th', {}, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          list.items.map((f) => h('tr', {}, h('td', {}, f.ticket || t.none), h('td', {}, f.status), h('td', {}, f.rating ?? t.none), h('td', {}, f.comment ?? ''))),
+        ),
+      ),
+    )
   }
 
   async function accounts() {
     const list = await api('/accounts')
     const result = h('div')
-    const form = h('form', { class: 'filters' },
+    const form = h(
+      'form',
+      { class: 'filters' },
       h('label', {}, t.email, h('input', { name: 'email', type: 'email', required: true })),
       h('label', {}, t.name, h('input', { name: 'name', required: true })),
-      h('label', {}, t.role, h('select', { name: 'role' }, ['agent', 'technician', 'party_a', 'admin'].map((r) => h('option', { value: r }, r)))),
+      h(
+        'label',
+        {},
+        t.role,
+        h(
+          'select',
+          { name: 'role' },
+          ['agent', 'technician', 'party_a', 'admin'].map((r) => h('option', { value: r }, r)),
+        ),
+      ),
       h('label', {}, t.slackUser, h('input', { name: 'slackUserId', pattern: '[UW][A-Z0-9]{2,20}' })),
-      h('button', { type: 'submit' }, t.create))
+      h('button', { type: 'submit' }, t.create),
+    )
     form.addEventListener('submit', async (event) => {
       event.preventDefault()
       const body = Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== ''))
@@ -270,9 +509,36 @@
       const { url } = await api(`/accounts/${id}/password-link`, { method: 'POST', body: '{}' })
       result.replaceChildren(h('p', { class: 'done' }, t.linkFor, h('br'), h('code', {}, url)))
     }
-    show(h('h2', {}, t.newAccount), form, result, h('h2', {}, t.accounts), h('table', { class: 'list' }, h('tbody', {}, list.items.map((a) =>
-      h('tr', {}, h('td', {}, a.name), h('td', {}, a.email), h('td', {}, a.role), h('td', {}, a.disabledAt ? t.disabled : a.hasPassword ? '' : t.noPassword),
-        h('td', {}, h('button', { class: 'secondary', onclick: () => change(a.id, { disabled: !a.disabledAt }) }, a.disabledAt ? t.enable : t.disable), h('button', { class: 'secondary', onclick: () => link(a.id).catch(failed) }, t.passwordLink)))))))
+    show(
+      h('h2', {}, t.newAccount),
+      form,
+      result,
+      h('h2', {}, t.accounts),
+      h(
+        'table',
+        { class: 'list' },
+        h(
+          'tbody',
+          {},
+          list.items.map((a) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, a.name),
+              h('td', {}, a.email),
+              h('td', {}, a.role),
+              h('td', {}, a.disabledAt ? t.disabled : a.hasPassword ? '' : t.noPassword),
+              h(
+                'td',
+                {},
+                h('button', { class: 'secondary', onclick: () => change(a.id, { disabled: !a.disabledAt }) }, a.disabledAt ? t.enable : t.disable),
+                h('button', { class: 'secondary', onclick: () => link(a.id).catch(failed) }, t.passwordLink),
+              ),
+            ),
+          ),
+        ),
+      ),
+    )
   }
 
   // The person's own account: their API tokens (shown once at creation, revocable).
@@ -291,9 +557,30 @@
       }
     })
     const revoke = (id) => api(`/me/tokens/${id}`, { method: 'DELETE' }).then(myAccount, failed)
-    show(h('h2', {}, `${me.name} · ${me.email} · ${me.role}`), h('h2', {}, t.tokens), form, shown,
-      h('table', { class: 'list' }, h('tbody', {}, me.tokens.map((token) => h('tr', { 'data-token': token.id }, h('td', {}, token.name), h('td', {}, `${token.prefix}…`), h('td', {}, when(token.createdAt)),
-        h('td', {}, token.revokedAt ? `${t.revoke}: ${when(token.revokedAt)}` : h('button', { class: 'secondary', onclick: () => revoke(token.id) }, t.revoke)))))))
+    show(
+      h('h2', {}, `${me.name} · ${me.email} · ${me.role}`),
+      h('h2', {}, t.tokens),
+      form,
+      shown,
+      h(
+        'table',
+        { class: 'list' },
+        h(
+          'tbody',
+          {},
+          me.tokens.map((token) =>
+            h(
+              'tr',
+              { 'data-token': token.id },
+              h('td', {}, token.name),
+              h('td', {}, `${token.prefix}…`),
+              h('td', {}, when(token.createdAt)),
+              h('td', {}, token.revokedAt ? `${t.revoke}: ${when(token.revokedAt)}` : h('button', { class: 'secondary', onclick: () => revoke(token.id) }, t.revoke)),
+            ),
+          ),
+        ),
+      ),
+    )
   }
 
   async function route() {

@@ -7,32 +7,8 @@ import type { AccountRole } from '../db/generated/enums.ts'
 export type { AccountRole }
 export const ROLES = ['admin', 'agent', 'technician', 'party_a'] as const satisfies readonly AccountRole[]
 
-export type Permission =
-  | 'tickets:read'
-  | 'tickets:create'
-  | 'tickets:work'
-  | 'reports:read'
-  | 'feedback:read'
-  | 'feedback:work'
-  | 'complaints:read'
-  | 'complaints:work'
-  | 'technicians:read'
-  | 'technicians:manage'
-  /** Records on a technician: staff's training and assessments, Party A's evaluations and replacement requests. */
-  | 'technicians:record'
-  | 'conversations:read'
-  /** Answering a customer in a hand-off, giving them back to the bot. */
-  | 'conversations:reply'
-  | 'customers:read'
-  | 'customers:erase'
-  | 'products:read'
-  | 'products:import'
-  | 'attachments:read'
-  | 'accounts:manage'
-  /** Their own account: who am I, my API tokens, my password. */
-  | 'self'
-
-export const PERMISSIONS: readonly Permission[] = [
+/** Everything a role can be given; the type and the admin's grant are derived from it. */
+export const PERMISSIONS = [
   'tickets:read',
   'tickets:create',
   'tickets:work',
@@ -43,8 +19,10 @@ export const PERMISSIONS: readonly Permission[] = [
   'complaints:work',
   'technicians:read',
   'technicians:manage',
+  // Records on a technician: staff's training and assessments, Party A's evaluations and replacement requests.
   'technicians:record',
   'conversations:read',
+  // Answering a customer in a hand-off, giving them back to the bot.
   'conversations:reply',
   'customers:read',
   'customers:erase',
@@ -52,31 +30,16 @@ export const PERMISSIONS: readonly Permission[] = [
   'products:import',
   'attachments:read',
   'accounts:manage',
+  // Their own account: who am I, my API tokens, my password.
   'self',
-]
+] as const
+export type Permission = (typeof PERMISSIONS)[number]
 
 const EVERYONE: readonly Permission[] = ['tickets:read', 'attachments:read', 'products:read', 'self']
 
 const GRANTS: Record<AccountRole, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>([
-    ...EVERYONE,
-    'tickets:create',
-    'tickets:work',
-    'reports:read',
-    'feedback:read',
-    'feedback:work',
-    'complaints:read',
-    'complaints:work',
-    'technicians:read',
-    'technicians:manage',
-    'technicians:record',
-    'conversations:read',
-    'conversations:reply',
-    'customers:read',
-    'customers:erase',
-    'products:import',
-    'accounts:manage',
-  ]),
+  // Everything, accounts and settings included.
+  admin: new Set<Permission>(PERMISSIONS),
   agent: new Set<Permission>([
     ...EVERYONE,
     'tickets:create',

@@ -109,7 +109,7 @@ describe('how long a token opens a conversation', () => {
     t.clock.advance(2_000)
     const refused = await c.activities(conversationId, token)
     expect(refused.status).toBe(403)
-    expect(await refused.json()).toEqual({ error: 'invalid or expired Direct Line token' })
+    expect(await refused.json()).toEqual({ error: { code: 'TokenExpired', message: 'invalid or expired Direct Line token' } })
     expect((await c.say(conversationId, token, 'still there?')).status).toBe(403)
     // An expired token cannot be refreshed into a live one.
     expect((await c.refresh(token)).status).toBe(403)

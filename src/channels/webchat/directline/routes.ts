@@ -130,7 +130,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   // Starting a conversation with a token opens the conversation the token was made for.
   router.post('/conversations', async (req, res) => {
     const conversation = await authenticated(req)
-    res.status(201).json(describe(req, conversation, bearer(req)!))
+    // As Azure: 201 when the conversation starts, 200 when a token's conversation is started again.
+    res.status((await store.started(conversation.id)) ? 200 : 201).json(describe(req, conversation, bearer(req)!))
   })
 
   // Reconnecting (DirectLineJS with a conversationId): the same conversation, a fresh stream URL.
@@ -276,5 +277,30 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   })
   router.use('/connector/:key', connector)
 
+  // Direct Line 3.0's error shape, which its clients read: `{ "error": { "code", "message" } }`.
+  router.use((_req, _res, next) => next(new AppError('not_found', 'no such Direct Line endpoint')))
+  router.use((error: unknown, _req: Request, res: express.Response, next: express.NextFunction) => {
+    const known = toAppError(error)
+    if (!known || res.headersSent) return next(error)
+    if (known.retryAfterSeconds !== undefined) res.set('Retry-After', String(known.retryAfterSeconds))
+    res.status(known.status).json({ error: { code: directLineCode(known), message: known.message } })
+  })
+
   return router
+}
+
+/** Azure's codes where they exist: a refused token is TokenExpired, whatever the reason. */
+function directLineCode(error: AppError): string {
+  if (error.status === 403 && /token/i.test(error.message)) return 'TokenExpired'
+  const codes: Record<number, string> = {
+    400: 'BadArgument',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    409: 'Conflict',
+    413: 'MessageSizeTooBig',
+    415: 'BadArgument',
+    429: 'TooManyRequests',
+  }
+  return codes[error.status] ?? 'ServiceError'
 }

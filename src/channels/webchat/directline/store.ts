@@ -116,6 +116,11 @@ export class DirectLineStore {
     return expired.count + unused
   }
 
+  /** Something was said in it already (the page's join event at least). */
+  async started(conversationId: string): Promise<boolean> {
+    return (await this.prisma.directLineActivity.findFirst({ where: { conversationId }, select: { id: true } })) !== null
+  }
+
   exists(conversationId: string): Promise<boolean> {
     return this.prisma.directLineConversation.count({ where: { id: conversationId } }).then((count) => count > 0)
   }

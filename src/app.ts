@@ -199,7 +199,7 @@ export function buildApp(deps: AppDeps): App {
     customerRoutes({ prisma, store: mediaStore, jobs, clock }),
     productRoutes(prisma, catalogue),
     attachmentRoutes(serveMedia, (res, ticket) => inScope(res, ticket ?? { technicianId: null })),
-    accountRoutes({ accounts, prisma }),
+    accountRoutes({ accounts }),
   )
 
   app.use(notFound)

@@ -191,6 +191,19 @@ describe('signing in', () => {
     expect((await signIn('new.dispatcher@service.example', 'a long enough password', '198.51.100.8')).cookie).toBeDefined()
   })
 
+  it('a person changes their own password, proving the current one; their sessions end', async () => {
+    await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'changer@service.example', name: 'Changer', role: 'agent', password: PASSWORD }) })
+    const { cookie } = await signIn('changer@service.example', PASSWORD, '198.51.100.12')
+    const change = (current: string, password: string) =>
+      fetch(`${world.t.url}/api/me/password`, { method: 'POST', headers: { cookie: cookie!, origin: world.t.url, 'content-type': 'application/json' }, body: JSON.stringify({ current, password }) })
+    expect((await change('not my password', 'a brand new password')).status).toBe(403)
+    expect((await change(PASSWORD, 'short')).status).toBe(400)
+    expect((await change(PASSWORD, 'a brand new password')).status).toBe(204)
+    expect((await fetch(`${world.t.url}/api/me`, { headers: { cookie: cookie! } })).status).toBe(401)
+    expect((await signIn('changer@service.example', PASSWORD, '198.51.100.13')).cookie).toBeUndefined()
+    expect((await signIn('changer@service.example', 'a brand new password', '198.51.100.14')).cookie).toBeDefined()
+  })
+
   it('a disabled account is signed out at once and its tokens stop working', async () => {
     const created = (await (
       await world.t.admin('/api/accounts', { method: 'POST', body: JSON.stringify({ email: 'leaver@service.example', name: 'Leaver', role: 'agent', password: PASSWORD }) })

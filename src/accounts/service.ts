@@ -96,6 +96,13 @@ export function createAccountService(deps: { prisma: PrismaClient; clock: Clock;
     return `${deps.publicUrl.replace(/\/$/, '')}/password?key=${key}`
   }
 
+  /** A new password: every session of the account ends, so a stolen one stops here. */
+  async function setPassword(tx: Prisma.TransactionClient, accountId: string, passwordHash: string) {
+    const account = await tx.account.update({ where: { id: accountId }, data: { passwordHash } })
+    await tx.staffSession.deleteMany({ where: { accountId } })
+    return account
+  }
+
   const conflict = (error: unknown): never => {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
       throw new AppError(
@@ -188,10 +195,22 @@ export function createAccountService(deps: { prisma: PrismaClient; clock: Clock;
         // Spent in the same statement that checks it: two uses of one link cannot both succeed.
         const spent = await tx.passwordReset.updateManyAndReturn({ where: { id: sha256(key), usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now }, select: { accountId: true } })
         if (spent.length === 0) throw new AppError('bad_request', 'this link has expired or was used already; ask an admin for a new one')
-        const account = await tx.account.update({ where: { id: spent[0]!.accountId }, data: { passwordHash } })
+        const account = await setPassword(tx, spent[0]!.accountId, passwordHash)
         if (account.disabledAt) throw new AppError('forbidden', 'this account is disabled')
-        await tx.staffSession.deleteMany({ where: { accountId: account.id } })
         return signedIn(account)
+      })
+    },
+
+    /** A person changes their own password, proving the current one; their sessions and links end. */
+    async changePassword(id: string, current: string, password: string): Promise<void> {
+      const problem = passwordProblem(password)
+      if (problem) throw new AppError('bad_request', problem)
+      const stored = await prisma.account.findUnique({ where: { id }, select: { passwordHash: true } })
+      if (!(await passwordMatches(stored?.passwordHash, current))) throw new AppError('forbidden', 'the current password is not right')
+      const passwordHash = await hashPassword(password)
+      await prisma.$transaction(async (tx) => {
+        await setPassword(tx, id, passwordHash)
+        await tx.passwordReset.deleteMany({ where: { accountId: id } })
       })
     },
 

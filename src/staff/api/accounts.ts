@@ -8,8 +8,6 @@ import { ROLES } from '../../accounts/roles.ts'
 import type { AccountService } from '../../accounts/service.ts'
 import { AppError } from '../../errors.ts'
 import { principal } from '../../http/auth.ts'
-import { passwordMatches } from '../../accounts/passwords.ts'
-import type { PrismaClient } from '../../db/client.ts'
 import { parseInput } from './tickets.ts'
 
 const slackUser = z
@@ -38,7 +36,7 @@ const accountChange = z
 const tokenInput = z.object({ name: z.string().trim().min(1).max(80) }).strict()
 const passwordChange = z.object({ current: z.string().max(200), password: z.string() }).strict()
 
-export function accountRoutes(deps: { accounts: AccountService; prisma: PrismaClient }): Router {
+export function accountRoutes(deps: { accounts: AccountService }): Router {
   const { accounts } = deps
   const router = Router()
   const id = (value: string) => parseInput(z.uuid(), value, 'account id')
@@ -91,10 +89,7 @@ export function accountRoutes(deps: { accounts: AccountService; prisma: PrismaCl
   router.post('/me/password', async (req, res) => {
     const account = me(res)
     const input = parseInput(passwordChange, req.body, 'password change')
-    const stored = await deps.prisma.account.findUniqueOrThrow({ where: { id: account.id }, select: { passwordHash: true } })
-    if (!(await passwordMatches(stored.passwordHash, input.current))) throw new AppError('forbidden', 'the current password is not right')
-    const link = await accounts.resetLink(account.id)
-    await accounts.completeReset(new URL(link).searchParams.get('key')!, input.password)
+    await accounts.changePassword(account.id, input.current, input.password)
     res.status(204).end()
   })
 

@@ -10,8 +10,7 @@ import type { Logger } from '../../logger.ts'
 import { queueMessage } from '../../notifications/outbox.ts'
 import { STAFF_ADDRESS_PREFIX, type MediaIntake } from '../../media/intake.ts'
 import type { Reply } from '../../channels/types.ts'
-
-const NOTE = /^\s*note\s*:\s*/i
+import { NOTE } from '../../conversations/staff-replies.ts'
 
 /** Records a provider delivery id; false when it was already there (a retry). */
 export async function claimDelivery(tx: Tx, provider: string, id: string): Promise<boolean> {

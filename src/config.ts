@@ -1,14 +1,17 @@
 /**
  * Configuration: read from the environment once, validated here, trusted everywhere else.
- * Every variable is documented in .env.example.
+ * The variables, their defaults and their docs are one table: src/config/environment.ts.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { S3StoreConfig } from './media/s3-store.ts'
 import { z } from 'zod'
 import type { Holidays } from './tickets/calendar.ts'
-import { LOCALES, type Locale } from '../flows/locale.ts'
+import type { Locale } from '../flows/locale.ts'
 import { SERVICE_TYPES, type ServiceType } from '../flows/service-types.ts'
+import { DEFAULT_COMPLAINT_KEYWORDS, DEFAULT_SERVICE_VALUES, ENVIRONMENT, type Environment, WHATSAPP_TEMPLATE_KINDS } from './config/environment.ts'
+
+export { DEFAULT_BOT_SERVICE_URLS, DEFAULT_COMPLAINT_KEYWORDS, DEFAULT_SERVICE_VALUES } from './config/environment.ts'
 
 export interface TwilioConfig {
   authToken: string
@@ -145,149 +148,8 @@ export interface FeedbackConfig {
   confirmWindowMs: number
 }
 
-/** §3.3d: what makes a message a complaint when nobody says so. COMPLAINT_KEYWORDS replaces it. */
-export const DEFAULT_COMPLAINT_KEYWORDS = [
-  'complaint',
-  'complain',
-  'unacceptable',
-  'disappointed',
-  'terrible service',
-  'awful',
-  'rude',
-  'refund',
-  'lawyer',
-  'scam',
-  'angry',
-  '投诉',
-  '不满意',
-  '太差',
-  '差劲',
-  '态度差',
-  '态度不好',
-  '退款',
-  '欺骗',
-  '骗人',
-  '生气',
-  '垃圾',
-]
-
 export class ConfigError extends Error {
   override name = 'ConfigError'
-}
-
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
-
-/** `30/600`: 30 per 600 seconds. */
-const rateLimit = z
-  .string()
-  .regex(/^\d+\/\d+$/, 'must be <count>/<seconds>, such as 30/600')
-  .transform((text) => {
-    const [points, seconds] = text.split('/').map(Number) as [number, number]
-    return { points, seconds }
-  })
-  .refine((limit) => limit.points >= 1 && limit.seconds >= 1, 'count and seconds must be at least 1')
-
-/** Where Bot Framework channels (Azure Bot Service, Teams) post from: their replies go back there. */
-export const DEFAULT_BOT_SERVICE_URLS = ['https://*.botframework.com/', 'https://smba.trafficmanager.net/', 'https://*.botframework.azure.us/']
-
-const env = z.object({
-  PORT: z.preprocess((v) => (v === '' || v === undefined ? '3000' : v), z.coerce.number().int().min(0).max(65535)),
-  PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
-  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')),
-  DATA_DIR: optional(z.string()),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  LOG_FORMAT: optional(z.enum(['auto', 'json', 'pretty'])),
-  ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces')),
-  TWILIO_WHATSAPP_FROM: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be the WhatsApp sender in E.164, such as +14155238886')),
-  TWILIO_WHATSAPP_TEMPLATES: optional(z.string().max(2000)),
-  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
-  TWILIO_AUTH_TOKEN: optional(z.string().min(8)),
-  TWILIO_FROM: optional(z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number (+8613800138000) or a Messaging Service SID (MG…)')),
-  TWILIO_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
-  SERVICE_TIMEZONE: optional(z.string().refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', 'must be an IANA time zone such as Asia/Shanghai')),
-  HOLIDAYS_FILE: optional(z.string()),
-  DEFAULT_LOCALE: optional(z.enum(LOCALES)),
-  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)')),
-  SLACK_SIGNING_SECRET: optional(z.string().min(8)),
-  SLACK_STAFF_CHANNEL: optional(z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a channel id such as C0123456789 (channel details → bottom of the About tab)')),
-  SLACK_REQUIRE_ACCOUNT: optional(z.enum(['true', 'false', '1', '0'])),
-  SLACK_CLIENT_ID: optional(z.string().trim().min(1).max(100)),
-  SLACK_CLIENT_SECRET: optional(z.string().trim().min(1).max(200)),
-  SLACK_OIDC_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
-  SLACK_TEAM_ID: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^T[A-Z0-9]+$/),
-  ),
-  SLACK_API_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/*$/, '/'))),
-  SERVICE_VALUES: optional(z.string()),
-  CURRENCY: optional(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')),
-  OUTBOX_RETRY_LIMIT: optional(z.coerce.number().int().min(0).max(50)),
-  OUTBOX_RETRY_DELAY: optional(z.coerce.number().int().min(1).max(3600)),
-  JOB_POLL_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
-  MEDIA_DIR: optional(z.string()),
-  MEDIA_MAX_BYTES: optional(z.coerce.number().int().min(1024).max(100_000_000)),
-  MEDIA_S3_BUCKET: optional(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
-  MEDIA_S3_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
-  MEDIA_S3_REGION: optional(z.string().min(1).max(40)),
-  MEDIA_S3_PREFIX: optional(z.string().max(200)),
-  MEDIA_S3_ACCESS_KEY_ID: optional(z.string().min(1).max(200)),
-  MEDIA_S3_SECRET_ACCESS_KEY: optional(z.string().min(1).max(200)),
-  TIMER_SWEEP_SECONDS: optional(z.coerce.number().min(0.5).max(60)),
-  OUTBOX_CONCURRENCY: optional(z.string().max(200)),
-  OUTBOX_POLL_MS: optional(z.coerce.number().int().min(20).max(10_000)),
-  OUTBOX_LEASE_SECONDS: optional(z.coerce.number().int().min(25).max(3600)),
-  PROVIDER_ALERT_AFTER: optional(z.coerce.number().min(0.05).max(1440)),
-  PROVIDER_ALERT_PHONES: optional(z.string().max(1000)),
-  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
-  LIMIT_WEBCHAT_SESSIONS: optional(rateLimit),
-  LIMIT_DIRECTLINE_POSTS: optional(rateLimit),
-  LIMIT_MESSAGES: optional(rateLimit),
-  LIMIT_HANDOFFS: optional(rateLimit),
-  LIMIT_SIGN_IN: optional(rateLimit),
-  LINK_CODE_COOLDOWN: optional(z.coerce.number().int().min(1).max(3600)),
-  LINK_CODES_PER_DAY: optional(z.coerce.number().int().min(1).max(100)),
-  LINK_COUNTRY_CODES: optional(z.string().regex(/^\d{1,4}(,\d{1,4})*$/, 'must be calling codes such as 86,852')),
-  VERIFICATION_SMS_PER_HOUR: optional(z.coerce.number().int().min(1).max(100_000)),
-  TRUST_PROXY: optional(z.string().max(200)),
-  BOT_SERVICE_URLS: optional(z.string().max(2000)),
-  BOT_EMULATOR: optional(z.enum(['true', 'false', '1', '0'])),
-  MICROSOFT_APP_ID: optional(z.string().regex(/^[0-9a-f-]{36}$/i, 'must be the app registration’s id (a GUID)')),
-  MICROSOFT_APP_PASSWORD: optional(z.string()),
-  MICROSOFT_APP_TENANT_ID: optional(z.string()),
-  MICROSOFT_APP_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
-  DIRECT_LINE_SECRET: optional(z.string().min(10)),
-  DIRECT_LINE_URL: optional(z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''))),
-  BRAND_NAME: optional(z.string().max(60)),
-  HANDOFF_TIMEOUT: optional(z.coerce.number().int().min(1).max(1440)),
-  FEEDBACK_DELAY: optional(z.coerce.number().int().min(0).max(1440)),
-  FEEDBACK_REMINDER: optional(z.coerce.number().min(0.1).max(24)),
-  FEEDBACK_WINDOW: optional(
-    z.coerce
-      .number()
-      .min(1)
-      .max(24 * 14),
-  ),
-  CONFIRM_WINDOW: optional(
-    z.coerce
-      .number()
-      .min(1)
-      .max(24 * 60),
-  ),
-  COMPLAINT_KEYWORDS: optional(z.string().max(4000)),
-  DIGEST_CRON: optional(z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression with 5 fields, such as "0 9 * * 1" (Mondays 09:00)')),
-})
-
-/** Placeholder prices; every deployment should set SERVICE_VALUES from its own price list. */
-export const DEFAULT_SERVICE_VALUES: Record<ServiceType, number> = {
-  repair: 500,
-  installation: 300,
-  maintenance: 300,
-  spare_parts: 200,
-  technical_support: 100,
-  training: 800,
 }
 
 /** `repair=800,installation=500`: a price per service type, the rest keep their default. */
@@ -307,9 +169,6 @@ function parseServiceValues(text: string | undefined): Record<ServiceType, numbe
   return values
 }
 
-/** The kinds of proactive message that may need a WhatsApp template (outside the 24-hour window). */
-const WHATSAPP_TEMPLATE_KINDS = ['response_notification', 'resolution_notification', 'feedback_prompt', 'bot_message', 'staff_reply', 'request_logged']
-
 /** `response_notification=HX…,feedback_prompt=HX…`: a Content template SID per message kind. */
 function parseWhatsappTemplates(text: string | undefined): Record<string, string> {
   const templates: Record<string, string> = {}
@@ -326,17 +185,14 @@ function parseWhatsappTemplates(text: string | undefined): Record<string, string
   return templates
 }
 
-/** Sends in flight per provider: `8` for all, or `sms=8,webchat=16,slack=4` (the rest keep the default). */
-const DEFAULT_CONCURRENCY = { sms: 16, webchat: 16, slack: 8 }
-
-function parseConcurrency(text: string | undefined): OutboxConfig['concurrency'] {
-  if (!text) return { ...DEFAULT_CONCURRENCY }
+/** Sends in flight per provider: `8` for all, or `sms=8,webchat=16,slack=4` (the rest keep 16). */
+function parseConcurrency(text: string): OutboxConfig['concurrency'] {
   if (/^\d+$/.test(text.trim())) {
     const all = Number(text)
     if (all < 1 || all > 256) throw new ConfigError('OUTBOX_CONCURRENCY: must be 1 to 256')
     return { sms: all, webchat: all, slack: all }
   }
-  const values = { ...DEFAULT_CONCURRENCY }
+  const values = { sms: 16, webchat: 16, slack: 16 }
   for (const entry of text
     .split(',')
     .map((part) => part.trim())
@@ -351,8 +207,7 @@ function parseConcurrency(text: string | undefined): OutboxConfig['concurrency']
 }
 
 /** `false`, `true`, a hop count, or Express's names and addresses (`loopback, 10.0.0.0/8`). Default: proxies on private networks. */
-function parseTrustProxy(text: string | undefined): string | number | boolean {
-  if (!text) return 'loopback, linklocal, uniquelocal'
+function parseTrustProxy(text: string): string | number | boolean {
   if (text === 'true' || text === 'false') return text === 'true'
   return /^\d+$/.test(text) ? Number(text) : text
 }
@@ -365,6 +220,8 @@ function parsePhones(text: string | undefined): string[] {
   for (const phone of phones) if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new ConfigError(`PROVIDER_ALERT_PHONES: "${phone}" is not an E.164 number (+8613800138000)`)
   return phones
 }
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
 const holidaysFile = z.looseObject({
   holidays: z.array(z.string()).default([]),
@@ -399,7 +256,7 @@ function loadHolidays(file: string | undefined): Holidays {
 
 /** Parses the environment; throws a ConfigError naming the first bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = env.safeParse(source)
+  const parsed = ENVIRONMENT.safeParse(source)
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(messages.join('; '))
@@ -410,88 +267,86 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${port}`,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.DATA_DIR ?? 'data'),
+    dataDir: path.resolve(e.DATA_DIR),
     media: {
-      dir: path.resolve(e.MEDIA_DIR ?? path.join(e.DATA_DIR ?? 'data', 'media')),
-      maxBytes: e.MEDIA_MAX_BYTES ?? 10_000_000,
+      dir: path.resolve(e.MEDIA_DIR ?? path.join(e.DATA_DIR, 'media')),
+      maxBytes: e.MEDIA_MAX_BYTES,
       maxPerMessage: 5,
       s3: e.MEDIA_S3_BUCKET
         ? {
             bucket: e.MEDIA_S3_BUCKET,
             ...(e.MEDIA_S3_ENDPOINT && { endpoint: e.MEDIA_S3_ENDPOINT }),
-            region: e.MEDIA_S3_REGION ?? 'us-east-1',
-            prefix: e.MEDIA_S3_PREFIX ?? 'aftercare/media/',
+            region: e.MEDIA_S3_REGION,
+            prefix: e.MEDIA_S3_PREFIX,
             ...(e.MEDIA_S3_ACCESS_KEY_ID && e.MEDIA_S3_SECRET_ACCESS_KEY && { credentials: { accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY } }),
           }
         : undefined,
     },
-    logLevel: e.LOG_LEVEL ?? 'info',
-    logFormat: e.LOG_FORMAT ?? 'auto',
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     adminToken: e.ADMIN_TOKEN,
     twilio: e.TWILIO_AUTH_TOKEN
       ? {
           authToken: e.TWILIO_AUTH_TOKEN,
           accountSid: e.TWILIO_ACCOUNT_SID,
           from: e.TWILIO_FROM,
-          apiUrl: e.TWILIO_API_URL ?? 'https://api.twilio.com',
+          apiUrl: e.TWILIO_API_URL,
           whatsappFrom: e.TWILIO_WHATSAPP_FROM,
           whatsappTemplates: parseWhatsappTemplates(e.TWILIO_WHATSAPP_TEMPLATES),
         }
       : undefined,
-    serviceTimeZone: e.SERVICE_TIMEZONE ?? 'Asia/Shanghai',
+    serviceTimeZone: e.SERVICE_TIMEZONE,
     holidays: loadHolidays(e.HOLIDAYS_FILE),
-    defaultLocale: e.DEFAULT_LOCALE ?? 'en',
+    defaultLocale: e.DEFAULT_LOCALE,
     slack: slackConfig(e),
     slackSignIn: slackSignInConfig(e),
     botFramework: {
       appId: e.MICROSOFT_APP_ID ?? '',
       appPassword: e.MICROSOFT_APP_PASSWORD ?? '',
       tenantId: e.MICROSOFT_APP_TENANT_ID ?? '',
-      appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+      appType: e.MICROSOFT_APP_TYPE,
       directLineSecret: e.DIRECT_LINE_SECRET,
-      directLineUrl: e.DIRECT_LINE_URL ?? 'https://directline.botframework.com',
+      directLineUrl: e.DIRECT_LINE_URL,
     },
-    brandName: e.BRAND_NAME ?? 'Aftercare',
+    brandName: e.BRAND_NAME,
     serviceValues: parseServiceValues(e.SERVICE_VALUES),
-    currency: e.CURRENCY ?? 'CNY',
+    currency: e.CURRENCY,
     outbox: {
-      retryLimit: e.OUTBOX_RETRY_LIMIT ?? 8,
-      retryDelaySeconds: e.OUTBOX_RETRY_DELAY ?? 30,
+      retryLimit: e.OUTBOX_RETRY_LIMIT,
+      retryDelaySeconds: e.OUTBOX_RETRY_DELAY,
       concurrency: parseConcurrency(e.OUTBOX_CONCURRENCY),
-      pollMs: e.OUTBOX_POLL_MS ?? 250,
-      leaseSeconds: e.OUTBOX_LEASE_SECONDS ?? 30,
-      providerAlertAfterMs: (e.PROVIDER_ALERT_AFTER ?? 5) * 60_000,
+      pollMs: e.OUTBOX_POLL_MS,
+      leaseSeconds: e.OUTBOX_LEASE_SECONDS,
+      providerAlertAfterMs: e.PROVIDER_ALERT_AFTER * 60_000,
       providerAlertPhones: parsePhones(e.PROVIDER_ALERT_PHONES),
     },
-    jobPollSeconds: e.JOB_POLL_SECONDS ?? 2,
-    timerSweepSeconds: e.TIMER_SWEEP_SECONDS ?? 2,
+    jobPollSeconds: e.JOB_POLL_SECONDS,
+    timerSweepSeconds: e.TIMER_SWEEP_SECONDS,
     metricsToken: e.METRICS_TOKEN,
     limits: {
-      webchatSessions: e.LIMIT_WEBCHAT_SESSIONS ?? { points: 30, seconds: 600 },
-      directLinePosts: e.LIMIT_DIRECTLINE_POSTS ?? { points: 120, seconds: 60 },
-      messages: e.LIMIT_MESSAGES ?? { points: 30, seconds: 60 },
-      handoffs: e.LIMIT_HANDOFFS ?? { points: 3, seconds: 3600 },
-      signIn: e.LIMIT_SIGN_IN ?? { points: 10, seconds: 900 },
-      linkCooldownSeconds: e.LINK_CODE_COOLDOWN ?? 60,
-      linkCodesPerDay: e.LINK_CODES_PER_DAY ?? 5,
+      webchatSessions: e.LIMIT_WEBCHAT_SESSIONS,
+      directLinePosts: e.LIMIT_DIRECTLINE_POSTS,
+      messages: e.LIMIT_MESSAGES,
+      handoffs: e.LIMIT_HANDOFFS,
+      signIn: e.LIMIT_SIGN_IN,
+      linkCooldownSeconds: e.LINK_CODE_COOLDOWN,
+      linkCodesPerDay: e.LINK_CODES_PER_DAY,
       linkCountryCodes: e.LINK_COUNTRY_CODES ? e.LINK_COUNTRY_CODES.split(',') : [],
-      verificationSmsPerHour: e.VERIFICATION_SMS_PER_HOUR ?? 100,
+      verificationSmsPerHour: e.VERIFICATION_SMS_PER_HOUR,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    botServiceUrls: e.BOT_SERVICE_URLS
-      ? e.BOT_SERVICE_URLS.split(',')
-          .map((url) => url.trim())
-          .filter(Boolean)
-      : DEFAULT_BOT_SERVICE_URLS,
-    botEmulator: e.BOT_EMULATOR === 'true' || e.BOT_EMULATOR === '1',
-    handoffTimeoutMinutes: e.HANDOFF_TIMEOUT ?? 15,
+    botServiceUrls: e.BOT_SERVICE_URLS.split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
+    botEmulator: e.BOT_EMULATOR,
+    handoffTimeoutMinutes: e.HANDOFF_TIMEOUT,
     feedback: {
-      delayMs: (e.FEEDBACK_DELAY ?? 10) * 60_000,
-      reminderMs: (e.FEEDBACK_REMINDER ?? 12) * 3_600_000,
-      windowMs: (e.FEEDBACK_WINDOW ?? 24) * 3_600_000,
-      confirmWindowMs: (e.CONFIRM_WINDOW ?? 72) * 3_600_000,
+      delayMs: e.FEEDBACK_DELAY * 60_000,
+      reminderMs: e.FEEDBACK_REMINDER * 3_600_000,
+      windowMs: e.FEEDBACK_WINDOW * 3_600_000,
+      confirmWindowMs: e.CONFIRM_WINDOW * 3_600_000,
     },
-    digestCron: e.DIGEST_CRON ?? '0 9 * * 1',
+    digestCron: e.DIGEST_CRON,
     complaintKeywords: e.COMPLAINT_KEYWORDS
       ? e.COMPLAINT_KEYWORDS.split(',')
           .map((word) => word.trim().toLowerCase())
@@ -500,19 +355,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-function slackSignInConfig(e: z.infer<typeof env>): SlackSignInConfig | undefined {
+function slackSignInConfig(e: Environment): SlackSignInConfig | undefined {
   if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) return undefined
   if (!e.SLACK_CLIENT_ID || !e.SLACK_CLIENT_SECRET) throw new ConfigError('SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for "Sign in with Slack", or neither')
   return {
     clientId: e.SLACK_CLIENT_ID,
     clientSecret: e.SLACK_CLIENT_SECRET,
-    oidcUrl: e.SLACK_OIDC_URL ?? 'https://slack.com',
-    apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    oidcUrl: e.SLACK_OIDC_URL,
+    apiUrl: e.SLACK_API_URL,
     ...(e.SLACK_TEAM_ID && { teamId: e.SLACK_TEAM_ID }),
   }
 }
 
-function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
+function slackConfig(e: Environment): SlackConfig | undefined {
   const given = [e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_STAFF_CHANNEL].filter(Boolean).length
   if (given === 0) return undefined
   if (given < 3) throw new ConfigError('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_STAFF_CHANNEL: set all three to turn Slack on, or none')
@@ -520,8 +375,8 @@ function slackConfig(e: z.infer<typeof env>): SlackConfig | undefined {
     botToken: e.SLACK_BOT_TOKEN!,
     signingSecret: e.SLACK_SIGNING_SECRET!,
     staffChannel: e.SLACK_STAFF_CHANNEL!,
-    apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
-    requireAccount: ['true', '1'].includes(e.SLACK_REQUIRE_ACCOUNT ?? ''),
+    apiUrl: e.SLACK_API_URL,
+    requireAccount: e.SLACK_REQUIRE_ACCOUNT,
   }
 }
 

@@ -30,8 +30,9 @@ describe('November 2026, every figure by hand', () => {
       byType: { repair: 2, installation: 1, maintenance: 1, spare_parts: 0, technical_support: 0, training: 0 },
       byChannel: { sms: 2, webchat: 1, slack: 1, phone: 0, whatsapp: 0 },
     })
-    // Responses due in November: T6 (1 Nov, in time), T1 (in time), T2 (late), T3 (in time). T4's is due in December.
-    expect(overall.respondedWithin24h).toEqual(r(3, 4))
+    // Responses decided in November: T6 (1 Nov, in time), T1 (in time), T2 (late, on the day it fell due), T3 (in
+    // time), and T4's, due in December but made on 30 November: it counts when it was made (issue 16).
+    expect(overall.respondedWithin24h).toEqual(r(4, 5))
     expect(overall.installedWithin3WorkingDays).toEqual(r(0, 1))
     expect(overall.diagnosedWithin1h).toEqual(r(2, 2))
     // Completed in November: T1 2 days, T2 5 days, T3 7 days.
@@ -116,6 +117,9 @@ describe('periods', () => {
     expect(lastDay.overall.requests.byType).toMatchObject({ maintenance: 1, repair: 0 })
     const firstOfDecember = await world.t.getJson('/api/reports/agreement?from=2026-12-01&to=2026-12-01')
     expect(firstOfDecember.overall.requests.byType).toMatchObject({ maintenance: 0, repair: 1 })
+    // Issue 16: T4's response, made on the 30th and due on 1 December, counts on the 30th, once.
+    expect(lastDay.overall.respondedWithin24h).toEqual(r(1, 1))
+    expect(firstOfDecember.overall.respondedWithin24h).toEqual(r(0, 0))
   })
 
   it.each([
@@ -169,7 +173,7 @@ describe('CSV', () => {
     expect(rows[0]).toEqual(['period_from', 'period_to', 'time_zone', 'scope', 'key', 'figure', 'numerator', 'denominator', 'value'])
     expect(rows.every((row) => row.length === 9)).toBe(true)
     const find = (scope: string, key: string, figure: string) => rows.find((row) => row[3] === scope && row[4] === key && row[5] === figure)
-    expect(find('overall', '', 'responded_within_24h')).toEqual(['2026-11-01', '2026-11-30', 'Asia/Shanghai', 'overall', '', 'responded_within_24h', '3', '4', '0.75'])
+    expect(find('overall', '', 'responded_within_24h')).toEqual(['2026-11-01', '2026-11-30', 'Asia/Shanghai', 'overall', '', 'responded_within_24h', '4', '5', '0.8'])
     expect(find('technician', 'Li, Ming "Lao Li" 李明', 'installed_within_3_working_days')?.slice(6)).toEqual(['0', '1', '0'])
     expect(find('technician', 'Zhao (no tickets)', 'satisfaction')?.slice(6)).toEqual(['0', '0', ''])
     expect(find('overall', '', 'liquidated_damages')?.[8]).toBe('100')
@@ -207,6 +211,7 @@ describe('the weekly trend', () => {
     expect(byWeek['2026-10-26'].respondedWithin24h).toEqual(r(1, 1)) // T6, due Sun 1 Nov
     expect(byWeek['2026-11-02'].respondedWithin24h).toEqual(r(1, 1))
     expect(byWeek['2026-11-09'].respondedWithin24h).toEqual(r(0, 1))
+    expect(byWeek['2026-11-30'].respondedWithin24h).toEqual(r(1, 1)) // T4, made Mon 30 Nov, due 1 Dec (issue 16)
     expect(byWeek['2026-11-02'].satisfaction).toEqual(r(1, 1))
     expect(byWeek['2026-11-09'].satisfaction).toEqual(r(0, 1))
   })
@@ -226,13 +231,13 @@ describe('npm run report', () => {
       )
     const markdown = await run('md')
     expect(markdown).toContain('# Service report 2026-11-01 – 2026-11-30 (Asia/Shanghai)')
-    expect(markdown).toContain('| responded within 24 h | 75.0% (3/4) | §2.2 |')
+    expect(markdown).toContain('| responded within 24 h | 80.0% (4/5) | §2.2 |')
     expect(markdown).toContain('| non-conforming services, liquidated damages (10% of value, once per service) | 2, 100.00 CNY | §4.1b |')
     expect(markdown).toContain('| force majeure | 1 notices to Party A; 1 breaches excused; 1 services, 30.00 CNY waived | §4.1c |')
     expect(markdown).toContain('| Li, Ming "Lao Li" 李明 |')
     expect(markdown).toContain('| Repair | 2 |')
     expect(markdown).toContain('| Spare parts | 0 |')
-    expect(await run('csv')).toContain('overall,,responded_within_24h,3,4,0.75')
+    expect(await run('csv')).toContain('overall,,responded_within_24h,4,5,0.8')
   })
 
   it('prints its usage on --help, and refuses a day that does not exist, naming it (issue 16)', async () => {

@@ -3,7 +3,7 @@
  * back whatever the number of tickets), overall, per service type and per technician.
  *
  * Each figure counts what belongs to the period by one instant: requests by submission,
- * deadlines by when they were due, cycle and feedback by completion, root causes by diagnosis,
+ * deadlines by when they were decided (met in time: when met; else when due), cycle and feedback by completion, root causes by diagnosis,
  * parts by fitting, complaints and breaches by when they happened.
  */
 import { DateTime } from 'luxon'

@@ -23,7 +23,7 @@ export const NON_CONFORMITIES = ['late_response', 'late_installation', 'late_dia
 export interface Figures {
   /** Requests submitted in the period. */
   requests: { total: number; byType: Record<ServiceType, number>; byChannel: Record<(typeof CHANNELS)[number], number> }
-  /** §2.2: response deadlines due in the period and decided (met, or breached), met in time. */
+  /** §2.2: response deadlines decided in the period (met in time: the day met; missed: the day due), met in time. */
   respondedWithin24h: Ratio
   /** §2.1a */
   installedWithin3WorkingDays: Ratio

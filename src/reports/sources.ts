@@ -41,7 +41,7 @@ export async function rawRows(tx: Tx, start: Date, end: Date): Promise<FigureRow
       count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
       count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
     FROM "Deadline" d JOIN "Ticket" t ON t.id = d."ticketId" LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
-    WHERE d."dueAt" >= ${start} AND d."dueAt" < ${end}
+    WHERE deadline_decided_at(d."dueAt", d."metAt") >= ${start} AND deadline_decided_at(d."dueAt", d."metAt") < ${end}
     GROUP BY 1, 2, 3`
   const feedback = await tx.$queryRaw<FigureRows['feedback']>`
     SELECT t.type::text AS type, t."technicianId"::text AS tech,

@@ -31,11 +31,11 @@ export async function weeklyTrend(prisma: PrismaClient, options: { weeks: number
           return { responses: weeks, ratings: weeks }
         }
         const responses = await tx.$queryRaw<{ week: string; on_time: number; decided: number }[]>`
-          SELECT to_char(date_trunc('week', (d."dueAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
+          SELECT to_char(date_trunc('week', (deadline_decided_at(d."dueAt", d."metAt") AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,
             count(*) FILTER (WHERE d."metAt" IS NOT NULL AND d."metAt" <= d."dueAt")::int AS on_time,
             count(*) FILTER (WHERE d."metAt" IS NOT NULL OR b.id IS NOT NULL)::int AS decided
           FROM "Deadline" d LEFT JOIN "DeadlineBreach" b ON b."deadlineId" = d.id
-          WHERE d.kind = 'response' AND d."dueAt" >= ${start.toJSDate()} AND d."dueAt" < ${end.toJSDate()}
+          WHERE d.kind = 'response' AND deadline_decided_at(d."dueAt", d."metAt") >= ${start.toJSDate()} AND deadline_decided_at(d."dueAt", d."metAt") < ${end.toJSDate()}
           GROUP BY 1`
         const ratings = await tx.$queryRaw<{ week: string; satisfied: number; rated: number }[]>`
           SELECT to_char(date_trunc('week', ("completedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS week,

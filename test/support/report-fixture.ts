@@ -125,9 +125,10 @@ export async function seedReportFixture(prisma: PrismaClient) {
   await breach(install.id, t3.id, 'installation', '2026-11-25T16:00:00Z', '2026-11-25T16:01:00Z', true)
   await feedback(t3.id, '2026-11-27T02:00:00Z', 'missed', null, false)
 
-  // T4: 23:30 on the last day of November in Shanghai: inside the month. Its response is due in December.
+  // T4: 23:30 on the last day of November in Shanghai: inside the month. Its response, due in December,
+  // was made at 23:45: it counts in November, when it was made (issue 16).
   const t4 = await ticket({ type: 'maintenance', channel: 'sms', createdAt: '2026-11-30T15:30:00Z', serviceValue: 300 })
-  await deadline(t4.id, 'response', '2026-11-30T15:30:00Z', '2026-12-01T15:30:00Z', null)
+  await deadline(t4.id, 'response', '2026-11-30T15:30:00Z', '2026-12-01T15:30:00Z', '2026-11-30T15:45:00Z')
   // T5: 00:30 on 1 December in Shanghai (still 30 November in UTC): outside the month.
   await ticket({ type: 'repair', channel: 'sms', createdAt: '2026-11-30T16:30:00Z', serviceValue: 500 })
   // T6: submitted on 31 October (Shanghai), responded in time on 1 November: its response counts in November.

@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import express, { type Express } from 'express'
 import { createWebchat, webchatServiceUrls, type Webchat } from './channels/webchat/index.ts'
 import { smsReceiver } from './channels/sms/receiver.ts'
+import { createDeliveryReports } from './notifications/delivery-reports.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import { createConversations, type Conversations } from './conversations/handle.ts'
@@ -155,7 +156,8 @@ export function buildApp(deps: AppDeps): App {
   app.get('/metrics', metricsRoute({ prisma, metrics: deps.metrics, ping: deps.ping, tokens: [deps.adminToken, ...(config.metricsToken ? [config.metricsToken] : [])] }))
   // Before /api's bearer auth: Bot Framework channels authenticate with their own tokens.
   app.use(webchat.router)
-  app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now(), media }))
+  const deliveryReports = createDeliveryReports({ prisma, jobs, policy: config.outbox, clock, logger })
+  app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now(), media, deliveryReports }))
   app.use(signedMediaRoute(links, serveMedia))
   if (config.slack && deps.slackClient) {
     app.use(

@@ -91,7 +91,9 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
   let dispatcher: Dispatcher | undefined
   let timers: Timers | undefined
   if (options.workers !== false) {
-    const sms = createSmsSender(config.twilio)
+    // Issue 18: Twilio reports each message's fate to /twilio/status (signed like the inbound webhook).
+    const reports = { statusCallback: `${config.publicUrl}/twilio/status` }
+    const sms = createSmsSender(config.twilio, reports)
     const health = createProviderHealth({
       prisma,
       jobs,
@@ -104,7 +106,7 @@ export async function assemble(options: AssembleOptions): Promise<Assembled> {
     })
     const delivery = createOutboxDelivery({
       prisma,
-      senders: { sms, whatsapp: createWhatsappSender(config.twilio), webchat: app.webchat.sender, slack: slack?.customers },
+      senders: { sms, whatsapp: createWhatsappSender(config.twilio, reports), webchat: app.webchat.sender, slack: slack?.customers },
       jobs,
       locks,
       handoff: slack?.handoff,

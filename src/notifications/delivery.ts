@@ -18,10 +18,10 @@ import { outboxLock, type Locks } from '../db/locks.ts'
 import type { JobQueue } from '../jobs/queue.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
-import { alertStaff } from '../staff/alerts.ts'
 import type { HandoffThreads } from '../staff/slack/handoff.ts'
 import { deliverTo, NotDeliverable, type Recipient, type Senders } from './deliver.ts'
 import { messagesFor, type Provider, type ProviderHealth } from './provider-health.ts'
+import { markUndeliverable } from './undeliverable.ts'
 
 /** A message as the dispatcher claimed it, with its recipient. */
 export interface ClaimedMessage {
@@ -53,8 +53,6 @@ export interface RetryPolicy {
 export const SEND_TIMEOUT_MS = 20_000
 const MAX_BACKOFF_SECONDS = 3600
 
-const describe = (kind: string | null) => (kind ?? 'message').replace(/_/g, ' ')
-
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
@@ -79,11 +77,14 @@ export function createOutboxDelivery(deps: {
   const { prisma, senders, jobs, clock, logger, metrics, health } = deps
 
   // Sent messages are recorded a few at a time: one statement for up to 200, within 10 ms.
-  const recordSent = batched<{ id: string; providerId: string | null; sentAt: Date }>(
+  // Every part's id (a long SMS is several messages), as one string: unnest takes no ragged arrays.
+  const recordSent = batched<{ id: string; providerIds: string[]; sentAt: Date }>(
     (items) =>
       prisma.$executeRaw`
-        UPDATE "Message" m SET status = 'sent', "sentAt" = v.sent_at, "providerId" = v.provider_id, "lastError" = NULL, "leaseUntil" = NULL, "nextAttemptAt" = NULL
-        FROM unnest(${items.map((item) => item.id)}::uuid[], ${items.map((item) => item.providerId)}::text[], ${items.map((item) => item.sentAt.toISOString())}::timestamp[]) AS v(id, provider_id, sent_at)
+        UPDATE "Message" m SET status = 'sent', "sentAt" = v.sent_at, "providerId" = v.provider_ids[1], "providerIds" = v.provider_ids,
+          "deliveryStatus" = NULL, "lastError" = NULL, "leaseUntil" = NULL, "nextAttemptAt" = NULL
+        FROM (SELECT id, string_to_array(ids, ' ') AS provider_ids, sent_at
+          FROM unnest(${items.map((item) => item.id)}::uuid[], ${items.map((item) => item.providerIds.join(' '))}::text[], ${items.map((item) => item.sentAt.toISOString())}::timestamp[]) AS u(id, ids, sent_at)) v
         WHERE m.id = v.id`,
     { maxItems: 200, maxWaitMs: 10 },
   )
@@ -102,20 +103,8 @@ export function createOutboxDelivery(deps: {
 
   async function giveUp(message: ClaimedMessage, reason: string, optedOut: boolean) {
     await prisma.$transaction(async (tx) => {
-      await tx.message.update({ where: { id: message.id }, data: { status: 'failed', lastError: reason, leaseUntil: null } })
+      await markUndeliverable(tx, jobs, message, reason)
       if (optedOut) await tx.channelIdentity.update({ where: { id: message.recipient.identityId }, data: { optedOutAt: clock.now() } })
-      // A mirror that cannot reach Slack has no one to alert there; the log says it.
-      if (message.kind === 'feedback_prompt') {
-        // §3.3a: the feedback still has to be collected, by phone say.
-        const ticket = await tx.ticket.findFirst({
-          where: { conversationId: message.conversationId, feedback: { status: { in: ['asked', 'scheduled'] } } },
-          orderBy: { completedAt: 'desc' },
-          select: { id: true, number: true },
-        })
-        await alertStaff(tx, jobs, ticket?.id ?? message.ticketId, { kind: 'feedback_needed', number: ticket?.number ?? '', reason })
-      } else if (message.kind !== 'staff_mirror') {
-        await alertStaff(tx, jobs, message.ticketId, { kind: 'delivery_failed', what: describe(message.kind), reason })
-      }
     })
     logger.warn({ message: message.id, kind: message.kind, provider: message.provider, reason }, 'message delivery failed for good')
   }
@@ -173,7 +162,7 @@ export function createOutboxDelivery(deps: {
         }
         return retryLater(message, failure)
       }
-      await recordSent({ id: message.id, providerId: providerIds[0] ?? null, sentAt: clock.now() })
+      await recordSent({ id: message.id, providerIds, sentAt: clock.now() })
       metrics.deliveryAttempts.inc({ provider: message.provider, result: 'sent', status: 'ok' })
       logger.info({ message: message.id, kind: message.kind, channel: message.channel }, 'message delivered')
       const { recovered } = await health.succeeded(message.provider)

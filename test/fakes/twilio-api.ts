@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import express from 'express'
+import twilio from 'twilio'
 import { listen } from '../support/app.ts'
 
 export interface SentSms {
@@ -19,6 +20,14 @@ export interface SentSms {
   /** WhatsApp outside its 24-hour window: an approved template and its variables instead of a body. */
   contentSid?: string
   contentVariables?: Record<string, string>
+  /** Where Twilio would report the message's delivery. */
+  statusCallback?: string
+}
+
+/** A delivery report as the carrier's outcome for one recipient (the default: delivered). */
+export interface DeliveryOutcome {
+  status: 'delivered' | 'undelivered' | 'failed'
+  errorCode?: number
 }
 
 export interface ScriptedFailure {
@@ -39,6 +48,16 @@ export interface SendAttempt {
 export class FakeTwilioApi {
   readonly sent: SentSms[] = []
   readonly attempts: SendAttempt[] = []
+  /**
+   * Issue 18: when set, each accepted message's StatusCallback is called as Twilio does ('sent', then the
+   * outcome), signed over the URL given, but sent to this base (the app's own address: the URL given is
+   * PUBLIC_URL, as behind a proxy).
+   */
+  reportDeliveryTo: string | undefined
+  /** The carrier's outcome per recipient (E.164, without whatsapp:); absent: delivered. */
+  readonly outcomes = new Map<string, DeliveryOutcome>()
+  /** Every status callback made, with our app's answer. */
+  readonly callbacks: { sid: string; status: string; errorCode?: number; answer: number }[] = []
   /** While set, every send fails this way (an outage); clear it to recover. */
   outage: ScriptedFailure | undefined
   private readonly failures: ScriptedFailure[] = []
@@ -116,6 +135,17 @@ export class FakeTwilioApi {
         res.status(failure.status).json({ code: failure.code, message: failure.message ?? `scripted failure ${failure.code ?? failure.status}`, status: failure.status })
         return
       }
+      // What Twilio refuses at once: bodies over 1,600 characters, and a WhatsApp pair that is not one.
+      if (typeof req.body.Body === 'string' && req.body.Body.length > 1600) {
+        this.attempts.push({ at: Date.now(), to: req.body.To, status: 400 })
+        res.status(400).json({ code: 21617, message: 'The concatenated message body exceeds the 1600 character limit.', status: 400 })
+        return
+      }
+      if (!req.body.MessagingServiceSid && String(req.body.To).startsWith('whatsapp:') !== String(req.body.From ?? '').startsWith('whatsapp:')) {
+        this.attempts.push({ at: Date.now(), to: req.body.To, status: 400 })
+        res.status(400).json({ code: 21910, message: 'Invalid From and To pair. From and To should be of the same channel', status: 400 })
+        return
+      }
       const message: SentSms = {
         to: req.body.To,
         from: req.body.From,
@@ -124,14 +154,45 @@ export class FakeTwilioApi {
         sid: `SM${randomBytes(16).toString('hex')}`,
         mediaUrls: req.body.MediaUrl === undefined ? [] : [req.body.MediaUrl].flat(),
         ...(req.body.ContentSid && { contentSid: req.body.ContentSid, contentVariables: JSON.parse(req.body.ContentVariables ?? '{}') }),
+        ...(req.body.StatusCallback && { statusCallback: req.body.StatusCallback }),
       }
       this.sent.push(message)
+      if (message.statusCallback && this.reportDeliveryTo) {
+        const outcome = this.outcomes.get(message.to.replace(/^whatsapp:/, '')) ?? { status: 'delivered' }
+        // After the 201, as Twilio does: the reports race nothing of the send itself.
+        setTimeout(() => void this.reportDelivery(message.sid, 'sent').then(() => this.reportDelivery(message.sid, outcome.status, outcome.errorCode)), 20)
+      }
       res.status(201).json({ sid: message.sid, account_sid: this.accountSid, to: message.to, from: message.from ?? null, body: message.body, status: 'queued', num_segments: '1' })
     })
     const { server, url } = await listen(app)
     this.server = server
     this.url = url
     return this
+  }
+
+  /** Calls a sent message's StatusCallback as Twilio would (tests also call it to repeat or reorder reports). */
+  async reportDelivery(sid: string, status: string, errorCode?: number): Promise<number> {
+    const message = this.sent.find((sent) => sent.sid === sid)
+    if (!message?.statusCallback || !this.reportDeliveryTo) throw new Error(`no status callback for ${sid}`)
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      From: message.from ?? '',
+      MessageSid: sid,
+      MessageStatus: status,
+      SmsSid: sid,
+      SmsStatus: status,
+      To: message.to,
+      ...(errorCode !== undefined && { ErrorCode: String(errorCode) }),
+    }
+    const given = new URL(message.statusCallback)
+    const response = await fetch(this.reportDeliveryTo + given.pathname + given.search, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(this.authToken, message.statusCallback, params) },
+      body: new URLSearchParams(params),
+    }).catch(() => undefined)
+    this.callbacks.push({ sid, status, ...(errorCode !== undefined && { errorCode }), answer: response?.status ?? 0 })
+    return response?.status ?? 0
   }
 
   async stop(): Promise<void> {

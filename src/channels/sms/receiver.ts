@@ -1,10 +1,8 @@
 /**
- * Twilio's inbound-message webhook: `POST /twilio/sms`, form-encoded, signed with the
- * account's auth token over PUBLIC_URL + path (Twilio signs the URL it was given, which
- * behind a proxy is not the one Express sees). The answer is TwiML in the same response.
+ * Twilio's inbound-message webhook: `POST /twilio/sms`, form-encoded and signed (signature.ts).
+ * The answer is TwiML in the same response. `POST /twilio/status`: delivery reports of what we sent.
  */
 import express, { type Router } from 'express'
-import twilio from 'twilio'
 import { z } from 'zod'
 import type { TwilioConfig } from '../../config.ts'
 import { AppError } from '../../errors.ts'
@@ -12,13 +10,21 @@ import type { Inbound, TurnResult } from '../types.ts'
 import { subscriptionKeyword } from './keywords.ts'
 import { toTwiml } from './render.ts'
 import { mediaUrls } from './media.ts'
+import { verifiedTwilioForm } from './signature.ts'
 import type { MediaIntake } from '../../media/intake.ts'
+import { DELIVERY_STATUSES, type DeliveryReports } from '../../notifications/delivery-reports.ts'
 
 const inboundSms = z.object({
   MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, 'MessageSid is not a Twilio SID'),
   From: z.string().min(3).max(64),
   To: z.string().max(64).optional(),
   Body: z.string().max(5000).default(''),
+})
+
+const statusCallback = z.object({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/, 'MessageSid is not a Twilio SID'),
+  MessageStatus: z.enum(DELIVERY_STATUSES),
+  ErrorCode: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(999_999).optional()),
 })
 
 export interface SmsReceiverDeps {
@@ -28,6 +34,8 @@ export interface SmsReceiverDeps {
   now(): Date
   /** MMS: the files are received before the turn. */
   media?: MediaIntake
+  /** Where status callbacks go (issue 18). */
+  deliveryReports?: DeliveryReports
 }
 
 /**
@@ -42,12 +50,7 @@ export const normalizePhone = (phone: string) => {
 export function smsReceiver(deps: SmsReceiverDeps): Router {
   const router = express.Router()
   router.post('/sms', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
-    if (!deps.twilio) throw new AppError('unavailable', 'the SMS channel is not configured (TWILIO_AUTH_TOKEN)')
-    const params: Record<string, string> = req.body && typeof req.body === 'object' ? req.body : {}
-    const signature = req.header('x-twilio-signature')
-    if (!signature || !twilio.validateRequest(deps.twilio.authToken, signature, deps.publicUrl + req.originalUrl, params)) {
-      throw new AppError('forbidden', 'invalid Twilio signature')
-    }
+    const params = verifiedTwilioForm(req, deps.twilio, deps.publicUrl)
     const parsed = inboundSms.safeParse(params)
     if (!parsed.success) throw new AppError('bad_request', `malformed Twilio webhook: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
     const message = parsed.data
@@ -74,6 +77,18 @@ export function smsReceiver(deps: SmsReceiverDeps): Router {
       ...(media && { media }),
     })
     res.type('text/xml').send(toTwiml(turn.replies))
+  })
+  // Issue 18: the StatusCallback of every message we send. Twilio wants a 2xx; an id we do not know
+  // (a message of another app on the account, or erased) is answered the same, with nothing done.
+  router.post('/status', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }), async (req, res) => {
+    const params = verifiedTwilioForm(req, deps.twilio, deps.publicUrl)
+    const parsed = statusCallback.safeParse(params)
+    if (!parsed.success) throw new AppError('bad_request', `malformed Twilio status callback: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`)
+    if (deps.deliveryReports) {
+      const { MessageSid, MessageStatus, ErrorCode } = parsed.data
+      await deps.deliveryReports.record({ providerId: MessageSid, status: MessageStatus, ...(ErrorCode !== undefined && { errorCode: ErrorCode }) })
+    }
+    res.status(204).end()
   })
   return router
 }

@@ -70,6 +70,13 @@ function toSendError(error: unknown): SendError {
 const twilioClient = (config: TwilioConfig & { accountSid: string }) =>
   twilio(config.accountSid, config.authToken, { httpClient: new AftercareRequestClient(config.apiUrl !== 'https://api.twilio.com' ? config.apiUrl : undefined) })
 
+export interface SendOptions {
+  /** Issue 18: where Twilio reports each message's delivery (`PUBLIC_URL/twilio/status`). */
+  statusCallback?: string
+}
+
+const reportTo = (options: SendOptions) => (options.statusCallback ? { statusCallback: options.statusCallback } : {})
+
 export interface WhatsappSender {
   /**
    * Sends a text (and files) to a WhatsApp number. Within 24 hours of the customer's last
@@ -83,10 +90,11 @@ export interface WhatsappSender {
 export const WHATSAPP_WINDOW_MS = 24 * 3_600_000
 
 /** undefined when proactive WhatsApp is not configured (no account SID or WhatsApp sender). */
-export function createWhatsappSender(config: TwilioConfig | undefined): WhatsappSender | undefined {
+export function createWhatsappSender(config: TwilioConfig | undefined, options: SendOptions = {}): WhatsappSender | undefined {
   if (!config?.accountSid || !config.whatsappFrom) return undefined
   const client = twilioClient({ ...config, accountSid: config.accountSid })
   const from = `whatsapp:${config.whatsappFrom}`
+  const report = reportTo(options)
   return {
     async send(to, text, context) {
       const open = context.lastInboundAt !== null && (context.now ?? new Date()).getTime() - context.lastInboundAt.getTime() < WHATSAPP_WINDOW_MS
@@ -97,12 +105,12 @@ export function createWhatsappSender(config: TwilioConfig | undefined): Whatsapp
       const sids: string[] = []
       try {
         if (!open) {
-          const message = await client.messages.create({ to: `whatsapp:${to}`, from, contentSid: template!, contentVariables: JSON.stringify({ 1: cutText(text, 1000) }) })
+          const message = await client.messages.create({ to: `whatsapp:${to}`, from, contentSid: template!, contentVariables: JSON.stringify({ 1: cutText(text, 1000) }), ...report })
           return [message.sid]
         }
         for (const [index, body] of splitForSms(text).entries()) {
           const media = index === 0 && context.mediaUrls?.length ? { mediaUrl: context.mediaUrls.slice(0, 1) } : {}
-          const message = await client.messages.create({ to: `whatsapp:${to}`, from, body, ...media })
+          const message = await client.messages.create({ to: `whatsapp:${to}`, from, body, ...media, ...report })
           sids.push(message.sid)
         }
       } catch (error) {
@@ -114,8 +122,9 @@ export function createWhatsappSender(config: TwilioConfig | undefined): Whatsapp
 }
 
 /** undefined when proactive SMS is not configured (no account SID or sender). */
-export function createSmsSender(config: TwilioConfig | undefined): SmsSender | undefined {
+export function createSmsSender(config: TwilioConfig | undefined, options: SendOptions = {}): SmsSender | undefined {
   if (!config?.accountSid || !config.from) return undefined
+  const report = reportTo(options)
   const from = config.from
   const client = twilioClient({ ...config, accountSid: config.accountSid })
   const sender = from.startsWith('MG') ? { messagingServiceSid: from } : { from }
@@ -126,7 +135,7 @@ export function createSmsSender(config: TwilioConfig | undefined): SmsSender | u
         try {
           // Twilio takes up to 10 files per message, fetched from the links (ours, signed).
           const media = index === 0 && mediaUrls.length ? { mediaUrl: mediaUrls.slice(0, 10) } : {}
-          const message = await client.messages.create({ to, body, ...media, ...sender })
+          const message = await client.messages.create({ to, body, ...media, ...sender, ...report })
           sids.push(message.sid)
         } catch (error) {
           throw toSendError(error)

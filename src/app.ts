@@ -39,6 +39,8 @@ import { createCatalogue } from './products/catalogue.ts'
 import { productRoutes } from './staff/api/products.ts'
 import { createMediaIntake, type MediaIntake } from './media/intake.ts'
 import { mediaLinks } from './media/links.ts'
+import { recordLinks } from './records/links.ts'
+import { recordRouter } from './records/routes.ts'
 import { botAttachmentFetcher } from './channels/webchat/attachments.ts'
 import { customerRoutes } from './staff/api/customers.ts'
 import { attachmentRoutes, mediaServer, signedMediaRoute } from './media/routes.ts'
@@ -99,7 +101,8 @@ export function buildApp(deps: AppDeps): App {
   const accounts = createAccountService({ prisma, clock, publicUrl: config.publicUrl })
   // Ticket follow-ups are listeners of the ticket's domain events, registered here once.
   const ticketEvents = createTicketEvents()
-  registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets, mediaUrl: (id) => links.url(id) })
+  const records = recordLinks(deps.adminToken, config.publicUrl, config.recordLinkDays)
+  registerFollowUps(ticketEvents, { jobs, timeZone, feedback: config.feedback, tickets: () => tickets, mediaUrl: (id) => links.url(id), recordUrl: (id, at) => records.url(id, at) })
   const tickets = createTicketService({ prisma, clock, logger, timeZone, events: ticketEvents })
   // Issue 14: customers' files, on S3 (or compatible) for several instances, else on the local disk.
   const mediaStore = config.media.s3 ? s3MediaStore(config.media.s3) : localMediaStore(config.media.dir)
@@ -159,6 +162,7 @@ export function buildApp(deps: AppDeps): App {
   const deliveryReports = createDeliveryReports({ prisma, jobs, policy: config.outbox, clock, logger })
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now(), media, deliveryReports }))
   app.use(signedMediaRoute(links, serveMedia))
+  app.use(recordRouter({ prisma, links: records, timeZone, brandName: config.brandName, now: () => clock.now() }))
   if (config.slack && deps.slackClient) {
     app.use(
       slackStaffRouter({

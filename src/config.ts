@@ -109,6 +109,8 @@ export interface Config {
   botFramework: BotFrameworkConfig
   /** Shown on the chat page: the manufacturer's or service company's name. */
   brandName: string
+  /** Issue 18: how long a customer's link to their service record works. */
+  recordLinkDays: number
   /** §4.1b: the value of each service, from which liquidated damages (10%) are computed. */
   serviceValues: Record<ServiceType, number>
   currency: string
@@ -309,6 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       directLineUrl: e.DIRECT_LINE_URL,
     },
     brandName: e.BRAND_NAME,
+    recordLinkDays: e.RECORD_LINK_DAYS,
     serviceValues: parseServiceValues(e.SERVICE_VALUES),
     currency: e.CURRENCY,
     outbox: {

@@ -61,17 +61,25 @@ describe.each<ChannelName>(['sms', 'webchat', 'slack', 'whatsapp'])('the whole j
     await act(number!, { action: 'test', passed: true })
     await act(number!, { action: 'resolve', solution: 'Replaced the motor capacitor' })
     const record = await customer.waitFor('Your service record')
-    for (const line of [
-      'Service: Repair, WM-800, S/N SN-88001',
-      'Problem: Drum motor fault - The drum does not turn',
-      'Diagnosis: Motor capacitor burnt out; cause: product defect',
-      'Solution: Replaced the motor capacitor',
-      'Part: Motor capacitor CAP-450 x1, warranty until',
-      'Time from request to fix:',
-      'Is it fixed? Reply YES if it is, NO if it is not.',
-    ]) {
-      expect(record).toContain(line)
+    // Issue 18: every channel links the printable record; SMS and WhatsApp carry only what was done and
+    // the question (a whole record cost up to 220 segments), chat channels the record itself.
+    const link = /https:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/.exec(record)?.[0]
+    expect(link, record).toBeDefined()
+    const page = await (await fetch(world.t.url + new URL(link!).pathname)).text()
+    const fields: [string, string][] = [
+      ['Service', 'Repair, WM-800, S/N SN-88001'],
+      ['Problem', 'Drum motor fault - The drum does not turn'],
+      ['Diagnosis', 'Motor capacitor burnt out; cause: product defect'],
+      ['Solution', 'Replaced the motor capacitor'],
+      ['Part', 'Motor capacitor CAP-450 x1, warranty until'],
+      ['Time from request to fix', ''],
+    ]
+    for (const [label, value] of fields) {
+      expect(page).toContain(`<tr><th>${label}</th><td>${value}`)
+      if (channel === 'webchat' || channel === 'slack') expect(record).toContain(`${label}: ${value}`)
     }
+    if (channel === 'sms' || channel === 'whatsapp') expect(record).toContain(`${number} is done: Replaced the motor capacitor`)
+    expect(record).toContain('Is it fixed? Reply YES if it is, NO if it is not.')
 
     // The customer confirms: completed.
     expect(await customer.say('YES')).toBe(`Thank you for confirming. ${number} is complete.`)

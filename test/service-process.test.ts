@@ -72,19 +72,41 @@ describe('a repair from request to confirmed fix', () => {
     t.clock.set('2026-11-26T05:00:00Z')
     expect((await actOk(number, { action: 'resolve', solution: 'Replaced the motor capacitor; tested at full load' })).status).toBe('resolved')
     const resolution = await eventually(smsTo(phone.number, 'service record'), 'the resolution notification')
+    // Issue 18: by SMS, what was done and the question; the whole record behind a signed link.
+    const link = /https:\/\/aftercare\.example\.test\/r\/[A-Za-z0-9_-]{43}/.exec(resolution.body)?.[0]
     expect(resolution.body).toBe(
-      [
-        `${number} is done. Your service record:`,
-        'Service: Repair, WM-800, S/N SN4455',
-        'Problem: Drum motor fault - The drum does not turn',
-        'Diagnosis: Motor capacitor burnt out; cause: product defect',
-        'Solution: Replaced the motor capacitor; tested at full load',
-        'Part: Motor capacitor CAP-450 x1, warranty until 25 Nov 2027',
-        'Technician: Wang Gong',
-        'Time from request to fix: 1 day 3 hours',
-        'Is it fixed? Reply YES if it is, NO if it is not.',
-      ].join('\n'),
+      [`${number} is done: Replaced the motor capacitor; tested at full load`, `Your service record (parts, warranty): ${link}`, 'Is it fixed? Reply YES if it is, NO if it is not.'].join('\n'),
     )
+    const page = await fetch(t.url + new URL(link!).pathname)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('cache-control')).toBe('private, no-store')
+    const text = (await page.text())
+      .replace(/<[^>]+>/g, '\n')
+      .split('\n')
+      .filter(Boolean)
+    expect(text.slice(text.indexOf(`Service record ${number}`, 5))).toEqual([
+      `Service record ${number}`,
+      'Aftercare',
+      'Service',
+      'Repair, WM-800, S/N SN4455',
+      'Problem',
+      'Drum motor fault - The drum does not turn',
+      'Diagnosis',
+      'Motor capacitor burnt out; cause: product defect',
+      'Solution',
+      'Replaced the motor capacitor; tested at full load',
+      'Part',
+      'Motor capacitor CAP-450 x1, warranty until 25 Nov 2027',
+      'Technician',
+      'Wang Gong',
+      'Time from request to fix',
+      '1 day 3 hours',
+      'Requested',
+      'Wed 25 Nov, 10:00',
+      'Resolved',
+      'Thu 26 Nov, 13:00',
+      'Keep this record: it shows the parts fitted and their warranty.',
+    ])
 
     expect(await phone.say('YES')).toBe(`Thank you for confirming. ${number} is complete.`)
     const done = await t.getJson(`/api/tickets/${number}`)
@@ -148,6 +170,18 @@ describe('in the customer’s language', () => {
     await actOk(number, { action: 'respond', technician: 'Wang Gong', appointmentAt: '2026-11-25T06:00:00Z' })
     const sms = await eventually(smsTo(phone.number, '已受理'), 'the Chinese response notification')
     expect(sms.body).toBe([`您的服务申请 ${number} 已受理。`, '问题确认：维修', '技术员：Wang Gong (+8613911112222)', '预约时间：北京时间 11月25日周三 14:00', '回复“状态”随时查看进度。'].join('\n'))
+    // Issue 18: the resolution and the record's page in Chinese too.
+    await actOk(number, { action: 'arrive' })
+    await actOk(number, { action: 'diagnose', rootCause: 'product_defect', findings: '电机电容烧坏' })
+    await actOk(number, { action: 'test', passed: true })
+    await actOk(number, { action: 'resolve', solution: '更换了电机电容' })
+    const resolution = await eventually(smsTo(phone.number, '服务记录'), 'the Chinese resolution notice')
+    const link = /https:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/.exec(resolution.body)![0]
+    expect(resolution.body).toBe([`服务单 ${number} 已处理完成：更换了电机电容`, `服务记录（配件、保修）：${link}`, '问题解决了吗？解决了请回复“是”，没有请回复“否”。'].join('\n'))
+    const page = await (await fetch(world.t.url + new URL(link).pathname)).text()
+    expect(page).toContain('<html lang="zh-CN">')
+    expect(page).toContain(`<h1>服务记录 ${number}</h1>`)
+    expect(page).toContain('<tr><th>解决方案</th><td>更换了电机电容</td></tr>')
   })
 })
 

@@ -168,6 +168,11 @@ export const ENVIRONMENT = z.object({
     example: 'response_notification=HX00000000000000000000000000000000',
     about: `Approved Content templates (HX… SIDs) per message kind, for WhatsApp messages more than 24 hours after the customer’s last: ${WHATSAPP_TEMPLATE_KINDS.map((kind) => `\`${kind}\``).join(', ')}.`,
   }),
+  RECORD_LINK_DAYS: withDefault(z.coerce.number().int().min(1).max(3650), {
+    group: 'sms',
+    default: '90',
+    about: 'Days the service record’s link in a resolution SMS or WhatsApp message works (the record itself is kept; changing `ADMIN_TOKEN` ends every link).',
+  }),
   TWILIO_API_URL: withDefault(withoutTrailingSlash(), { group: 'sms', default: 'https://api.twilio.com', about: 'Twilio’s REST API; change only for a regional edge, a proxy or a test fake.' }),
 
   // The agreement's calendar and money

@@ -1,25 +1,13 @@
 /**
  * Issue 18: what an SMS costs. English texts keep to the GSM-7 alphabet (one "·" or "’" would make
  * the whole message UCS-2: 70 characters a segment instead of 160), and the notifications' segment
- * counts are printed per kind, so a template that grows shows up here.
+ * counts are printed per kind and language, worst cases included: no notification by SMS costs more
+ * than 4 segments in English or 8 in Chinese, whatever staff wrote into it.
  */
 import { describe, expect, it } from 'vitest'
 import { copyFor } from '../../flows/copy.ts'
-import { resolutionNotification, responseNotification } from './templates.ts'
-
-const GSM7 = new Set([...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'])
-const GSM7_EXTENDED = new Set([...'^{}\\[~]|€'])
-const isGsm7 = (text: string) => [...text].every((ch) => GSM7.has(ch) || GSM7_EXTENDED.has(ch))
-
-/** Segments as carriers count them: 160/153 GSM-7 units (extended characters count two), else 70/67 UCS-2 units. */
-function segments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } {
-  if (isGsm7(text)) {
-    const units = [...text].reduce((sum, ch) => sum + (GSM7_EXTENDED.has(ch) ? 2 : 1), 0)
-    return { encoding: 'GSM-7', segments: units <= 160 ? 1 : Math.ceil(units / 153) }
-  }
-  const units = text.length
-  return { encoding: 'UCS-2', segments: units <= 70 ? 1 : Math.ceil(units / 67) }
-}
+import { isGsm7, smsCost } from '../text/sms-segments.ts'
+import { MAX_SEGMENTS, resolutionNotice, resolutionNotification, responseNotification } from './templates.ts'
 
 const record = {
   number: 'SR-2026-000123',
@@ -37,21 +25,45 @@ const record = {
   technician: 'Wang Gong',
 }
 
-describe('what the notifications cost by SMS', () => {
-  it('in English, in GSM-7 only; the figures per kind', () => {
+const LINK = 'https://support.example.com/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+const response = (category: string, locale: 'en' | 'zh-CN') =>
+  responseNotification(
+    { number: record.number, type: 'repair', category, technician: { name: 'Wang Gong', phone: '+8613911112222' }, appointmentAt: new Date('2026-11-25T06:00:00Z') },
+    locale,
+    'Asia/Shanghai',
+  ).text
+
+describe('what the notifications cost by SMS (issue 18)', () => {
+  it('in English, in GSM-7 only; in Chinese within 8 segments; the figures per kind', () => {
     const kinds = {
-      response: responseNotification(
-        { number: record.number, type: 'repair', category: 'Drum motor fault', technician: { name: 'Wang Gong', phone: '+8613911112222' }, appointmentAt: new Date('2026-11-25T06:00:00Z') },
-        'en',
-        'Asia/Shanghai',
-      ).text,
-      resolution: resolutionNotification(record, 'en', 'Asia/Shanghai').text,
+      en: {
+        response: response('Drum motor fault', 'en'),
+        resolution: resolutionNotice(record, 'en', LINK).text,
+        'response, longest category': response('Drum motor fault '.repeat(12), 'en'),
+        'resolution, 4,000-character solution': resolutionNotice({ ...record, solution: 'Replaced the pump. '.repeat(210) }, 'en', LINK).text,
+        'resolution, solution in Chinese (UCS-2)': resolutionNotice({ ...record, solution: '更换了电机电容并满载测试。'.repeat(300) }, 'en', LINK).text,
+      },
+      'zh-CN': {
+        response: response('滚筒电机故障', 'zh-CN'),
+        resolution: resolutionNotice({ ...record, solution: '更换了电机电容，满载测试正常' }, 'zh-CN', LINK).text,
+        'response, longest category': response('滚筒电机故障，'.repeat(28), 'zh-CN'),
+        'resolution, 4,000-character solution': resolutionNotice({ ...record, solution: '更换了电机电容并满载测试。'.repeat(300) }, 'zh-CN', LINK).text,
+      },
     }
-    const figures = Object.fromEntries(Object.entries(kinds).map(([kind, text]) => [kind, { characters: text.length, ...segments(text) }]))
-    console.info('SMS per notification (English):', JSON.stringify(figures))
-    for (const [kind, text] of Object.entries(kinds)) expect(isGsm7(text), `${kind}: ${[...text].filter((ch) => !isGsm7(ch)).join('')}`).toBe(true)
-    expect(figures.response!.segments).toBeLessThanOrEqual(2)
-    expect(figures.resolution!.segments).toBeLessThanOrEqual(4)
+    for (const [locale, texts] of Object.entries(kinds) as ['en' | 'zh-CN', Record<string, string>][]) {
+      const figures = Object.fromEntries(Object.entries(texts).map(([kind, text]) => [kind, { characters: text.length, ...smsCost(text) }]))
+      console.info(`SMS per notification (${locale}):`, JSON.stringify(figures))
+      for (const [kind, figure] of Object.entries(figures)) expect(figure.segments, `${locale} ${kind}`).toBeLessThanOrEqual(MAX_SEGMENTS[locale])
+    }
+    for (const kind of ['response', 'resolution', 'response, longest category', 'resolution, 4,000-character solution'] as const) {
+      expect(isGsm7(kinds.en[kind]), `${kind}: ${[...kinds.en[kind]].filter((ch) => !isGsm7(ch)).join('')}`).toBe(true)
+    }
+    expect(smsCost(kinds.en.response).segments).toBeLessThanOrEqual(2)
+    expect(smsCost(kinds.en.resolution).segments).toBeLessThanOrEqual(2)
+  })
+
+  it('the whole record (web chat, Slack) is in GSM-7 in English too, should it ever go by SMS', () => {
+    expect(isGsm7(resolutionNotification(record, 'en', 'Asia/Shanghai', LINK).text)).toBe(true)
   })
 
   it('every English text of the conversation is GSM-7, except the one that names 中文 for Chinese speakers', () => {

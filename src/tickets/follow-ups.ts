@@ -7,7 +7,7 @@ import { openComplaint } from '../complaints/service.ts'
 import { scheduleFeedback } from '../feedback/service.ts'
 import { QUEUES, type JobQueue } from '../jobs/queue.ts'
 import { queueMessage } from '../notifications/outbox.ts'
-import { resolutionNotification, responseNotification } from '../notifications/templates.ts'
+import { resolutionNotice, resolutionNotification, responseNotification } from '../notifications/templates.ts'
 import { alertStaff } from '../staff/alerts.ts'
 import { declareForceMajeure, recordNonConformity } from './conformity.ts'
 import type { TicketService } from './apply.ts'
@@ -23,6 +23,8 @@ export interface FollowUpDeps {
   tickets(): TicketService
   /** A signed link to a stored file, which the customer's channel can fetch. */
   mediaUrl?(id: string): string
+  /** Issue 18: the customer's signed link to the printable service record. */
+  recordUrl?(ticketId: string, at: Date): string
 }
 
 /** At most this many of the technician's photos go with the service record (an MMS carries 10). */
@@ -62,27 +64,28 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
           select: { id: true, contentType: true },
         })
       : []
-    const record = resolutionNotification(
-      {
-        number: ticket.number,
-        type: ticket.type,
-        productModel: ticket.productModel,
-        serialNumber: ticket.serialNumber,
-        problem: ticket.description,
-        category: ticket.category,
-        rootCause: ticket.rootCause,
-        findings: ticket.findings,
-        solution: change.input.solution,
-        parts,
-        requestedAt: ticket.createdAt,
-        resolvedAt: change.at,
-        technician: change.technician?.name ?? null,
-      },
-      change.locale,
-      timeZone,
-    )
+    const record = {
+      number: ticket.number,
+      type: ticket.type,
+      productModel: ticket.productModel,
+      serialNumber: ticket.serialNumber,
+      problem: ticket.description,
+      category: ticket.category,
+      rootCause: ticket.rootCause,
+      findings: ticket.findings,
+      solution: change.input.solution,
+      parts,
+      requestedAt: ticket.createdAt,
+      resolvedAt: change.at,
+      technician: change.technician?.name ?? null,
+    }
+    // Issue 18: by SMS and WhatsApp, what was done and the question, the record behind its link (a
+    // whole record was up to 220 segments); chat channels show the record itself, with the link to print.
+    const link = deps.recordUrl?.(ticket.id, change.at)
+    const channel = ticket.conversation?.identity.channel
+    const reply = link && (channel === 'sms' || channel === 'whatsapp') ? resolutionNotice(record, change.locale, link) : resolutionNotification(record, change.locale, timeZone, link)
     const media = photos.map((photo, index) => ({ url: deps.mediaUrl!(photo.id), contentType: photo.contentType!, name: `photo ${index + 1}` }))
-    await notifyCustomer(change, 'resolution_notification', media.length ? { ...record, media } : record)
+    await notifyCustomer(change, 'resolution_notification', media.length ? { ...reply, media } : reply)
   })
 
   // §3.3a: every service resolved is followed up, whether or not the customer ever confirms it:

@@ -8,9 +8,9 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express, { type Router } from 'express'
+import { escapeHtml } from '../../http/html.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
 export function chatPageRouter(options: { brandName: string }): Router {
   const router = express.Router()

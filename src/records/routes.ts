@@ -1,0 +1,48 @@
+/**
+ * `GET /r/:token`: the customer's service record behind the signed link of their resolution SMS
+ * (issue 18). A forged or mangled token costs one HMAC and no query; the page is never cached.
+ */
+import express, { type Router } from 'express'
+import { LOCALES, type Locale } from '../../flows/locale.ts'
+import type { PrismaClient } from '../db/client.ts'
+import type { ServiceRecord } from '../notifications/templates.ts'
+import type { RecordLinks } from './links.ts'
+import { recordLinkProblemPage, recordPage } from './page.ts'
+
+export async function loadServiceRecord(prisma: PrismaClient, ticketId: string): Promise<(ServiceRecord & { locale: string }) | undefined> {
+  const ticket = await prisma.ticket.findUnique({
+    where: { id: ticketId },
+    include: { parts: { orderBy: { fittedAt: 'asc' } }, technician: { select: { name: true } } },
+  })
+  if (!ticket?.resolvedAt) return undefined
+  return {
+    number: ticket.number,
+    type: ticket.type,
+    productModel: ticket.productModel,
+    serialNumber: ticket.serialNumber,
+    problem: ticket.description,
+    category: ticket.category,
+    rootCause: ticket.rootCause,
+    findings: ticket.findings,
+    solution: ticket.solution,
+    parts: ticket.parts,
+    requestedAt: ticket.createdAt,
+    resolvedAt: ticket.resolvedAt,
+    technician: ticket.technician?.name ?? null,
+    locale: ticket.locale,
+  }
+}
+
+export function recordRouter(deps: { prisma: PrismaClient; links: RecordLinks; timeZone: string; brandName: string; now(): Date }): Router {
+  const router = express.Router()
+  router.get('/r/:token', async (req, res) => {
+    res.setHeader('cache-control', 'private, no-store')
+    res.type('html')
+    const link = deps.links.check(req.params.token, deps.now())
+    if (!link.ok) return void res.status(link.reason === 'expired' ? 410 : 404).send(recordLinkProblemPage(link.reason))
+    const record = await loadServiceRecord(deps.prisma, link.ticketId)
+    if (!record) return void res.status(404).send(recordLinkProblemPage('missing'))
+    res.send(recordPage(record, { locale: (LOCALES as readonly string[]).includes(record.locale) ? (record.locale as Locale) : 'en', timeZone: deps.timeZone, brandName: deps.brandName }))
+  })
+  return router
+}

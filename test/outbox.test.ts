@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STAFF_CHANNEL } from './fakes/slack-api.ts'
 import { connect } from './support/db-faults.ts'
+import { queueMessage } from '../src/notifications/outbox.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
 
 let world: World
@@ -165,5 +166,31 @@ describe('a crash between commit and delivery', () => {
       })
       expect(received.slice(-rows.length)).toEqual(rows.map((row) => row.body))
     }
+  })
+})
+
+describe('a text longer than one SMS (issue 18)', () => {
+  it('goes as parts of the conversation’s stream: in order, each once, a failed later part retried alone', async () => {
+    const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
+    const ticket = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { id: true, conversationId: true } })
+    const paragraphs = Array.from({ length: 6 }, (_, index) => `Paragraph ${index + 1}: ${'the technician explains what was found and what comes next. '.repeat(7).trim()}`)
+    world.twilio.failFirstMatching((form) => form.To === phone.number && form.Body?.startsWith('Paragraph 4') === true, { status: 500 })
+    await world.t.db.prisma.$transaction((tx) =>
+      queueMessage(tx, { conversationId: ticket.conversationId!, channel: 'sms', kind: 'staff_reply', ticketId: ticket.id, reply: { text: paragraphs.join('\n') }, at: world.t.clock.now() }),
+    )
+    const parts = await eventually(() => {
+      const sent = world.twilio.sent.filter((sms) => sms.to === phone.number && sms.body.includes('Paragraph'))
+      return sent.length === 2 && sent
+    }, 'both parts')
+    expect(parts.every((part) => part.body.length <= 1600)).toBe(true)
+    expect(parts.map((part) => part.body).join('\n')).toBe(paragraphs.join('\n'))
+    // The second part failed once (500) and went again alone: the first was not sent twice.
+    const tries = world.twilio.attempts.filter((attempt) => attempt.to === phone.number).slice(-3)
+    expect(tries.map((attempt) => attempt.status)).toEqual([201, 500, 201])
+    const rows = await world.t.db.prisma.message.findMany({ where: { ticketId: ticket.id, kind: 'staff_reply' }, orderBy: { seq: 'asc' }, select: { status: true, attempts: true } })
+    expect(rows).toEqual([
+      { status: 'sent', attempts: 1 },
+      { status: 'sent', attempts: 2 },
+    ])
   })
 })

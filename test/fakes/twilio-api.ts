@@ -95,6 +95,12 @@ export class FakeTwilioApi {
     this.failures.push(...failures)
   }
 
+  private readonly matched: { match: (body: Record<string, string>) => boolean; failure: ScriptedFailure }[] = []
+  /** The first send whose form matches fails this way (a later part of a long text, say). */
+  failFirstMatching(match: (body: Record<string, string>) => boolean, failure: ScriptedFailure): void {
+    this.matched.push({ match, failure })
+  }
+
   async start(): Promise<this> {
     const app = express()
     app.get('/2010-04-01/Accounts/:sid/Messages/:message/Media/:media', (req, res) => {
@@ -128,7 +134,8 @@ export class FakeTwilioApi {
         this.attempts.push({ at: Date.now(), to: req.body.To, status: 0 })
         return
       }
-      const failure = this.outage ?? this.failures.shift()
+      const matching = this.matched.findIndex((entry) => entry.match(req.body))
+      const failure = this.outage ?? (matching >= 0 ? this.matched.splice(matching, 1)[0]!.failure : this.failures.shift())
       this.attempts.push({ at: Date.now(), to: req.body.To, status: failure?.status ?? 201 })
       if (failure) {
         if (failure.retryAfter !== undefined) res.setHeader('Retry-After', String(failure.retryAfter))

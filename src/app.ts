@@ -151,7 +151,13 @@ export function buildApp(deps: AppDeps): App {
   // Who the client is, behind our own proxies (rate limits by IP): TRUST_PROXY.
   app.set('trust proxy', config.trustProxy)
   app.use(requestLog(logger))
-  app.use(securityHeaders({ publicUrl: config.publicUrl, connectTo: config.botFramework.directLineSecret ? [new URL(config.botFramework.directLineUrl).origin] : [] }))
+  app.use(
+    securityHeaders({
+      publicUrl: config.publicUrl,
+      framedBy: config.webchatAllowedOrigins,
+      connectTo: config.botFramework.directLineSecret ? [new URL(config.botFramework.directLineUrl).origin] : [],
+    }),
+  )
 
   const webchat = createWebchat({ config, prisma, clock, logger, limits: deps.limits, handle: conversations.handle, media, mediaUrl: (id) => links.path(id) })
 

@@ -111,6 +111,8 @@ export interface Config {
   brandName: string
   /** Issue 18: how long a customer's link to their service record works. */
   recordLinkDays: number
+  /** Issue 18: other sites' origins allowed to embed the chat (CORS on its endpoints, frame-ancestors). */
+  webchatAllowedOrigins: string[]
   /** §4.1b: the value of each service, from which liquidated damages (10%) are computed. */
   serviceValues: Record<ServiceType, number>
   currency: string
@@ -312,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     brandName: e.BRAND_NAME,
     recordLinkDays: e.RECORD_LINK_DAYS,
+    webchatAllowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS ?? [],
     serviceValues: parseServiceValues(e.SERVICE_VALUES),
     currency: e.CURRENCY,
     outbox: {

@@ -256,6 +256,27 @@ export const ENVIRONMENT = z.object({
   }),
   DIRECT_LINE_URL: withDefault(withoutTrailingSlash(), { group: 'webchat', default: 'https://directline.botframework.com', about: 'Azure Direct Line’s endpoint (a regional one, say).' }),
   BRAND_NAME: withDefault(z.string().max(60), { group: 'webchat', default: 'Aftercare', about: 'The name shown on the chat page: the manufacturer’s or the service company’s.' }),
+  WEBCHAT_ALLOWED_ORIGINS: optional(
+    z
+      .string()
+      .max(2000)
+      .transform((text) =>
+        text
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin) && new URL(origin).origin === origin),
+        'must be origins such as https://www.example.com (scheme and host, no path), comma-separated',
+      ),
+    {
+      group: 'webchat',
+      shown: 'none: the chat works on this server’s own pages only',
+      example: 'https://www.example.com',
+      about: 'Other sites that may embed the chat: their pages may call `/webchat/session` and Direct Line (CORS) and frame the chat page.',
+    },
+  ),
   BOT_SERVICE_URLS: withDefault(z.string().max(2000), {
     group: 'webchat',
     default: DEFAULT_BOT_SERVICE_URLS.join(','),

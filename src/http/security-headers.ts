@@ -10,6 +10,8 @@ import helmet from 'helmet'
 
 export interface SecurityHeaderOptions {
   publicUrl: string
+  /** Sites that may frame our pages (WEBCHAT_ALLOWED_ORIGINS: the chat embedded in an iframe). */
+  framedBy?: string[]
   /** Other origins the pages talk to: Azure Direct Line when DIRECT_LINE_SECRET is set. */
   connectTo: string[]
 }
@@ -34,13 +36,15 @@ export function securityHeaders(options: SecurityHeaderOptions): RequestHandler[
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],
-          frameAncestors: ["'none'"],
+          frameAncestors: options.framedBy?.length ? options.framedBy : ["'none'"],
           ...(https && { upgradeInsecureRequests: [] }),
         },
       },
       strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       crossOriginEmbedderPolicy: false,
+      // Framing is frame-ancestors' to decide (X-Frame-Options cannot name another site).
+      ...(options.framedBy?.length && { xFrameOptions: false }),
     }),
     // Web Chat's bundle is 3.9 MB; gzip takes it under 1 MB.
     compression({ threshold: 1024 }),

@@ -7,6 +7,7 @@
  */
 import { get, type IncomingHttpHeaders } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 
 let t: TestApp
@@ -102,5 +103,50 @@ describe('compression', () => {
     expect(gzipped.headers['content-encoding']).toBe('gzip')
     expect(gzipped.headers['content-type']).toMatch(/javascript/)
     expect(gzipped.bytes).toBeLessThan(raw.bytes / 3)
+  })
+})
+
+describe('another site embedding the chat (WEBCHAT_ALLOWED_ORIGINS, issue 18)', () => {
+  const maker = 'https://www.maker.example'
+  const preflight = (base: string, path: string, origin: string) =>
+    fetch(base + path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-evil' } })
+
+  it('off by default: no CORS headers for any site, and the pages may not be framed', async () => {
+    const answer = await preflight(t.url, '/webchat/session', maker)
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull()
+    expect(directives((await fetch(`${t.url}/`)).headers.get('content-security-policy'))['frame-ancestors']).toEqual(["'none'"])
+  })
+
+  it('listed: that site may open a session and talk Direct Line from its pages, and frame the chat; others may not', async () => {
+    const embedded = await startTestApp({ env: { WEBCHAT_ALLOWED_ORIGINS: `${maker}, https://shop.maker.example` } })
+    try {
+      const answer = await preflight(embedded.url, '/v3/directline/conversations', maker)
+      expect(answer.status).toBe(204)
+      expect(answer.headers.get('access-control-allow-origin')).toBe(maker)
+      expect(answer.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS')
+      expect(answer.headers.get('access-control-allow-headers')).toBe('authorization, content-type')
+      expect(answer.headers.get('vary')).toMatch(/origin/i)
+      // The session itself, as the maker's page asks for it.
+      const session = await fetch(`${embedded.url}/webchat/session`, { method: 'POST', headers: { origin: maker, 'content-type': 'application/json' }, body: '{}' })
+      expect(session.status).toBe(200)
+      expect(session.headers.get('access-control-allow-origin')).toBe(maker)
+      const { token, conversationId } = (await session.json()) as { token: string; conversationId: string }
+      const activities = await fetch(`${embedded.url}/v3/directline/conversations/${conversationId}/activities`, { headers: { origin: maker, authorization: `Bearer ${token}` } })
+      expect(activities.status).toBe(200)
+      expect(activities.headers.get('access-control-allow-origin')).toBe(maker)
+      // Another site: no headers, so its browser keeps the answer from it.
+      expect((await preflight(embedded.url, '/webchat/session', 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
+      // The admin API is never open to other sites.
+      expect((await preflight(embedded.url, '/api/tickets', maker)).headers.get('access-control-allow-origin')).toBeNull()
+      const page = await fetch(`${embedded.url}/`)
+      expect(directives(page.headers.get('content-security-policy'))['frame-ancestors']).toEqual([maker, 'https://shop.maker.example'])
+      expect(page.headers.get('x-frame-options')).toBeNull()
+    } finally {
+      await embedded.close()
+    }
+  })
+
+  it('refuses a value that is not a list of origins at start, naming the variable', () => {
+    expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: 'https://www.maker.example/chat' })).toThrow(/^WEBCHAT_ALLOWED_ORIGINS: must be origins/)
   })
 })

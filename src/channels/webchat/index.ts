@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
+import { corsFor } from '../../http/cors.ts'
 import express, { type Router } from 'express'
 import type { Clock } from '../../clock.ts'
 import type { Config } from '../../config.ts'
@@ -63,6 +64,8 @@ export function createWebchat(deps: WebchatDeps): Webchat {
 
   const router = express.Router()
   router.use(botEndpoint({ adapter, bot: turn, appId: bot.appId, emulator: config.botEmulator, serviceUrls, logger }))
+  // Another site embedding the chat (WEBCHAT_ALLOWED_ORIGINS): its pages may call these two.
+  if (config.webchatAllowedOrigins.length) router.use(['/webchat/session', '/v3/directline'], corsFor(config.webchatAllowedOrigins))
   router.use(sessionRouter({ config: bot, store, limits: deps.limits }))
   if (!bot.appId) {
     router.use(

@@ -104,7 +104,7 @@ describe('a ticket worked entirely from Slack', () => {
     const resolveModal = await eventually(await press(number, 'resolve'), 'the resolve modal')
     await submit(resolveModal, { solution: { type: 'plain_text_input', value: 'Replaced the capacitor' } })
     await eventually(async () => (await statusOf(number)) === 'resolved', 'resolved')
-    await eventually(() => world.twilio.sent.find((sms) => sms.to === phone.number && sms.body.includes('Solution: Replaced the capacitor')), 'the service record by SMS')
+    await eventually(() => world.twilio.sent.find((sms) => sms.to === phone.number && sms.body.includes('is done: Replaced the capacitor') && sms.body.includes('/r/')), 'the service record by SMS')
 
     await press(number, 'confirm')
     await eventually(async () => (await statusOf(number)) === 'completed', 'completed')

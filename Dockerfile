@@ -2,7 +2,7 @@
 #
 # Two stages: the first installs the production dependencies from the lockfile (and generates the Prisma
 # client, the package's postinstall); the second is the runtime, with no npm cache, lockfile or build
-# context beyond what the server reads. TypeScript runs through tsx's loader (README → Deploying says
+# context beyond what the server reads. TypeScript runs through tsx's loader (docs/deploying.md says
 # why there is no compile step); test/packaging.test.ts checks that the server imports nothing that
 # `npm ci --omit=dev` leaves out, and that this file copies every directory the server reads.
 FROM node:20-bookworm-slim AS install

@@ -7,6 +7,7 @@ import twilio from 'twilio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PUBLIC_URL } from './support/app.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
+import { respondTo, alertInTicketThread } from './support/tickets.ts'
 
 let world: World
 let phones = 0
@@ -19,11 +20,6 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-async function respondTo(number: string) {
-  const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
-  expect(response.status).toBe(200)
-}
-
 const notification = (number: string) =>
   world.t.db.prisma.message.findFirstOrThrow({
     where: { kind: 'response_notification', ticket: { number } },
@@ -33,16 +29,10 @@ const notification = (number: string) =>
 const trail = async (number: string) =>
   ((await world.t.getJson(`/api/tickets/${number}`)) as { events: { type: string; data: { text?: string } }[] }).events.filter((event) => event.type.startsWith('notification_'))
 
-const alertInTicketThread = (number: string, containing: string) => async () => {
-  const ticket = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { slackChannel: true, slackTs: true } })
-  if (!ticket.slackTs) return undefined
-  return world.slack.of('chat.postMessage').find((call) => call.args.channel === ticket.slackChannel && call.args.thread_ts === ticket.slackTs && String(call.args.text).includes(containing))
-}
-
 describe('Twilio status callbacks (issue 18)', () => {
   it('every send asks for a report at PUBLIC_URL/twilio/status; "delivered" reaches the message and the ticket’s trail', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     const row = await eventually(async () => {
       const message = await notification(number)
       return message.deliveryStatus === 'delivered' && message
@@ -58,7 +48,7 @@ describe('Twilio status callbacks (issue 18)', () => {
 
   it('a report repeated or late changes nothing: "sent" after "delivered", "delivered" twice', async () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     const row = await eventually(async () => {
       const message = await notification(number)
       return message.deliveryStatus === 'delivered' && message
@@ -73,7 +63,7 @@ describe('Twilio status callbacks (issue 18)', () => {
     const phone = nextPhone()
     world.twilio.outcomes.set(phone, { status: 'undelivered', errorCode: 30003 })
     const { number } = await submitBySms(world.t, phone, REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     await eventually(async () => (await notification(number)).strikes === 1, 'the first report counted against the message')
     world.twilio.outcomes.delete(phone) // the phone is back on
     const row = await eventually(
@@ -96,7 +86,7 @@ describe('Twilio status callbacks (issue 18)', () => {
     const phone = nextPhone()
     world.twilio.outcomes.set(phone, { status: 'undelivered', errorCode: 30005 })
     const { number } = await submitBySms(world.t, phone, REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     const row = await eventually(async () => {
       const message = await notification(number)
       return message.status === 'failed' && message
@@ -104,7 +94,7 @@ describe('Twilio status callbacks (issue 18)', () => {
     expect(row.deliveryError).toBe('error 30005: unknown or inactive number')
     expect(world.twilio.sent.filter((sent) => sent.to === phone && sent.body.includes('accepted'))).toHaveLength(1)
     expect((await trail(number)).map((event) => event.data.text)).toEqual(['response notification by SMS: not delivered (error 30005: unknown or inactive number)'])
-    await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert')
+    await eventually(alertInTicketThread(world, number, 'Could not deliver the response notification'), 'the staff alert')
   })
 
   it('refuses what Twilio did not sign (403) and malformed reports (400); an id not ours is answered 204, doing nothing', async () => {

@@ -7,6 +7,7 @@ import { STAFF_CHANNEL } from './fakes/slack-api.ts'
 import { connect } from './support/db-faults.ts'
 import { queueMessage } from '../src/notifications/outbox.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
+import { respondTo, alertInTicketThread } from './support/tickets.ts'
 
 let world: World
 let phones = 0
@@ -18,26 +19,14 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-async function respondTo(number: string) {
-  const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
-  expect(response.status).toBe(200)
-}
-
 const notification = (number: string) =>
   world.t.db.prisma.message.findFirstOrThrow({ where: { kind: 'response_notification', ticket: { number } }, select: { id: true, status: true, attempts: true, lastError: true, providerId: true } })
-
-/** A staff alert posted in the ticket's own Slack thread (the ticket's message is posted first). */
-const alertInTicketThread = (number: string, containing: string) => async () => {
-  const ticket = await world.t.db.prisma.ticket.findUniqueOrThrow({ where: { number }, select: { slackChannel: true, slackTs: true } })
-  if (!ticket.slackTs) return undefined
-  return world.slack.of('chat.postMessage').find((call) => call.args.channel === ticket.slackChannel && call.args.thread_ts === ticket.slackTs && String(call.args.text).includes(containing))
-}
 
 describe('retries', () => {
   it('retries after Twilio answers 500 twice, then delivers once', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 500 }, { status: 500 })
-    await respondTo(number)
+    await respondTo(world.t, number)
     const message = await eventually(
       async () => {
         const row = await notification(number)
@@ -54,7 +43,7 @@ describe('retries', () => {
   it('gives up after the retry limit, marks the message failed and tells staff', async () => {
     const { number } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 503 }, { status: 503 }, { status: 429, code: 20429 }, { status: 503 })
-    await respondTo(number)
+    await respondTo(world.t, number)
     const message = await eventually(
       async () => {
         const row = await notification(number)
@@ -65,7 +54,7 @@ describe('retries', () => {
     )
     expect(message.attempts).toBe(4)
     expect(message.lastError).toMatch(/gave up after 4 attempts/)
-    await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
+    await eventually(alertInTicketThread(world, number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
   })
 })
 
@@ -73,7 +62,7 @@ describe('permanent failures', () => {
   it('Twilio 21610 (opted out): no retry, the number is marked opted out, staff are told', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' })
-    await respondTo(number)
+    await respondTo(world.t, number)
     const message = await eventually(async () => {
       const row = await notification(number)
       return row.status === 'failed' && row
@@ -82,21 +71,21 @@ describe('permanent failures', () => {
     expect(message.lastError).toContain('error 21610')
     const identity = await world.t.db.prisma.channelIdentity.findFirstOrThrow({ where: { address: phone.number } })
     expect(identity.optedOutAt).not.toBeNull()
-    await eventually(alertInTicketThread(number, 'recipient opted out'), 'the staff alert in the ticket thread')
+    await eventually(alertInTicketThread(world, number, 'recipient opted out'), 'the staff alert in the ticket thread')
   })
 
   it('a customer who sent STOP is never sent the notification; staff are told', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     await phone.say('STOP')
     const before = world.twilio.sent.length
-    await respondTo(number)
+    await respondTo(world.t, number)
     const message = await eventually(async () => {
       const row = await notification(number)
       return row.status === 'failed' && row
     }, 'the refusal')
     expect(message.lastError).toMatch(/opted out of sms/)
     expect(world.twilio.sent.slice(before).filter((sent) => sent.to === phone.number)).toEqual([])
-    const alert = await eventually(alertInTicketThread(number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
+    const alert = await eventually(alertInTicketThread(world, number, 'Could not deliver the response notification'), 'the staff alert in the ticket thread')
     expect(alert.args.channel).toBe(STAFF_CHANNEL)
     expect(alert.args.text).toContain('opted out of sms')
   })
@@ -106,7 +95,7 @@ describe('a crash between commit and delivery', () => {
   it('loses nothing: the queued job delivers when workers run again', async () => {
     const stopped = await world.restart({ workers: false })
     const { number, phone } = await submitBySms(stopped, nextPhone(), REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     expect((await notification(number)).status).toBe('queued')
     expect(world.twilio.sent.filter((sent) => sent.to === phone.number)).toEqual([])
 
@@ -118,7 +107,7 @@ describe('a crash between commit and delivery', () => {
   it('two dispatchers claiming the same queued message at the same moment send it once', async () => {
     const paused = await world.restart({ workers: false })
     const { number, phone } = await submitBySms(paused, nextPhone(), REPAIR)
-    await respondTo(number)
+    await respondTo(world.t, number)
     const { id, status } = await notification(number)
     expect(status).toBe('queued')
     // Hold the message's row: both dispatchers find it due, and both claims wait at its lock.
@@ -145,7 +134,7 @@ describe('a crash between commit and delivery', () => {
   it('two instances dispatching one outbox send each message once, in order per customer', async () => {
     const paused = await world.restart({ workers: false })
     const customers = await Promise.all([0, 1, 2, 3, 4, 5].map(() => submitBySms(paused, nextPhone(), ['5', 'Router R1', 'skip', 'How to reset?', 'skip', 'Ed'])))
-    for (const { number } of customers) await respondTo(number)
+    for (const { number } of customers) await respondTo(world.t, number)
     // A second message to each customer, written after the first: it must never arrive first.
     for (const { number } of customers) {
       const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'resolve', solution: 'Hold reset for 10 s' }) })

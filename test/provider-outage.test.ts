@@ -9,6 +9,7 @@ import { STAFF_CHANNEL } from './fakes/slack-api.ts'
 import { customerOn } from './support/customers.ts'
 import { memoryLogger, type MemoryLog } from './support/logs.ts'
 import { eventually, REPAIR, startWorld, submitBySms, type World } from './support/world.ts'
+import { respondTo } from './support/tickets.ts'
 
 const ON_CALL = '+8613900000009'
 let world: World
@@ -24,11 +25,6 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-async function respondTo(number: string) {
-  const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify({ action: 'respond', technician: 'Wang Gong' }) })
-  expect(response.status).toBe(200)
-}
-
 const staffPosts = (containing: string) => world.slack.of('chat.postMessage').filter((call) => call.args.channel === STAFF_CHANNEL && String(call.args.text).includes(containing))
 const failureLines = (provider: string) => log.lines.filter((line) => line.msg === 'message delivery failed; will retry' && line.provider === provider)
 
@@ -36,7 +32,7 @@ describe('Retry-After', () => {
   it('Twilio’s 429 with Retry-After: nothing is sent before it, the message goes once after, and it is not held against the message', async () => {
     const { number, phone } = await submitBySms(world.t, nextPhone(), REPAIR)
     world.twilio.failNext({ status: 429, code: 20429, message: 'Too Many Requests', retryAfter: 2 })
-    await respondTo(number)
+    await respondTo(world.t, number)
     await eventually(() => world.twilio.sent.some((sent) => sent.to === phone.number), 'the notification after the wait')
     const attempts = world.twilio.attempts.filter((attempt) => attempt.to === phone.number)
     expect(attempts.map((attempt) => attempt.status)).toEqual([429, 201])
@@ -71,8 +67,8 @@ describe('an outage of one provider', () => {
     const slackNumber = /SR-\d{4}-\d{6}/.exec(await slackCustomer.say('YES'))![0]
 
     world.twilio.outage = { status: 500, code: 20500, message: 'Internal Server Error' }
-    for (const { number } of sms) await respondTo(number)
-    await respondTo(slackNumber)
+    for (const { number } of sms) await respondTo(world.t, number)
+    await respondTo(world.t, slackNumber)
     // Slack is not held back by Twilio's outage.
     await slackCustomer.waitFor('has been accepted')
     // Staff are told in Slack (Twilio is the one down, so not by SMS).
@@ -90,7 +86,7 @@ describe('an outage of one provider', () => {
     }
     // Barrier: a later notification goes through, so any duplicate would have gone before it.
     const { number: later, phone: laterPhone } = await submitBySms(world.t, nextPhone(), REPAIR)
-    await respondTo(later)
+    await respondTo(world.t, later)
     await eventually(() => world.twilio.sent.some((sent) => sent.to === laterPhone.number), 'a later notification')
     for (const { phone } of sms) expect(world.twilio.sent.filter((sent) => sent.to === phone.number)).toHaveLength(1)
     expect(staffPosts('Twilio (SMS) has been failing')).toHaveLength(1)

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, startWorld, submitBySms, type World } from './support/world.ts'
+import { act } from './support/tickets.ts'
 
 const TECHNICAL_SUPPORT = ['5', 'Router R1', 'skip', 'How do I reset it?', 'skip', 'Ed']
 
@@ -15,15 +16,10 @@ beforeAll(async () => {
 })
 afterAll(() => world.close())
 
-const act = async (number: string, body: object) => {
-  const response = await world.t.admin(`/api/tickets/${number}/actions`, { method: 'POST', body: JSON.stringify(body) })
-  expect(response.status, await response.clone().text()).toBe(200)
-}
-
 async function resolvedBySms(phoneNumber: string, solution: string): Promise<{ number: string; body: string; path: string }> {
   const { number } = await submitBySms(world.t, phoneNumber, TECHNICAL_SUPPORT)
-  await act(number, { action: 'respond', technician: 'Wang Gong' })
-  await act(number, { action: 'resolve', solution })
+  await act(world.t, number, { action: 'respond', technician: 'Wang Gong' })
+  await act(world.t, number, { action: 'resolve', solution })
   const sms = await eventually(() => world.twilio.sent.find((message) => message.to === phoneNumber && message.body.includes('service record')), 'the resolution SMS')
   const link = /https:\/\/\S+(\/r\/[A-Za-z0-9_-]{43})/.exec(sms.body)
   expect(link, sms.body).not.toBeNull()

@@ -5,33 +5,9 @@
 import express, { type Router } from 'express'
 import { LOCALES, type Locale } from '../../flows/locale.ts'
 import type { PrismaClient } from '../db/client.ts'
-import type { ServiceRecord } from '../notifications/templates.ts'
 import type { RecordLinks } from './links.ts'
+import { loadServiceRecord } from './record.ts'
 import { recordLinkProblemPage, recordPage } from './page.ts'
-
-export async function loadServiceRecord(prisma: PrismaClient, ticketId: string): Promise<(ServiceRecord & { locale: string }) | undefined> {
-  const ticket = await prisma.ticket.findUnique({
-    where: { id: ticketId },
-    include: { parts: { orderBy: { fittedAt: 'asc' } }, technician: { select: { name: true } } },
-  })
-  if (!ticket?.resolvedAt) return undefined
-  return {
-    number: ticket.number,
-    type: ticket.type,
-    productModel: ticket.productModel,
-    serialNumber: ticket.serialNumber,
-    problem: ticket.description,
-    category: ticket.category,
-    rootCause: ticket.rootCause,
-    findings: ticket.findings,
-    solution: ticket.solution,
-    parts: ticket.parts,
-    requestedAt: ticket.createdAt,
-    resolvedAt: ticket.resolvedAt,
-    technician: ticket.technician?.name ?? null,
-    locale: ticket.locale,
-  }
-}
 
 export function recordRouter(deps: { prisma: PrismaClient; links: RecordLinks; timeZone: string; brandName: string; now(): Date }): Router {
   const router = express.Router()

@@ -14,6 +14,7 @@ import type { TicketService } from './apply.ts'
 import { SYSTEM } from './actors.ts'
 import { STAFF_ADDRESS_PREFIX } from '../media/intake.ts'
 import type { TicketChange, TicketEvents } from './events.ts'
+import { loadServiceRecord } from '../records/record.ts'
 
 export interface FollowUpDeps {
   jobs: JobQueue
@@ -54,7 +55,6 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
   // §3.1e: the service record goes to the customer with the resolution.
   events.on('ticket.resolved', async (change) => {
     const { ticket, tx } = change
-    const parts = await tx.partUsage.findMany({ where: { ticketId: ticket.id }, orderBy: { fittedAt: 'asc' } })
     // Issue 14: the technician's photos (posted in the ticket's thread) go with the record.
     const photos = deps.mediaUrl
       ? await tx.attachment.findMany({
@@ -64,21 +64,7 @@ export function registerFollowUps(events: TicketEvents, deps: FollowUpDeps): voi
           select: { id: true, contentType: true },
         })
       : []
-    const record = {
-      number: ticket.number,
-      type: ticket.type,
-      productModel: ticket.productModel,
-      serialNumber: ticket.serialNumber,
-      problem: ticket.description,
-      category: ticket.category,
-      rootCause: ticket.rootCause,
-      findings: ticket.findings,
-      solution: change.input.solution,
-      parts,
-      requestedAt: ticket.createdAt,
-      resolvedAt: change.at,
-      technician: change.technician?.name ?? null,
-    }
+    const record = (await loadServiceRecord(tx, ticket.id))!
     // Issue 18: by SMS and WhatsApp, what was done and the question, the record behind its link (a
     // whole record was up to 220 segments); chat channels show the record itself, with the link to print.
     const link = deps.recordUrl?.(ticket.id, change.at)

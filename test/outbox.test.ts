@@ -167,10 +167,14 @@ describe('a text longer than one SMS (issue 18)', () => {
     await world.t.db.prisma.$transaction((tx) =>
       queueMessage(tx, { conversationId: ticket.conversationId!, channel: 'sms', kind: 'staff_reply', ticketId: ticket.id, reply: { text: paragraphs.join('\n') }, at: world.t.clock.now() }),
     )
-    const parts = await eventually(() => {
-      const sent = world.twilio.sent.filter((sms) => sms.to === phone.number && sms.body.includes('Paragraph'))
-      return sent.length === 2 && sent
-    }, 'both parts')
+    const parts = await eventually(
+      () => {
+        const sent = world.twilio.sent.filter((sms) => sms.to === phone.number && sms.body.includes('Paragraph'))
+        return sent.length === 2 && sent
+      },
+      'both parts',
+      20_000,
+    )
     expect(parts.every((part) => part.body.length <= 1600)).toBe(true)
     expect(parts.map((part) => part.body).join('\n')).toBe(paragraphs.join('\n'))
     // The second part failed once (500) and went again alone: the first was not sent twice.

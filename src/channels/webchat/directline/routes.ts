@@ -5,7 +5,7 @@
  * connector endpoint); the bot's replies come back there and are stored for the page to poll or
  * stream. Each conversation has its own token: it opens that conversation and no other.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Activity as BotActivity, CloudAdapter, TurnContext } from 'botbuilder'
 import express, { type Request, type Router } from 'express'
 import { z } from 'zod'
@@ -125,6 +125,16 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const refreshed = await store.refresh(token)
     if (!refreshed) throw new AppError('forbidden', 'invalid or expired Direct Line token')
     res.json({ conversationId: refreshed.conversation.id, token: refreshed.token, expires_in: TOKEN_EXPIRES_IN_SECONDS })
+  })
+
+  /**
+   * Azure's `GET /session/getsessionid` (DirectLineJS's getSessionId; Web Chat adds the id to a
+   * sign-in card's link as its code challenge): `{ "sessionId": … }` for the bearer token. Ours is
+   * the visitor's conversation's, the same for each of its tokens, and tells nothing else.
+   */
+  router.get('/session/getsessionid', async (req, res) => {
+    const conversation = await authenticated(req)
+    res.json({ sessionId: createHash('sha256').update(`directline-session|${conversation.id}`).digest('base64url') })
   })
 
   // Starting a conversation with a token opens the conversation the token was made for.

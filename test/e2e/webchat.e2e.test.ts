@@ -132,4 +132,38 @@ describe('the chat page', () => {
     await context.close()
     expect(blocked, 'the page works under its Content-Security-Policy').toEqual([])
   })
+
+  it('a tab asleep past its token’s life (30 minutes) carries on in the same conversation (issue 18)', async () => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    const sessions: number[] = []
+    page.on('response', (response) => response.url().endsWith('/webchat/session') && sessions.push(response.status()))
+    await page.goto(`${world.t.url}/`)
+    await bot(page, 'What can we help you with?').waitFor()
+    const before = (await page.evaluate('window.aftercareChat.session.conversationId')) as string
+    // The laptop sleeps: the token lapses on the server's clock.
+    world.t.clock.advance(31 * 60_000)
+    try {
+      // The first message is refused (TokenExpired); the page renews its token for the same conversation.
+      await type(page, 'Repair')
+      await expect
+        .poll(
+          async () => {
+            await type(page, 'repair')
+            return bot(page, 'Which product is it?').count()
+          },
+          { timeout: 20_000, interval: 3_000 },
+        )
+        .toBeGreaterThan(0)
+      expect(await page.evaluate('window.aftercareChat.session.conversationId')).toBe(before)
+      // One session at load, one fresh token after the refusal.
+      expect(sessions).toEqual([200, 200])
+      expect(errors).toEqual([])
+    } finally {
+      world.t.clock.advance(-31 * 60_000)
+      await context.close()
+    }
+  })
 })

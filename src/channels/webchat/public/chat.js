@@ -72,17 +72,55 @@
     })
     .then(function (session) {
       save(session, locale)
-      var directLine = window.WebChat.createDirectLine({
-        domain: session.domain || location.origin + '/v3/directline',
-        token: session.token,
-        conversationId: session.resumed ? session.conversationId : undefined,
-        webSocket: true,
-      })
+      var domain = session.domain || location.origin + '/v3/directline'
+      var directLine = connect(session.token, session.resumed ? session.conversationId : undefined)
+      var joined = session.resumed
+      // A tab left asleep past its token's life (30 minutes) finds it refused (DirectLineJS: ExpiredToken,
+      // status 3), and Web Chat then ends that connection. The page asks for a fresh token for the same
+      // conversation and connects again from where it had read (its watermark), keeping what is shown;
+      // Web Chat's own hosts do the same. Azure's tokens cannot be renewed once lapsed: the page starts again.
+      function connect(token, conversationId, watermark) {
+        var line = window.WebChat.createDirectLine({ domain: domain, token: token, conversationId: conversationId, watermark: watermark, webSocket: true })
+        line.connectionStatus$.subscribe(function (status) {
+          if (status === 3 && line === directLine) renew()
+        })
+        return line
+      }
+      var renewing = false
+      function renew() {
+        if (session.mode !== 'local') return location.reload()
+        if (renewing) return
+        renewing = true
+        var watermark = directLine.watermark
+        fetch('/webchat/session', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ resume: { conversationId: session.conversationId, resumeKey: session.resumeKey }, locale: locale }),
+        })
+          .then(function (response) {
+            if (!response.ok) throw new Error('session ' + response.status)
+            return response.json()
+          })
+          .then(function (fresh) {
+            if (fresh.conversationId !== session.conversationId) return location.reload()
+            session.token = fresh.token
+            save(session, locale)
+            directLine = connect(fresh.token, fresh.conversationId, watermark)
+            render()
+          })
+          .catch(function (error) {
+            if (window.console) console.error(error)
+          })
+          .then(function () {
+            renewing = false
+          })
+      }
       var store = window.WebChat.createStore({}, function (api) {
         return function (next) {
           return function (action) {
-            if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !session.resumed) {
-              // A new conversation: the bot greets the visitor and shows the menu.
+            if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !joined) {
+              // A new conversation: the bot greets the visitor and shows the menu (once, not on a reconnection).
+              joined = true
               api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: locale } } })
             }
             if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {

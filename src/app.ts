@@ -168,7 +168,7 @@ export function buildApp(deps: AppDeps): App {
   const deliveryReports = createDeliveryReports({ prisma, jobs, policy: config.outbox, clock, logger })
   app.use('/twilio', smsReceiver({ twilio: config.twilio, publicUrl: config.publicUrl, handle: conversations.handle, now: () => clock.now(), media, deliveryReports }))
   app.use(signedMediaRoute(links, serveMedia))
-  app.use(recordRouter({ prisma, links: records, timeZone, brandName: config.brandName, now: () => clock.now() }))
+  app.use(recordRouter({ prisma, links: records, limits: deps.limits, timeZone, brandName: config.brandName, now: () => clock.now() }))
   if (config.slack && deps.slackClient) {
     app.use(
       slackStaffRouter({

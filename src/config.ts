@@ -84,6 +84,7 @@ export interface LimitsConfig {
   messages: RateLimit
   handoffs: RateLimit
   signIn: RateLimit
+  recordViews: RateLimit
   linkCooldownSeconds: number
   linkCodesPerDay: number
   /** Calling codes verification codes may go to (86, 852…); empty: any. */
@@ -335,6 +336,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       messages: e.LIMIT_MESSAGES,
       handoffs: e.LIMIT_HANDOFFS,
       signIn: e.LIMIT_SIGN_IN,
+      recordViews: e.LIMIT_RECORD_VIEWS,
       linkCooldownSeconds: e.LINK_CODE_COOLDOWN,
       linkCodesPerDay: e.LINK_CODES_PER_DAY,
       linkCountryCodes: e.LINK_COUNTRY_CODES ? e.LINK_COUNTRY_CODES.split(',') : [],

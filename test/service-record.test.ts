@@ -4,6 +4,7 @@
  * opens nothing and says why, in both languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp } from './support/app.ts'
 import { eventually, startWorld, submitBySms, type World } from './support/world.ts'
 import { act } from './support/tickets.ts'
 
@@ -65,6 +66,17 @@ describe('the service record link (issue 18)', () => {
       expect(text).toContain('此链接已过期')
     } finally {
       world.t.clock.advance(-91 * 86_400_000)
+    }
+  })
+
+  it('has a limit per client: LIMIT_RECORD_VIEWS, good links or not, then 429', async () => {
+    const limited = await startTestApp({ env: { LIMIT_RECORD_VIEWS: '2/600' } })
+    try {
+      const statuses = []
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${limited.url}/r/${'A'.repeat(43)}`)).status)
+      expect(statuses).toEqual([404, 404, 429])
+    } finally {
+      await limited.close()
     }
   })
 })

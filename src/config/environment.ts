@@ -355,6 +355,7 @@ export const ENVIRONMENT = z.object({
   LIMIT_DIRECTLINE_POSTS: withDefault(rateLimit(), { group: 'limits', default: '120/60', about: 'Direct Line posts per client IP.' }),
   LIMIT_MESSAGES: withDefault(rateLimit(), { group: 'limits', default: '30/60', about: 'Messages per customer on every channel (SMS and Slack: kept, not processed, the customer told once).' }),
   LIMIT_HANDOFFS: withDefault(rateLimit(), { group: 'limits', default: '3/3600', about: 'Live hand-offs per customer (and per visitor IP on web chat).' }),
+  LIMIT_RECORD_VIEWS: withDefault(rateLimit(), { group: 'limits', default: '60/600', about: 'Service record pages (`/r/…`, from resolution SMS) per client IP, good links or not.' }),
   LIMIT_SIGN_IN: withDefault(rateLimit(), { group: 'limits', default: '10/900', about: 'Failed staff sign-ins per client IP and per email.' }),
   LINK_CODE_COOLDOWN: withDefault(z.coerce.number().int().min(1).max(3600), { group: 'limits', default: '60', about: 'Seconds between verification codes to one phone (LINK).' }),
   LINK_CODES_PER_DAY: withDefault(z.coerce.number().int().min(1).max(100), { group: 'limits', default: '5', about: 'Verification codes per phone and per conversation a day.' }),

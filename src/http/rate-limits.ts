@@ -25,6 +25,8 @@ export type LimitName =
   | 'handoffs'
   /** per client IP: failed dashboard sign-ins */
   | 'signIn'
+  /** per client IP: service record pages behind their links */
+  | 'recordViews'
   /** per phone number: one code, then a pause */
   | 'linkCooldown'
   /** per phone number and per conversation, each day */
@@ -58,6 +60,7 @@ function allowances(config: LimitsConfig): Record<LimitName, RateLimit> {
     messagesNotice: { points: 1, seconds: config.messages.seconds },
     handoffs: config.handoffs,
     signIn: config.signIn,
+    recordViews: config.recordViews,
     linkCooldown: { points: 1, seconds: config.linkCooldownSeconds },
     linkCodesPerDay: { points: config.linkCodesPerDay, seconds: DAY },
     verificationSms: { points: config.verificationSmsPerHour, seconds: 3600 },

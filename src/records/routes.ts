@@ -5,16 +5,18 @@
 import express, { type Router } from 'express'
 import { LOCALES, type Locale } from '../../flows/locale.ts'
 import type { PrismaClient } from '../db/client.ts'
+import { limitByIp, type RateLimits } from '../http/rate-limits.ts'
 import type { RecordLinks } from './links.ts'
 import { loadServiceRecord } from './record.ts'
 import { recordLinkProblemPage, recordPage } from './page.ts'
 
-export function recordRouter(deps: { prisma: PrismaClient; links: RecordLinks; timeZone: string; brandName: string; now(): Date }): Router {
+export function recordRouter(deps: { prisma: PrismaClient; links: RecordLinks; limits: RateLimits; timeZone: string; brandName: string; now(): Date }): Router {
   const router = express.Router()
-  router.get('/r/:token', async (req, res) => {
+  // Guessing links costs an HMAC each, but the limit keeps anyone from trying many.
+  router.get('/r/:token', limitByIp(deps.limits, 'recordViews'), async (req, res) => {
     res.setHeader('cache-control', 'private, no-store')
     res.type('html')
-    const link = deps.links.check(req.params.token, deps.now())
+    const link = deps.links.check(String(req.params.token), deps.now())
     if (!link.ok) return void res.status(link.reason === 'expired' ? 410 : 404).send(recordLinkProblemPage(link.reason))
     const record = await loadServiceRecord(deps.prisma, link.ticketId)
     if (!record) return void res.status(404).send(recordLinkProblemPage('missing'))
